@@ -1,0 +1,106 @@
+import { productDecider, productPkTaken } from '../../domain/product/productDecider.ts';
+import { productSkuStream, productStream } from '../../domain/product/productStreams.ts';
+import { skuDecider } from '../../domain/product/skuDecider.ts';
+import { AppError } from '../../errors/appError.ts';
+import type { EventStore, Position } from '../../ports/eventStore.ts';
+import type { HandleCommand, RequestContext } from '../commandHandler.ts';
+import type { AllocatePk } from '../pkAllocator.ts';
+
+export interface RegisterProductInput {
+  pk?: number;
+  sku: string;
+  name: string;
+  mediaEnabled: boolean;
+}
+
+export interface ProductWrite {
+  productPk: number;
+  /** Where the change landed; undefined when nothing changed. */
+  position: Position | undefined;
+  streamName: string;
+}
+
+/** How often a freshly allocated pk may turn out to be taken by an explicit one before giving up. */
+const MAX_ALLOCATION_ATTEMPTS = 10;
+
+/**
+ * Product commands. Registration spans two streams (no cross-stream transactions exist), so it
+ * goes: claim the SKU in `productSku-<sku>`, then register `product-<pk>`; if the registration
+ * fails the claim is released. A claim left behind by a crash between the two appends points at
+ * a product that does not exist and is taken over by the next claimant.
+ */
+export function productCommands(deps: { eventStore: EventStore; handle: HandleCommand; allocatePk: AllocatePk }) {
+  const { eventStore, handle, allocatePk } = deps;
+
+  const productExists = async (productPk: number) =>
+    (await eventStore.readStream(productStream(productPk), { maxCount: 1 })).length > 0;
+
+  async function claimSku(sku: string, productPk: number, context: RequestContext) {
+    const claims = await eventStore.readStream(productSkuStream(sku), { direction: 'backwards', maxCount: 1 });
+    const last = claims[0];
+    const holder = last?.type === 'SkuClaimed' ? (last.data as { productPk: number }).productPk : undefined;
+    const holderRegistered = holder !== undefined && holder !== productPk && (await productExists(holder));
+    await handle(
+      productSkuStream(sku),
+      skuDecider,
+      { type: 'ClaimSku', data: { sku, productPk, holderRegistered } },
+      context,
+    );
+  }
+
+  async function releaseSku(sku: string, productPk: number, context: RequestContext) {
+    await handle(productSkuStream(sku), skuDecider, { type: 'ReleaseSku', data: { sku, productPk } }, context);
+  }
+
+  async function register(input: RegisterProductInput, context: RequestContext): Promise<ProductWrite> {
+    for (let attempt = 1; ; attempt++) {
+      const productPk = input.pk ?? (await allocatePk('product', context));
+      if (input.pk !== undefined || !(await productExists(productPk))) {
+        try {
+          return await registerAs(productPk, input, context);
+        } catch (error) {
+          const pkTaken = error instanceof AppError && error.code === 'PRODUCT_PK_TAKEN';
+          if (!pkTaken || input.pk !== undefined || attempt >= MAX_ALLOCATION_ATTEMPTS) throw error;
+        }
+      }
+    }
+  }
+
+  async function registerAs(productPk: number, input: RegisterProductInput, context: RequestContext): Promise<ProductWrite> {
+    // Fail before claiming the SKU, so a taken pk never leaves a claim to release.
+    if (await productExists(productPk)) throw productPkTaken();
+    await claimSku(input.sku, productPk, context);
+    try {
+      const result = await handle(
+        productStream(productPk),
+        productDecider,
+        { type: 'RegisterProduct', data: { productPk, sku: input.sku, name: input.name, mediaEnabled: input.mediaEnabled } },
+        context,
+      );
+      return { productPk, position: result.position, streamName: productStream(productPk) };
+    } catch (error) {
+      await releaseSku(input.sku, productPk, context);
+      throw error;
+    }
+  }
+
+  async function change(
+    productPk: number,
+    changes: { name?: string; mediaEnabled?: boolean },
+    context: RequestContext,
+    expectedRevision?: number,
+  ): Promise<ProductWrite> {
+    const result = await handle(
+      productStream(productPk),
+      productDecider,
+      { type: 'ChangeProductDetails', data: changes },
+      context,
+      expectedRevision === undefined ? {} : { expectedRevision },
+    );
+    return { productPk, position: result.position, streamName: productStream(productPk) };
+  }
+
+  return { register, change };
+}
+
+export type ProductCommands = ReturnType<typeof productCommands>;

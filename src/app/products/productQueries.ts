@@ -1,0 +1,33 @@
+import { PRODUCTS_BY_SKU_TABLE, PRODUCTS_TABLE, type ProductView } from '../../../projections/products.ts';
+import type { ReadModelStore } from '../../ports/readModelStore.ts';
+
+export interface ProductFilter {
+  sku?: string;
+  pkIn?: number[];
+}
+
+/** Reads products from the `products` read model. */
+export function productQueries(readModels: ReadModelStore) {
+  const get = (pk: number) => readModels.get<ProductView>(PRODUCTS_TABLE, pk);
+
+  function list(filter: ProductFilter, page: { offset: number; limit: number }): { count: number; items: ProductView[] } {
+    if (filter.sku === undefined && filter.pkIn === undefined) {
+      const count = readModels.count(PRODUCTS_TABLE);
+      const items = readModels.range<ProductView>(PRODUCTS_TABLE, page).map((entry) => entry.value);
+      return { count, items };
+    }
+    // Filtered lists are small (one SKU, or pks a URL can carry): select, then page in memory.
+    const skuPk = filter.sku === undefined ? undefined : readModels.get<number>(PRODUCTS_BY_SKU_TABLE, filter.sku);
+    const candidates = filter.sku === undefined ? [...new Set(filter.pkIn)] : skuPk === undefined ? [] : [skuPk];
+    const matching = candidates
+      .filter((pk) => filter.pkIn === undefined || filter.pkIn.includes(pk))
+      .sort((a, b) => a - b)
+      .map(get)
+      .filter((view): view is ProductView => view !== undefined);
+    return { count: matching.length, items: matching.slice(page.offset, page.offset + page.limit) };
+  }
+
+  return { get, list };
+}
+
+export type ProductQueries = ReturnType<typeof productQueries>;

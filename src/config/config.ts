@@ -1,0 +1,155 @@
+/**
+ * The service's configuration, read once from the environment by the composition root.
+ * Every problem is collected and reported at once; a bad value names its variable.
+ */
+export interface Config {
+  /** `PORT` (default 8000): TCP port of the HTTP server. */
+  port: number;
+  /** `HOST` (default all interfaces): address to listen on. */
+  host: string | undefined;
+  /** `DATA_DIR` (default `./data`): event store, read models, media files and generated keys. */
+  dataDir: string;
+  /** `PUBLIC_BASE_URL` (default `http://localhost:<PORT>`): base of every absolute link. */
+  publicBaseUrl: string;
+  /** `MEDIA_BASE_URL` (default `<PUBLIC_BASE_URL>/media`): base of every binary's URL. */
+  mediaBaseUrl: string;
+  /** `API_USERS` (`name:key,name2:key2`); undefined → a generated `admin` user kept under DATA_DIR. */
+  apiUsers: ApiUser[] | undefined;
+  /** `EVENTSTORE_URL`: EventStoreDB connection string; undefined → embedded LMDB event store. */
+  eventStoreUrl: string | undefined;
+  /** `MINIO_*`: S3 object store; undefined → files under `DATA_DIR/media`. */
+  minio: MinioConfig | undefined;
+  /** `DOWNLOAD_ALLOWED_HOSTS`: hosts the ERP downloader may reach even on private addresses. */
+  downloadAllowedHosts: string[];
+  /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface ApiUser {
+  name: string;
+  key: string;
+}
+
+export interface MinioConfig {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** Parses the environment. @throws ConfigError listing every problem found. */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const port = parsePort(read('PORT'), problems);
+  const publicBaseUrl = parseUrl('PUBLIC_BASE_URL', read('PUBLIC_BASE_URL'), problems, ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const mediaBaseUrl = parseUrl('MEDIA_BASE_URL', read('MEDIA_BASE_URL'), problems, ['http:', 'https:']) ?? `${publicBaseUrl}/media`;
+  const eventStoreUrl = read('EVENTSTORE_URL');
+  if (eventStoreUrl !== undefined && !/^esdb(\+discover)?:\/\/[^/?#]+/.test(eventStoreUrl)) {
+    problems.push('EVENTSTORE_URL must be an EventStoreDB connection string such as esdb://127.0.0.1:2113?tls=false');
+  }
+  const logLevel = read('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: Config = {
+    port,
+    host: read('HOST'),
+    dataDir: read('DATA_DIR') ?? './data',
+    publicBaseUrl,
+    mediaBaseUrl,
+    apiUsers: parseApiUsers(read('API_USERS'), problems),
+    eventStoreUrl,
+    minio: parseMinio(read, problems),
+    downloadAllowedHosts: parseHostList(read('DOWNLOAD_ALLOWED_HOSTS'), problems),
+    logLevel: logLevel as Config['logLevel'],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parsePort(value: string | undefined, problems: string[]): number {
+  if (value === undefined) return 8000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    problems.push(`PORT must be an integer between 1 and 65535, got "${value}"`);
+    return 8000;
+  }
+  return port;
+}
+
+function parseUrl(name: string, value: string | undefined, problems: string[], protocols: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (!protocols.includes(url.protocol)) throw new Error('protocol');
+    if (url.search || url.hash) throw new Error('query');
+    return value.replace(/\/+$/, '');
+  } catch {
+    problems.push(`${name} must be an absolute ${protocols.join(' or ')} URL without query or fragment, got "${value}"`);
+    return undefined;
+  }
+}
+
+function parseApiUsers(value: string | undefined, problems: string[]): ApiUser[] | undefined {
+  if (value === undefined) return undefined;
+  const users: ApiUser[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const separator = entry.indexOf(':');
+    const name = entry.slice(0, separator);
+    const key = entry.slice(separator + 1);
+    if (separator <= 0 || !/^[\w.@+-]+$/.test(name) || !/^[\x21-\x7e]{16,}$/.test(key) || key.includes(',')) {
+      problems.push(`API_USERS entries must be name:key with a key of at least 16 visible characters and no spaces, got "${entry.slice(0, Math.max(separator, 0)) || entry.slice(0, 12)}…"`);
+    } else if (users.some((user) => user.name === name)) {
+      problems.push(`API_USERS names user "${name}" twice`);
+    } else if (users.some((user) => user.key === key)) {
+      problems.push(`API_USERS gives two users the same key`);
+    } else users.push({ name, key });
+  }
+  if (users.length === 0 && !problems.some((problem) => problem.startsWith('API_USERS'))) {
+    problems.push('API_USERS must list at least one name:key');
+  }
+  return users;
+}
+
+function parseMinio(read: (name: string) => string | undefined, problems: string[]): MinioConfig | undefined {
+  const endpoint = parseUrl('MINIO_ENDPOINT', read('MINIO_ENDPOINT'), problems, ['http:', 'https:']);
+  if (endpoint === undefined) return undefined;
+  const required = (name: string) => {
+    const value = read(name);
+    if (value === undefined) problems.push(`${name} is required when MINIO_ENDPOINT is set`);
+    return value ?? '';
+  };
+  const bucket = read('MINIO_BUCKET') ?? 'product-media';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`MINIO_BUCKET must be a valid S3 bucket name, got "${bucket}"`);
+  return {
+    endpoint,
+    accessKey: required('MINIO_ACCESS_KEY'),
+    secretKey: required('MINIO_SECRET_KEY'),
+    bucket,
+    region: read('MINIO_REGION') ?? 'us-east-1',
+  };
+}
+
+function parseHostList(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const hosts = value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  for (const host of hosts) {
+    if (!/^[a-z0-9.:[\]-]+$/.test(host)) problems.push(`DOWNLOAD_ALLOWED_HOSTS has an invalid host "${host}"`);
+  }
+  return hosts;
+}

@@ -1,0 +1,96 @@
+/**
+ * The one error family of the service. Every error that crosses a layer is an AppError;
+ * each API renders it in its own convention (DRF bodies on REST, ShipStream faults on JSON-RPC).
+ *
+ * - `code`: stable machine-readable identifier (e.g. `SKU_TAKEN`), asserted by tests.
+ * - `status`: the HTTP status the REST surface answers with.
+ * - `expose`: whether `message`/`details` may be shown to the client (4xx yes, 5xx never).
+ * - `details`: field errors in DRF shape (`{ field: [message] }`) or extra facts.
+ */
+export type FieldErrors = Record<string, string[]>;
+
+export interface AppErrorOptions {
+  status?: number;
+  expose?: boolean;
+  details?: FieldErrors;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly details: FieldErrors | undefined;
+
+  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.expose = options.expose ?? this.status < 500;
+    this.details = options.details;
+  }
+}
+
+/** Input that breaks a rule of a field: rendered as `{ field: [message] }` with 400. */
+export class ValidationError extends AppError {
+  constructor(details: FieldErrors, code = 'VALIDATION_FAILED') {
+    super(code, 'Invalid input.', { status: 400, details });
+    this.name = 'ValidationError';
+  }
+
+  /** Convenience for the common single-field case. */
+  static field(field: string, message: string, code?: string): ValidationError {
+    return new ValidationError({ [field]: [message] }, code);
+  }
+}
+
+/** A resource that does not exist (or is deleted and hidden). */
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found.', code = 'NOT_FOUND') {
+    super(code, message, { status: 404 });
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A business rule refused the command (deleted image touched, media not allowed, ...). */
+export class DomainRuleError extends AppError {
+  constructor(code: string, message: string, details?: FieldErrors) {
+    super(code, message, { status: 400, details });
+    this.name = 'DomainRuleError';
+  }
+}
+
+/**
+ * The stream moved on since it was read (optimistic concurrency). The command handler retries
+ * these; when a client pinned the revision with If-Match the REST surface answers 412.
+ */
+export class ConcurrencyError extends AppError {
+  readonly streamName: string;
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(streamName: string, expected: string, actual: string, cause?: unknown) {
+    super('WRONG_EXPECTED_REVISION', `Stream ${streamName} is at ${actual}, expected ${expected}.`, {
+      status: 412,
+      expose: true,
+      cause,
+    });
+    this.name = 'ConcurrencyError';
+    this.streamName = streamName;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A dependency (store, engine) is unreachable or failing; never exposed to clients. */
+export class UnavailableError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super('UNAVAILABLE', message, { status: 503, expose: false, cause });
+    this.name = 'UnavailableError';
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

@@ -1,0 +1,61 @@
+import type { Context, Next } from 'koa';
+import { isAppError } from '../../errors/appError.ts';
+
+const SERVER_ERROR = { detail: 'A server error occurred.' };
+
+/** HTTP errors raised by Koa, the router and the body parser, in DRF's words. */
+function detailForHttpError(ctx: Context, status: number, message: string): string {
+  switch (status) {
+    case 404:
+      return 'Not found.';
+    case 405:
+      return `Method "${ctx.method}" not allowed.`;
+    case 413:
+      return 'Request body is too large.';
+    case 415:
+      return `Unsupported media type "${ctx.get('content-type')}" in request.`;
+    case 501:
+      return `Method "${ctx.method}" not implemented.`;
+    default:
+      return message;
+  }
+}
+
+/**
+ * The REST surface's one error middleware: renders every error as a DRF body
+ * (`{"field": [..]}` for validation, `{"detail": ..}` otherwise). 5xx never leak internals:
+ * the client gets DRF's generic text and the log gets the cause.
+ */
+export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404);
+  } catch (error) {
+    const { status, body } = render(ctx, error);
+    if (status >= 500) ctx.state.logger?.error('request failed', { error: describe(error) });
+    ctx.status = status;
+    ctx.body = body;
+    if (status === 401) ctx.set('WWW-Authenticate', 'Token');
+  }
+}
+
+function render(ctx: Context, error: unknown): { status: number; body: unknown } {
+  if (isAppError(error)) {
+    if (!error.expose) return { status: error.status, body: SERVER_ERROR };
+    return { status: error.status, body: error.details ?? { detail: error.message } };
+  }
+  const httpError = error as { status?: unknown; expose?: unknown; message?: string; headers?: Record<string, string> };
+  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+    if (httpError.headers) ctx.set(httpError.headers);
+    if (httpError.status === 400 && /json/i.test(String(httpError.message))) {
+      return { status: 400, body: { detail: `JSON parse error - ${httpError.message}` } };
+    }
+    return { status: httpError.status, body: { detail: detailForHttpError(ctx, httpError.status, String(httpError.message)) } };
+  }
+  return { status: 500, body: SERVER_ERROR };
+}
+
+function describe(error: unknown): unknown {
+  if (!(error instanceof Error)) return String(error);
+  return { name: error.name, message: error.message, stack: error.stack, cause: error.cause === undefined ? undefined : describe(error.cause) };
+}

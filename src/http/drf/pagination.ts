@@ -1,0 +1,57 @@
+import { NotFoundError } from '../../errors/appError.ts';
+
+/**
+ * DRF page-number pagination as Omnitron clients use it: `?limit=` sets the page size, `?page=`
+ * is 1-based, and the body is `{count, next, previous, results}` with absolute links built from
+ * the configured public base URL (never from the request's Host header).
+ */
+export interface PageRequest {
+  page: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Reads `page` and `limit`; a bad `limit` falls back to the default, as DRF does. */
+export function parsePageRequest(query: URLSearchParams): PageRequest {
+  const limitText = query.get('limit');
+  const limit = limitText !== null && /^\d+$/.test(limitText) && Number(limitText) > 0 ? Math.min(Number(limitText), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  const pageText = query.get('page');
+  const page = pageText === null ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : 0;
+  if (page < 1) throw invalidPage();
+  return { page, limit, offset: (page - 1) * limit };
+}
+
+/**
+ * Builds the page body. A page past the end is DRF's 404 `Invalid page.` (page 1 always exists).
+ * @param requestUrl the request URL rebuilt on the public base URL (path + query).
+ */
+export function toPage<T>(results: T[], count: number, request: PageRequest, requestUrl: URL): Page<T> {
+  const pages = Math.max(1, Math.ceil(count / request.limit));
+  if (request.page > pages) throw invalidPage();
+  const link = (page: number) => {
+    const url = new URL(requestUrl);
+    if (page === 1) url.searchParams.delete('page');
+    else url.searchParams.set('page', String(page));
+    return url.toString();
+  };
+  return {
+    count,
+    next: request.page < pages ? link(request.page + 1) : null,
+    previous: request.page > 1 ? link(request.page - 1) : null,
+    results,
+  };
+}
+
+function invalidPage(): NotFoundError {
+  return new NotFoundError('Invalid page.', 'INVALID_PAGE');
+}

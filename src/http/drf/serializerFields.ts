@@ -1,0 +1,152 @@
+import { ValidationError, type FieldErrors } from '../../errors/appError.ts';
+
+/**
+ * Django REST Framework's field rules and messages, so bad input reads exactly as an Omnitron
+ * client expects. A field parser returns the internal value or throws a {@link FieldIssue}.
+ */
+export class FieldIssue extends Error {}
+
+export interface Field<T> {
+  parse(value: unknown): T;
+  required: boolean;
+  /** Used when the field is absent on create. */
+  default?: T;
+  /** Accepted but ignored (read-only representation fields a client echoes back). */
+  readOnly?: boolean;
+}
+
+export const MESSAGES = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  notString: 'Not a valid string.',
+  invalidInteger: 'A valid integer is required.',
+  invalidBoolean: 'Must be a valid boolean.',
+  unknownField: 'This field is not allowed.',
+  maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
+  minValue: (min: number) => `Ensure this value is greater than or equal to ${min}.`,
+  maxValue: (max: number) => `Ensure this value is less than or equal to ${max}.`,
+  invalidChoice: (value: unknown) => `"${String(value)}" is not a valid choice.`,
+  notADict: (value: unknown) => `Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`,
+} as const;
+
+/** The Python type name DRF puts in its messages for a JSON value. */
+export function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  return 'dict';
+}
+
+export function charField(options: { required?: boolean; maxLength?: number; allowBlank?: boolean; default?: string } = {}): Field<string> {
+  return {
+    required: options.required ?? true,
+    ...(options.default === undefined ? {} : { default: options.default }),
+    parse(value) {
+      // DRF's CharField takes numbers as their text but refuses booleans and containers.
+      if (typeof value !== 'string' && typeof value !== 'number') throw new FieldIssue(MESSAGES.notString);
+      const text = String(value).trim();
+      if (text === '' && !options.allowBlank) throw new FieldIssue(MESSAGES.blank);
+      if (options.maxLength !== undefined && text.length > options.maxLength) throw new FieldIssue(MESSAGES.maxLength(options.maxLength));
+      return text;
+    },
+  };
+}
+
+const INTEGER_TEXT = /^\s*-?\d+(\.0*)?\s*$/;
+
+export function integerField(options: { required?: boolean; min?: number; max?: number; default?: number } = {}): Field<number> {
+  return {
+    required: options.required ?? true,
+    ...(options.default === undefined ? {} : { default: options.default }),
+    parse(value) {
+      const number =
+        typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) && value.length <= 1000 ? Number.parseFloat(value) : NaN;
+      if (!Number.isSafeInteger(number)) throw new FieldIssue(MESSAGES.invalidInteger);
+      if (options.min !== undefined && number < options.min) throw new FieldIssue(MESSAGES.minValue(options.min));
+      if (options.max !== undefined && number > options.max) throw new FieldIssue(MESSAGES.maxValue(options.max));
+      return number;
+    },
+  };
+}
+
+const TRUE_VALUES = new Set<unknown>([true, 1, 't', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1']);
+const FALSE_VALUES = new Set<unknown>([false, 0, 'f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0']);
+
+export function booleanField(options: { required?: boolean; default?: boolean } = {}): Field<boolean> {
+  return {
+    required: options.required ?? true,
+    ...(options.default === undefined ? {} : { default: options.default }),
+    parse(value) {
+      if (TRUE_VALUES.has(value)) return true;
+      if (FALSE_VALUES.has(value)) return false;
+      throw new FieldIssue(MESSAGES.invalidBoolean);
+    },
+  };
+}
+
+export function choiceField<T extends string>(choices: readonly T[], options: { required?: boolean; default?: T } = {}): Field<T> {
+  return {
+    required: options.required ?? true,
+    ...(options.default === undefined ? {} : { default: options.default }),
+    parse(value) {
+      if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+      throw new FieldIssue(MESSAGES.invalidChoice(typeof value === 'object' ? JSON.stringify(value) : value));
+    },
+  };
+}
+
+/** A representation field a client may echo back (e.g. `pk` in a PATCH body); ignored on input. */
+export const readOnlyField: Field<never> = {
+  required: false,
+  readOnly: true,
+  parse: () => {
+    throw new FieldIssue('read-only');
+  },
+};
+
+type Spec = Record<string, Field<unknown>>;
+type Parsed<S extends Spec> = { [K in keyof S as S[K] extends Field<never> ? never : K]?: S[K] extends Field<infer T> ? T : never };
+
+/**
+ * Validates a request body against a field spec, collecting every field's problem at once.
+ * `partial` (PATCH) skips required checks and defaults. Unknown fields are refused, so a typo
+ * never silently does nothing.
+ * @throws ValidationError with DRF's `{field: [message]}` body.
+ */
+export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean } = {}): Parsed<S> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError({ non_field_errors: [MESSAGES.notADict(body)] }, 'INVALID_BODY');
+  }
+  const input = body as Record<string, unknown>;
+  const errors: FieldErrors = {};
+  const output: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(spec)) {
+    if (field.readOnly) continue;
+    const present = Object.prototype.hasOwnProperty.call(input, name);
+    if (!present) {
+      if (options.partial) continue;
+      if (field.default !== undefined) output[name] = field.default;
+      else if (field.required) errors[name] = [MESSAGES.required];
+      continue;
+    }
+    const value = input[name];
+    if (value === null) {
+      errors[name] = [MESSAGES.null];
+      continue;
+    }
+    try {
+      output[name] = field.parse(value);
+    } catch (error) {
+      if (!(error instanceof FieldIssue)) throw error;
+      errors[name] = [error.message];
+    }
+  }
+  for (const name of Object.keys(input)) {
+    if (!(name in spec)) errors[name] = [MESSAGES.unknownField];
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return output as Parsed<S>;
+}

@@ -1,0 +1,23 @@
+import Router from '@koa/router';
+import type { UserDirectory } from '../../auth/userDirectory.ts';
+import { ValidationError } from '../../errors/appError.ts';
+import { charField, parseBody } from '../drf/serializerFields.ts';
+
+const loginFields = { username: charField({ maxLength: 150 }), password: charField({ maxLength: 256 }) };
+
+/**
+ * `POST /api/v1/auth/login/` as DRF's ObtainAuthToken: `{username, password}` → `{key}`. The
+ * password is the user's API key (users are configured as `name:key`), so a client that
+ * logs in first and then sends `Authorization: Token <key>` works unchanged.
+ */
+export function authRoutes(users: UserDirectory): Router {
+  const router = new Router({ prefix: '/api/v1/auth' });
+  router.post('/login', (ctx) => {
+    const { username, password } = parseBody(ctx.request.body, loginFields);
+    if (!users.verify(username!, password!)) {
+      throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] }, 'INVALID_CREDENTIALS');
+    }
+    ctx.body = { key: password };
+  });
+  return router;
+}

@@ -1,0 +1,117 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ProductView } from '../../../projections/products.ts';
+import type { ProductCommands, ProductWrite } from '../../app/products/productCommands.ts';
+import type { ProductFilter, ProductQueries } from '../../app/products/productQueries.ts';
+import { NotFoundError, ValidationError } from '../../errors/appError.ts';
+import type { Projections } from '../../projections/projections.ts';
+import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
+import { commandContext } from '../requestContext.ts';
+import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
+
+export interface ProductsRoutesDeps {
+  commands: ProductCommands;
+  queries: ProductQueries;
+  projections: Projections;
+  publicBaseUrl: string;
+}
+
+const MAX_PK = 2_147_483_647;
+const createFields = {
+  pk: integerField({ required: false, min: 1, max: MAX_PK }),
+  sku: charField({ maxLength: 128 }),
+  name: charField({ required: false, maxLength: 255, allowBlank: true, default: '' }),
+  media_enabled: booleanField({ required: false, default: true }),
+  created_date: readOnlyField,
+  modified_date: readOnlyField,
+};
+const updateFields = {
+  ...createFields,
+  pk: readOnlyField,
+  sku: readOnlyField,
+};
+
+/** The REST representation of a product. */
+export function representProduct(view: ProductView) {
+  return {
+    pk: view.pk,
+    sku: view.sku,
+    name: view.name,
+    media_enabled: view.mediaEnabled,
+    created_date: view.createdAt,
+    modified_date: view.modifiedAt,
+  };
+}
+
+/** `/api/v1/products/`: register, list, read and change products. */
+export function productsRoutes(deps: ProductsRoutesDeps): Router {
+  const router = new Router({ prefix: '/api/v1/products' });
+
+  const parsePk = (ctx: Context): number => {
+    const text = ctx.params.pk ?? '';
+    if (!/^\d{1,10}$/.test(text) || Number(text) > MAX_PK) throw new NotFoundError();
+    return Number(text);
+  };
+  const load = (pk: number): ProductView => {
+    const view = deps.queries.get(pk);
+    if (!view) throw new NotFoundError();
+    return view;
+  };
+  // Read-your-writes: answer only once this instance's read models include the write.
+  const settle = async (write: ProductWrite): Promise<ProductView> => {
+    if (write.position !== undefined) await deps.projections.waitFor(write.position, write.streamName);
+    return load(write.productPk);
+  };
+  const respondWith = (ctx: Context, view: ProductView, status = 200) => {
+    ctx.status = status;
+    ctx.set('ETag', etagOf(view.revision));
+    ctx.body = representProduct(view);
+  };
+
+  router.get('/', (ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const page = parsePageRequest(query);
+    const { count, items } = deps.queries.list(parseFilter(query), page);
+    ctx.body = toPage(items.map(representProduct), count, page, new URL(ctx.url, deps.publicBaseUrl));
+  });
+
+  router.post('/', async (ctx) => {
+    const input = parseBody(ctx.request.body, createFields);
+    const write = await deps.commands.register(
+      { ...(input.pk === undefined ? {} : { pk: input.pk }), sku: input.sku!, name: input.name!, mediaEnabled: input.media_enabled! },
+      commandContext(ctx, 'rest'),
+    );
+    respondWith(ctx, await settle(write), 201);
+  });
+
+  router.get('/:pk', (ctx) => respondWith(ctx, load(parsePk(ctx))));
+
+  router.patch('/:pk', async (ctx) => {
+    const pk = parsePk(ctx);
+    load(pk);
+    const input = parseBody(ctx.request.body, updateFields, { partial: true });
+    const changes = {
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.media_enabled === undefined ? {} : { mediaEnabled: input.media_enabled }),
+    };
+    const expectedRevision = ifMatchRevision(ctx);
+    const write = await withIfMatch(() => deps.commands.change(pk, changes, commandContext(ctx, 'rest'), expectedRevision));
+    respondWith(ctx, await settle(write));
+  });
+
+  return router;
+}
+
+function parseFilter(query: URLSearchParams): ProductFilter {
+  const filter: ProductFilter = {};
+  const sku = query.get('sku');
+  if (sku !== null && sku !== '') filter.sku = sku;
+  const pkIn = query.get('pk__in');
+  if (pkIn !== null && pkIn !== '') {
+    const parts = pkIn.split(',').map((part) => part.trim());
+    if (parts.some((part) => !/^\d{1,15}$/.test(part))) throw ValidationError.field('pk__in', 'Enter a whole number.');
+    filter.pkIn = parts.map(Number);
+  }
+  return filter;
+}

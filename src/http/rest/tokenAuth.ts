@@ -1,0 +1,27 @@
+import type { Context, Next } from 'koa';
+import { AppError } from '../../errors/appError.ts';
+import type { UserDirectory } from '../../auth/userDirectory.ts';
+
+const unauthorized = (code: string, message: string) => new AppError(code, message, { status: 401 });
+
+/**
+ * DRF TokenAuthentication: `Authorization: Token <key>` (keyword case-insensitive), with DRF's
+ * exact 401 texts. Sets `ctx.state.actor` to the user's name.
+ */
+export function tokenAuth(users: UserDirectory) {
+  return async function authenticate(ctx: Context, next: Next): Promise<void> {
+    const header = ctx.get('authorization');
+    const parts = header.split(' ').filter((part) => part !== '');
+    if (parts.length === 0 || parts[0]!.toLowerCase() !== 'token') {
+      throw unauthorized('NOT_AUTHENTICATED', 'Authentication credentials were not provided.');
+    }
+    if (parts.length === 1) throw unauthorized('INVALID_TOKEN_HEADER', 'Invalid token header. No credentials provided.');
+    if (parts.length > 2) {
+      throw unauthorized('INVALID_TOKEN_HEADER', 'Invalid token header. Token string should not contain spaces.');
+    }
+    const actor = users.findByKey(parts[1]!);
+    if (actor === undefined) throw unauthorized('INVALID_TOKEN', 'Invalid token.');
+    ctx.state.actor = actor;
+    await next();
+  };
+}

@@ -1,0 +1,58 @@
+import { loadOrCreateApiUsers } from './auth/apiUsersFile.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { createLogger } from './logging/logger.ts';
+import { startService } from './service.ts';
+
+/**
+ * The composition root: the only reader of `process.env`. Validates the configuration, starts
+ * the service, and stops it gracefully on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+    if (config.eventStoreUrl !== undefined) {
+      throw new ConfigError(['EVENTSTORE_URL is set, but this build has only the embedded LMDB event store; unset it']);
+    }
+    if (config.minio !== undefined) {
+      throw new ConfigError(['MINIO_ENDPOINT is set, but this build has only the embedded file object store; unset it']);
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  let users = config.apiUsers;
+  if (users === undefined) {
+    const generated = await loadOrCreateApiUsers(config.dataDir);
+    users = generated.users;
+    if (generated.created) {
+      process.stdout.write(
+        `\nCreated API user "admin" with key ${users[0]!.key}\n` +
+          `It is kept in ${config.dataDir}/api-users.json and will not be printed again.\n` +
+          `Use it as: Authorization: Token ${users[0]!.key}\n\n`,
+      );
+    }
+  }
+
+  const service = await startService({ config, users, logger });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info('shutting down', { signal });
+      service.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error: String(error) });
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { productsProjection } from '../projections/products.ts';
+import { openFsObjectStore } from './adapters/fs/fsObjectStore.ts';
+import { openLmdbEventStore } from './adapters/lmdb/lmdbEventStore.ts';
+import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
+import { systemClock, type Clock } from './app/clock.ts';
+import { commandHandler } from './app/commandHandler.ts';
+import { pkAllocator } from './app/pkAllocator.ts';
+import { productCommands } from './app/products/productCommands.ts';
+import { productQueries } from './app/products/productQueries.ts';
+import { createUserDirectory } from './auth/userDirectory.ts';
+import type { ApiUser, Config } from './config/config.ts';
+import { createApp } from './http/app.ts';
+import { productsRoutes } from './http/rest/productsRoutes.ts';
+import type { Logger } from './logging/logger.ts';
+import type { EventStore } from './ports/eventStore.ts';
+import type { ObjectStore } from './ports/objectStore.ts';
+import type { ReadModelStore } from './ports/readModelStore.ts';
+import { startProjections, type Projections } from './projections/projections.ts';
+
+/** Every read model the service keeps. */
+export const PROJECTIONS = [productsProjection] as const;
+
+export interface ServiceOptions {
+  config: Config;
+  users: ApiUser[];
+  logger: Logger;
+  clock?: Clock;
+  /** How long a graceful stop waits for in-flight requests before cutting connections. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningService {
+  /** Base URL the server listens on (with the real port when PORT was 0). */
+  url: string;
+  server: Server;
+  eventStore: EventStore;
+  objectStore: ObjectStore;
+  readModels: ReadModelStore;
+  projections: Projections;
+  /** Graceful stop: refuse new connections, finish in-flight requests, close the stores. */
+  close(): Promise<void>;
+}
+
+/** Opens the engines, starts the projections and the HTTP server. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock();
+  await mkdir(config.dataDir, { recursive: true });
+
+  const eventStore = await openLmdbEventStore({ path: join(config.dataDir, 'events') });
+  const objectStore = await openFsObjectStore({ root: join(config.dataDir, 'media') });
+  const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
+  const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
+
+  const handle = commandHandler({ eventStore, clock });
+  const allocatePk = pkAllocator({ eventStore, clock });
+  const app = createApp({
+    logger,
+    users: createUserDirectory(options.users),
+    isReady: projections.isReady,
+    restRouters: [
+      productsRoutes({
+        commands: productCommands({ eventStore, handle, allocatePk }),
+        queries: productQueries(readModels),
+        projections,
+        publicBaseUrl: config.publicBaseUrl,
+      }),
+    ],
+  });
+
+  const server = createServer(app.callback());
+  server.requestTimeout = 5 * 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`;
+  logger.info('listening', { url, dataDir: config.dataDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
+      await projections.stop();
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close()]);
+      logger.info('stopped');
+    })());
+
+  return { url, server, eventStore, objectStore, readModels, projections, close };
+}
+
+/** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */
+async function stopAccepting(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idleSweeper = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idleSweeper);
+    clearTimeout(deadline);
+  }
+}
