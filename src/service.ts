@@ -64,7 +64,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     isReady: projections.isReady,
     restRouters: [
       productsRoutes({
-        commands: productCommands({ eventStore, handle, allocatePk }),
+        commands: productCommands({ eventStore, handle, allocatePk, clock }),
         queries: productQueries(readModels),
         projections,
         publicBaseUrl: config.publicBaseUrl,

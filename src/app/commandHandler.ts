@@ -25,7 +25,7 @@ export interface CommandHandlerDeps {
 }
 
 export interface HandleOptions {
-  /** A revision the client pinned (If-Match): a mismatch fails instead of being retried. */
+  /** A revision the caller pinned (If-Match; -1 = the stream must not exist): a mismatch fails instead of being retried. */
   expectedRevision?: number;
 }
 

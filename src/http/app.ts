@@ -29,7 +29,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const health = healthRoutes(deps.isReady);
   app.use(health.routes());
-  app.use(health.allowedMethods({ throw: true }));
+  app.use(health.allowedMethods());
 
   // Everything below /api needs credentials (except the login that hands them out), including
   // paths that do not exist, and before any body is read.
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(bodyParser);
   for (const router of [authRoutes(deps.users), ...deps.restRouters]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
   return app;
 }

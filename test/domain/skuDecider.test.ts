@@ -5,9 +5,9 @@ import { deciderSpec } from '../support/deciderSpec.ts';
 
 const spec = deciderSpec(skuDecider);
 const metadata = { now: '2024-05-25T10:00:00.000000Z' };
-const claim = (productPk: number, holderRegistered = true): SkuCommand => ({
+const claim = (productPk: number, claimInUse = true): SkuCommand => ({
   type: 'ClaimSku',
-  data: { sku: 'ABC', productPk, holderRegistered },
+  data: { sku: 'ABC', productPk, claimInUse },
   metadata,
 });
 const claimed = (productPk: number): SkuEvent => ({ type: 'SkuClaimed', data: { sku: 'ABC', productPk } });

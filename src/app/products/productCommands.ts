@@ -1,8 +1,10 @@
 import { productDecider, productPkTaken } from '../../domain/product/productDecider.ts';
 import { productSkuStream, productStream } from '../../domain/product/productStreams.ts';
 import { skuDecider } from '../../domain/product/skuDecider.ts';
-import { AppError } from '../../errors/appError.ts';
-import type { EventStore, Position } from '../../ports/eventStore.ts';
+import { AppError, ConcurrencyError } from '../../errors/appError.ts';
+import type { EventMetadata } from '../../domain/eventMetadata.ts';
+import type { EventStore, Position, RecordedEvent } from '../../ports/eventStore.ts';
+import type { Clock } from '../clock.ts';
 import type { HandleCommand, RequestContext } from '../commandHandler.ts';
 import type { AllocatePk } from '../pkAllocator.ts';
 
@@ -22,6 +24,9 @@ export interface ProductWrite {
 
 /** How often a freshly allocated pk may turn out to be taken by an explicit one before giving up. */
 const MAX_ALLOCATION_ATTEMPTS = 10;
+const MAX_CLAIM_ATTEMPTS = 50;
+/** A claim younger than this may belong to a registration still in flight: never take it over. */
+const STALE_CLAIM_AFTER_MS = 60_000;
 
 /**
  * Product commands. Registration spans two streams (no cross-stream transactions exist), so it
@@ -29,23 +34,40 @@ const MAX_ALLOCATION_ATTEMPTS = 10;
  * fails the claim is released. A claim left behind by a crash between the two appends points at
  * a product that does not exist and is taken over by the next claimant.
  */
-export function productCommands(deps: { eventStore: EventStore; handle: HandleCommand; allocatePk: AllocatePk }) {
-  const { eventStore, handle, allocatePk } = deps;
+export function productCommands(deps: { eventStore: EventStore; handle: HandleCommand; allocatePk: AllocatePk; clock: Clock }) {
+  const { eventStore, handle, allocatePk, clock } = deps;
 
   const productExists = async (productPk: number) =>
     (await eventStore.readStream(productStream(productPk), { maxCount: 1 })).length > 0;
 
   async function claimSku(sku: string, productPk: number, context: RequestContext) {
-    const claims = await eventStore.readStream(productSkuStream(sku), { direction: 'backwards', maxCount: 1 });
-    const last = claims[0];
-    const holder = last?.type === 'SkuClaimed' ? (last.data as { productPk: number }).productPk : undefined;
-    const holderRegistered = holder !== undefined && holder !== productPk && (await productExists(holder));
-    await handle(
-      productSkuStream(sku),
-      skuDecider,
-      { type: 'ClaimSku', data: { sku, productPk, holderRegistered } },
-      context,
-    );
+    // The claim's liveness is read outside the decider, so a conflict must re-read it too:
+    // pin the revision read and loop, rather than let the handler retry with stale facts.
+    for (let attempt = 0; ; attempt++) {
+      const claims = await eventStore.readStream(productSkuStream(sku), { direction: 'backwards', maxCount: 1 });
+      const last = claims[0];
+      const claimInUse = last?.type === 'SkuClaimed' && (await claimStillCounts(last, productPk));
+      try {
+        await handle(
+          productSkuStream(sku),
+          skuDecider,
+          { type: 'ClaimSku', data: { sku, productPk, claimInUse } },
+          context,
+          { expectedRevision: last?.revision ?? -1 },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_CLAIM_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async function claimStillCounts(claim: RecordedEvent, productPk: number): Promise<boolean> {
+    const holder = (claim.data as { productPk: number }).productPk;
+    if (holder === productPk) return true;
+    const claimedAt = Date.parse((claim.metadata as EventMetadata).occurredAt);
+    if (Date.parse(clock()) - claimedAt < STALE_CLAIM_AFTER_MS) return true;
+    return productExists(holder);
   }
 
   async function releaseSku(sku: string, productPk: number, context: RequestContext) {

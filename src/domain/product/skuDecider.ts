@@ -5,11 +5,12 @@ import type { SkuEvent } from './productEvents.ts';
 export type SkuState = { status: 'free' } | { status: 'claimed'; sku: string; productPk: number };
 
 /**
- * Reserve a SKU for a product. `holderRegistered` tells whether the product currently holding
- * the claim exists: a claim whose product never got registered (a crash between the two
- * appends) is stale and may be taken over.
+ * Reserve a SKU for a product. `claimInUse` tells whether the current claim still counts: its
+ * product is registered, or its registration may still be under way (the claim is recent). A
+ * claim whose product never got registered (a crash between the two appends) is stale and may
+ * be taken over.
  */
-export type ClaimSku = Command<'ClaimSku', { sku: string; productPk: number; holderRegistered: boolean }>;
+export type ClaimSku = Command<'ClaimSku', { sku: string; productPk: number; claimInUse: boolean }>;
 /** Give up a claim, e.g. when registering its product failed. */
 export type ReleaseSku = Command<'ReleaseSku', { sku: string; productPk: number }>;
 
@@ -20,10 +21,10 @@ export const SKU_TAKEN_MESSAGE = 'product with this sku already exists.';
 function decide(command: SkuCommand, state: SkuState): SkuEvent[] {
   switch (command.type) {
     case 'ClaimSku': {
-      const { sku, productPk, holderRegistered } = command.data;
+      const { sku, productPk, claimInUse } = command.data;
       if (state.status === 'free') return [{ type: 'SkuClaimed', data: { sku, productPk } }];
       if (state.productPk === productPk) return [];
-      if (holderRegistered) {
+      if (claimInUse) {
         throw new DomainRuleError('SKU_TAKEN', SKU_TAKEN_MESSAGE, { sku: [SKU_TAKEN_MESSAGE] });
       }
       return [

@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import { isAppError } from '../../errors/appError.ts';
 
 const SERVER_ERROR = { detail: 'A server error occurred.' };
+const UNANSWERED_STATUSES = new Set([404, 405, 501]);
 
 /** HTTP errors raised by Koa, the router and the body parser, in DRF's words. */
 function detailForHttpError(ctx: Context, status: number, message: string): string {
@@ -29,7 +30,10 @@ function detailForHttpError(ctx: Context, status: number, message: string): stri
 export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404);
+    // Nothing answered (404), or the router answered 405/501 with an Allow header and no body.
+    if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
+      ctx.body = { detail: detailForHttpError(ctx, ctx.status, '') };
+    }
   } catch (error) {
     const { status, body } = render(ctx, error);
     if (status >= 500) ctx.state.logger?.error('request failed', { error: describe(error) });
