@@ -1,0 +1,82 @@
+import { lstat, mkdir, open, realpath } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { errnoCode, isMissing, unsafeObjectPath } from './fsErrors.ts';
+
+/**
+ * Where things live under the store root:
+ * - `objects/<segments…>/<last segment>~`: one file per object (content, then its metadata);
+ * - `tmp/`: files being written, on the same filesystem so a rename commits them.
+ * Keys only ever map below `objects/`, so they cannot reach `tmp/`. The `~` suffix (never part of
+ * a key) keeps object files and prefix directories apart, so `a` and `a/b` can both exist.
+ */
+export interface FsObjectLayout {
+  /** The store root, with symlinks resolved once at open. */
+  root: string;
+  objects: string;
+  tmp: string;
+}
+
+export const OBJECT_FILE_SUFFIX = '~';
+
+export async function createFsObjectLayout(root: string): Promise<FsObjectLayout> {
+  await mkdir(join(root, 'objects'), { recursive: true });
+  await mkdir(join(root, 'tmp'), { recursive: true });
+  const real = await realpath(root);
+  // Make the layout's own directory entries durable before any object relies on them.
+  await syncDirectory(real);
+  await syncDirectory(dirname(real)).catch(() => undefined); // DATA_DIR may not be ours to read
+  return { root: real, objects: join(real, 'objects'), tmp: join(real, 'tmp') };
+}
+
+/** The object file of a (validated) key, guarded against escaping `objects/`. */
+export function objectFilePath(layout: FsObjectLayout, key: string): string {
+  const path = resolve(layout.objects, ...key.split('/')) + OBJECT_FILE_SUFFIX;
+  if (!path.startsWith(layout.objects + sep)) throw unsafeObjectPath(key);
+  return path;
+}
+
+/**
+ * Checks that `dir` (below `objects/`) is reached without symlinks. Planting a symlink needs write
+ * access to the data dir, so this is defence in depth, not a race-free guarantee.
+ * @throws the fs error (ENOENT, …) when `dir` does not exist; `OBJECT_PATH_UNSAFE` on a symlink.
+ */
+export async function assertRealDirectory(dir: string, key: string): Promise<void> {
+  if ((await realpath(dir)) !== dir) throw unsafeObjectPath(key);
+}
+
+/**
+ * Makes sure the parent directory of `file` exists inside `objects/` without following symlinks
+ * (`mkdir -p` would create directories through one). Returns the directories it created, in order.
+ */
+export async function ensureParentDirectory(layout: FsObjectLayout, file: string, key: string): Promise<string[]> {
+  const parent = dirname(file);
+  try {
+    await assertRealDirectory(parent, key);
+    return [];
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  const created: string[] = [];
+  let dir = layout.objects;
+  for (const segment of relative(layout.objects, parent).split(sep)) {
+    dir = join(dir, segment);
+    try {
+      await mkdir(dir);
+      created.push(dir);
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+      if (!(await lstat(dir)).isDirectory()) throw unsafeObjectPath(key);
+    }
+  }
+  return created;
+}
+
+/** fsync on a directory makes the entries created, renamed or removed in it durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,176 @@
+import { constants } from 'node:fs';
+import { open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UnavailableError } from '../../errors/appError.ts';
+import {
+  assertObjectKey,
+  checkPutInput,
+  objectNotFound,
+  resolveByteRange,
+  type ByteRange,
+  type GetObjectResult,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutObjectInput,
+} from '../../ports/objectStore.ts';
+import { errnoCode, ioFailure, isMissing, unsafeObjectPath } from './fsErrors.ts';
+import {
+  assertRealDirectory,
+  createFsObjectLayout,
+  ensureParentDirectory,
+  objectFilePath,
+  syncDirectory,
+  type FsObjectLayout,
+} from './fsObjectLayout.ts';
+import { listObjects } from './listObjects.ts';
+import { openContentStream, readObjectInfo } from './objectFile.ts';
+import { stageObject } from './stageObject.ts';
+
+/** Options of {@link openFsObjectStore}. */
+export interface FsObjectStoreOptions {
+  /** Directory the store owns (created if missing), normally `DATA_DIR/media`. One store per root. */
+  root: string;
+  /** Source of `lastModified`; defaults to the system clock. */
+  clock?: () => Date;
+}
+
+/**
+ * Opens the embedded object store: one file per object under `<root>/objects`, content followed
+ * by its metadata (see `objectFile.ts`), written to `<root>/tmp`, fsynced, renamed into place and
+ * the directory fsynced, so a put is atomic and durable once it resolves. Temp files left by a
+ * crash are removed here, so only one store may use a root at a time.
+ *
+ * @example
+ * const store = await openFsObjectStore({ root: join(dataDir, 'media') });
+ * await store.put({ key: 'products/16201/a.jpg', body: bytes, contentType: 'image/jpeg' });
+ * @throws UnavailableError when the root cannot be created or read.
+ */
+export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<ObjectStore> {
+  const clock = options.clock ?? (() => new Date());
+  let layout: FsObjectLayout;
+  try {
+    layout = await createFsObjectLayout(options.root);
+    await removeStaleTempFiles(layout.tmp);
+  } catch (error) {
+    throw ioFailure(`open ${options.root}`, error);
+  }
+
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
+  function track<T>(operation: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new UnavailableError('Object store is closed.'));
+    const promise = operation();
+    pending.add(promise);
+    const forget = () => pending.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** Opens the object file without following symlinks; `null` when the key does not exist. */
+  async function openObject(key: string): Promise<FileHandle | null> {
+    const path = objectFilePath(layout, key);
+    try {
+      await assertRealDirectory(dirname(path), key);
+      return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if (isMissing(error)) return null;
+      if (errnoCode(error) === 'ELOOP') throw unsafeObjectPath(key);
+      throw ioFailure(`read ${key}`, error);
+    }
+  }
+
+  async function put(input: PutObjectInput): Promise<ObjectInfo> {
+    const expected = checkPutInput(input);
+    const target = objectFilePath(layout, input.key);
+    const staged = await stageObject(layout.tmp, input, expected, clock);
+    try {
+      const created = await ensureParentDirectory(layout, target, input.key);
+      await rename(staged.tempPath, target);
+      // New directory entries are durable once their parents are synced; the last is the target's.
+      const toSync = created.length === 0 ? [] : [dirname(created[0] as string), ...created.slice(0, -1)];
+      for (const dir of [...toSync, dirname(target)]) await syncDirectory(dir);
+      return staged.info;
+    } catch (error) {
+      await rm(staged.tempPath, { force: true }).catch(() => undefined);
+      throw ioFailure(`store ${input.key}`, error);
+    }
+  }
+
+  async function get(key: string, range?: ByteRange): Promise<GetObjectResult> {
+    assertObjectKey(key);
+    const handle = await openObject(key);
+    if (handle === null) throw objectNotFound(key);
+    try {
+      const info = await readObjectInfo(handle, key);
+      const served = resolveByteRange(range, info.size);
+      const body = await openContentStream(handle, info.size, served);
+      return served === undefined ? { info, body } : { info, body, range: served };
+    } catch (error) {
+      await handle.close();
+      throw ioFailure(`read ${key}`, error);
+    }
+  }
+
+  async function stat(key: string): Promise<ObjectInfo | null> {
+    assertObjectKey(key);
+    const handle = await openObject(key);
+    if (handle === null) return null;
+    try {
+      return await readObjectInfo(handle, key);
+    } catch (error) {
+      throw ioFailure(`read ${key}`, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async function remove(key: string): Promise<void> {
+    assertObjectKey(key);
+    const path = objectFilePath(layout, key);
+    try {
+      await assertRealDirectory(dirname(path), key);
+      await unlink(path); // removes a planted symlink itself, never its target
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw ioFailure(`delete ${key}`, error);
+    }
+  }
+
+  async function* list(prefix: string): AsyncGenerator<ObjectInfo> {
+    if (closed) throw new UnavailableError('Object store is closed.');
+    const readListed = async (path: string, key: string): Promise<ObjectInfo | null> => {
+      const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+        if (isMissing(error)) return null; // deleted since the directory was read
+        throw error;
+      });
+      if (handle === null) return null;
+      try {
+        return await readObjectInfo(handle, key);
+      } finally {
+        await handle.close();
+      }
+    };
+    try {
+      yield* listObjects(layout, prefix, readListed);
+    } catch (error) {
+      throw ioFailure(`list ${prefix}`, error);
+    }
+  }
+
+  return {
+    put: (input) => track(() => put(input)),
+    get: (key, range) => track(() => get(key, range)),
+    stat: (key) => track(() => stat(key)),
+    delete: (key) => track(() => remove(key)),
+    list,
+    async close() {
+      closed = true;
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+async function removeStaleTempFiles(tmp: string): Promise<void> {
+  for (const name of await readdir(tmp)) await rm(join(tmp, name), { recursive: true, force: true });
+}
