@@ -1,0 +1,44 @@
+import { ValidationError } from '../errors/appError.ts';
+
+/**
+ * Field rules shared by the deciders, worded as Django REST Framework words them, so the REST
+ * surface can render a refusal verbatim (`{"order": ["Ensure this value is ..."]}`).
+ */
+
+/** Largest value of a Django `PositiveIntegerField` (a 32-bit signed column). */
+export const MAX_POSITIVE_INTEGER = 2147483647;
+
+/** DRF's text for a value outside a choice list. */
+export const invalidChoiceMessage = (value: unknown): string => `"${String(value)}" is not a valid choice.`;
+
+/** The DRF `IntegerField` message for `value`, or `undefined` when it is an integer in [min, max]. */
+export function integerProblem(value: unknown, min: number, max: number): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return 'A valid integer is required.';
+  if (value < min) return `Ensure this value is greater than or equal to ${min}.`;
+  if (value > max) return `Ensure this value is less than or equal to ${max}.`;
+  return undefined;
+}
+
+/**
+ * A position in a gallery (Omnitron `order`, ShipStream `position`): an integer ≥ 0.
+ * @throws ValidationError `ORDER_NOT_INTEGER` or `ORDER_OUT_OF_RANGE` under `field`.
+ */
+export function requireOrder(order: unknown, field = 'order'): asserts order is number {
+  const problem = integerProblem(order, 0, MAX_POSITIVE_INTEGER);
+  if (problem === undefined) return;
+  const code = problem === 'A valid integer is required.' ? 'ORDER_NOT_INTEGER' : 'ORDER_OUT_OF_RANGE';
+  throw ValidationError.field(field, problem, code);
+}
+
+/**
+ * A value from a closed list.
+ * @throws ValidationError with `code` and `{ field: ['"x" is not a valid choice.'] }`.
+ */
+export function requireChoice<const Choice>(
+  field: string,
+  value: unknown,
+  choices: readonly Choice[],
+  code: string,
+): asserts value is Choice {
+  if (!choices.includes(value as Choice)) throw ValidationError.field(field, invalidChoiceMessage(value), code);
+}

@@ -1,0 +1,78 @@
+import type { Command } from '../decider.ts';
+import type {
+  ImageRole,
+  ImageSource,
+  ImageType,
+  ProductFacts,
+  SpecialImageType,
+  StoredImage,
+  StoredVideo,
+} from './galleryVocabulary.ts';
+
+/**
+ * Commands of the gallery aggregate. They carry what only the outside knows: pks allocated from
+ * the pk sequences, facts of binaries already stored, and facts of the product (the gallery
+ * cannot read another aggregate). Wire defaults (label `""`, exclude `false`, image type
+ * `default`, position max+1, `_1` file-name suffixes) are applied by the API layer.
+ */
+
+/** One new image, as uploads and the bulk set replacement describe it. */
+export interface NewImage {
+  imagePk: number;
+  /** Gallery file name, unique among the product's live images, e.g. `/i/m/image_1.png`. */
+  file: string;
+  blob: StoredImage;
+  order: number;
+  source: ImageSource;
+  label: string;
+  exclude: boolean;
+  /** Initial roles; taking a role moves it away from the image that held it. */
+  roles: ImageRole[];
+  imageType: ImageType;
+}
+
+export type UploadImage = Command<'UploadImage', NewImage & { product: ProductFacts }>;
+export type ReorderImage = Command<'ReorderImage', { imagePk: number; order: number }>;
+/** Omnitron `make_special` with `base`; the same decision as MakeImageSpecial `base`. */
+export type SetMainImage = Command<'SetMainImage', { imagePk: number }>;
+export type MakeImageSpecial = Command<'MakeImageSpecial', { imagePk: number; specialImageType: SpecialImageType }>;
+/** `roles` is the exact new role set (`[]` clears), as ShipStream `types` on update. */
+export type ChangeImageRoles = Command<'ChangeImageRoles', { imagePk: number; roles: ImageRole[] }>;
+export type ChangeImageLabel = Command<'ChangeImageLabel', { imagePk: number; label: string }>;
+export type ChangeImageExclusion = Command<'ChangeImageExclusion', { imagePk: number; exclude: boolean }>;
+/** New binary under the same gallery file name. */
+export type ReplaceImageContent = Command<'ReplaceImageContent', { imagePk: number; blob: StoredImage }>;
+/**
+ * ShipStream `product_media.update`: only the fields present change, all in one decision, so a
+ * refused field leaves the others untouched too.
+ */
+export type UpdateImage = Command<
+  'UpdateImage',
+  { imagePk: number; order?: number; label?: string; exclude?: boolean; roles?: ImageRole[]; blob?: StoredImage }
+>;
+export type DeleteImage = Command<'DeleteImage', { imagePk: number }>;
+export type RestoreImage = Command<'RestoreImage', { imagePk: number; product: ProductFacts }>;
+/** All-or-nothing: deletes every live image and uploads `images` in one decision (one append). */
+export type ReplaceImageSet = Command<'ReplaceImageSet', { product: ProductFacts; images: NewImage[] }>;
+
+export type UploadVideo = Command<'UploadVideo', { product: ProductFacts; videoPk: number; blob: StoredVideo; order: number }>;
+export type ReorderVideo = Command<'ReorderVideo', { videoPk: number; order: number }>;
+export type DeleteVideo = Command<'DeleteVideo', { videoPk: number }>;
+
+export type GalleryImageCommand =
+  | UploadImage
+  | ReorderImage
+  | SetMainImage
+  | MakeImageSpecial
+  | ChangeImageRoles
+  | ChangeImageLabel
+  | ChangeImageExclusion
+  | ReplaceImageContent
+  | UpdateImage
+  | DeleteImage
+  | RestoreImage
+  | ReplaceImageSet;
+
+export type GalleryVideoCommand = UploadVideo | ReorderVideo | DeleteVideo;
+
+export type GalleryCommand = GalleryImageCommand | GalleryVideoCommand;

@@ -1,0 +1,66 @@
+import { integerProblem } from '../fieldRules.ts';
+
+/**
+ * The dynamic settings the catalog knows (Omnitron `/api/v1/dynamic_settings/`). Each entry has
+ * its default, which applies until a `SettingChanged` says otherwise, and a validator that
+ * returns the value in canonical form or the messages explaining why it is refused.
+ */
+
+/** Upper bound of a dimension: beyond it a decoded RGBA frame would not fit sane memory. */
+export const MAX_DIMENSION = 20000;
+
+export interface ImageDimensions {
+  WIDTH: number;
+  HEIGHT: number;
+}
+
+export interface SettingValues {
+  /** Uploads larger than this are downscaled to fit inside WIDTH×HEIGHT (aspect kept, never upscaled). */
+  MAX_IMAGE_DIMENSIONS: ImageDimensions;
+}
+
+export type SettingKey = keyof SettingValues;
+
+type Validation<Value> = { ok: true; value: Value } | { ok: false; messages: string[] };
+
+interface SettingDefinition<Value> {
+  defaultValue: Value;
+  validate: (value: unknown) => Validation<Value>;
+}
+
+export const SETTING_DEFINITIONS: { readonly [Key in SettingKey]: SettingDefinition<SettingValues[Key]> } = {
+  MAX_IMAGE_DIMENSIONS: { defaultValue: { WIDTH: 2000, HEIGHT: 2000 }, validate: validateDimensions },
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+
+export const isSettingKey = (key: unknown): key is SettingKey => SETTING_KEYS.includes(key as SettingKey);
+
+function validateDimensions(value: unknown): Validation<ImageDimensions> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, messages: [`Expected a dictionary of items but got type "${pythonTypeName(value)}".`] };
+  }
+  const record = value as Record<string, unknown>;
+  const messages: string[] = Object.keys(record)
+    .filter((name) => name !== 'WIDTH' && name !== 'HEIGHT')
+    .map((name) => `${name}: Unexpected key; expected WIDTH and HEIGHT.`);
+  for (const name of ['WIDTH', 'HEIGHT'] as const) {
+    if (!(name in record)) messages.push(`${name}: This field is required.`);
+    else {
+      const problem = integerProblem(record[name], 1, MAX_DIMENSION);
+      if (problem !== undefined) messages.push(`${name}: ${problem}`);
+    }
+  }
+  if (messages.length > 0) return { ok: false, messages };
+  return { ok: true, value: { WIDTH: record.WIDTH as number, HEIGHT: record.HEIGHT as number } };
+}
+
+/** DRF names JSON types the way Python sees them. */
+function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  return typeof value;
+}
