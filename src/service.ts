@@ -11,6 +11,7 @@ import { commandHandler } from './app/commandHandler.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
+import { catalogEntry } from './domain/events.ts';
 import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
 import { createApp } from './http/app.ts';
@@ -56,7 +57,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
-  const handle = commandHandler({ eventStore, clock });
+  const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
+  const handle = commandHandler({ eventStore, clock, schemaVersionOf });
   const allocatePk = pkAllocator({ eventStore, clock });
   const app = createApp({
     logger,

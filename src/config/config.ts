@@ -108,18 +108,20 @@ function parseUrl(name: string, value: string | undefined, problems: string[], p
 function parseApiUsers(value: string | undefined, problems: string[]): ApiUser[] | undefined {
   if (value === undefined) return undefined;
   const users: ApiUser[] = [];
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  entries.forEach((entry, index) => {
     const separator = entry.indexOf(':');
     const name = entry.slice(0, separator);
     const key = entry.slice(separator + 1);
-    if (separator <= 0 || !/^[\w.@+-]+$/.test(name) || !/^[\x21-\x7e]{16,}$/.test(key) || key.includes(',')) {
-      problems.push(`API_USERS entries must be name:key with a key of at least 16 visible characters and no spaces, got "${entry.slice(0, Math.max(separator, 0)) || entry.slice(0, 12)}…"`);
+    if (separator <= 0 || !/^[\w.@+-]+$/.test(name) || !/^[\x21-\x7e]{16,}$/.test(key)) {
+      // Never echo the entry: it may hold a key.
+      problems.push(`API_USERS entry ${index + 1} must be name:key with a key of at least 16 visible characters and no spaces`);
     } else if (users.some((user) => user.name === name)) {
       problems.push(`API_USERS names user "${name}" twice`);
     } else if (users.some((user) => user.key === key)) {
       problems.push(`API_USERS gives two users the same key`);
     } else users.push({ name, key });
-  }
+  });
   if (users.length === 0 && !problems.some((problem) => problem.startsWith('API_USERS'))) {
     problems.push('API_USERS must list at least one name:key');
   }

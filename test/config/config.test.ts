@@ -1,0 +1,73 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+const test = suite('configuration');
+
+test('defaults apply when the environment is empty', () => {
+  const config = loadConfig({});
+  assert.is(config.port, 8000);
+  assert.is(config.host, undefined);
+  assert.is(config.dataDir, './data');
+  assert.is(config.publicBaseUrl, 'http://localhost:8000');
+  assert.is(config.mediaBaseUrl, 'http://localhost:8000/media');
+  assert.is(config.apiUsers, undefined);
+  assert.is(config.eventStoreUrl, undefined);
+  assert.is(config.minio, undefined);
+  assert.equal(config.downloadAllowedHosts, []);
+});
+
+test('values are read and derived links follow PORT and PUBLIC_BASE_URL', () => {
+  const config = loadConfig({
+    PORT: '9000',
+    HOST: '127.0.0.1',
+    DATA_DIR: '/var/lib/media',
+    PUBLIC_BASE_URL: 'https://pim.example.com/',
+    API_USERS: 'erp:erp-key-0123456789abcdef, wms:wms-key-0123456789abcdef',
+    DOWNLOAD_ALLOWED_HOSTS: 'ERP.local,10.0.0.5',
+    EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+    MINIO_ENDPOINT: 'http://127.0.0.1:9000',
+    MINIO_ACCESS_KEY: 'minio',
+    MINIO_SECRET_KEY: 'minio-secret',
+  });
+  assert.is(config.port, 9000);
+  assert.is(config.publicBaseUrl, 'https://pim.example.com');
+  assert.is(config.mediaBaseUrl, 'https://pim.example.com/media');
+  assert.equal(config.apiUsers, [
+    { name: 'erp', key: 'erp-key-0123456789abcdef' },
+    { name: 'wms', key: 'wms-key-0123456789abcdef' },
+  ]);
+  assert.equal(config.downloadAllowedHosts, ['erp.local', '10.0.0.5']);
+  assert.equal(config.minio, { endpoint: 'http://127.0.0.1:9000', accessKey: 'minio', secretKey: 'minio-secret', bucket: 'product-media', region: 'us-east-1' });
+  assert.is(loadConfig({ PORT: '9000' }).publicBaseUrl, 'http://localhost:9000');
+});
+
+test('every problem is reported at once, each naming its variable', () => {
+  try {
+    loadConfig({
+      PORT: 'eighty',
+      PUBLIC_BASE_URL: 'ftp://x',
+      API_USERS: 'nokey',
+      EVENTSTORE_URL: 'http://wrong',
+      MINIO_ENDPOINT: 'http://127.0.0.1:9000',
+      LOG_LEVEL: 'loud',
+    });
+    assert.unreachable('must throw');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    const problems = (error as ConfigError).problems;
+    for (const variable of ['PORT', 'PUBLIC_BASE_URL', 'API_USERS', 'EVENTSTORE_URL', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'LOG_LEVEL']) {
+      assert.ok(problems.some((problem) => problem.startsWith(variable)), `a problem names ${variable}: ${problems.join(' | ')}`);
+    }
+    assert.is(problems.length, 7);
+    assert.not.match((error as Error).message, /nokey/, 'never echo what may be a secret');
+  }
+});
+
+test('API_USERS refuses short keys, duplicate names and duplicate keys', () => {
+  for (const value of ['erp:short', 'erp:erp-key-0123456789abcdef,erp:other-key-0123456789ab', 'a:same-key-0123456789abc,b:same-key-0123456789abc']) {
+    assert.throws(() => loadConfig({ API_USERS: value }), (error: ConfigError) => error.problems.some((problem) => problem.startsWith('API_USERS')));
+  }
+});
+
+test.run();
