@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import { isAppError } from '../../errors/appError.ts';
 
 const SERVER_ERROR = { detail: 'A server error occurred.' };
+const SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
 const UNANSWERED_STATUSES = new Set([404, 405, 501]);
 
 /** HTTP errors raised by Koa, the router and the body parser, in DRF's words. */
@@ -32,7 +33,9 @@ export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void
     await next();
     // Nothing answered (404), or the router answered 405/501 with an Allow header and no body.
     if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
-      ctx.body = { detail: detailForHttpError(ctx, ctx.status, '') };
+      const status = ctx.status;
+      ctx.body = { detail: detailForHttpError(ctx, status, '') };
+      ctx.status = status; // setting a body would otherwise turn an implicit 404 into 200
     }
   } catch (error) {
     const { status, body } = render(ctx, error);
@@ -45,6 +48,7 @@ export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void
 
 function render(ctx: Context, error: unknown): { status: number; body: unknown } {
   if (isAppError(error)) {
+    if (error.status === 503) return { status: 503, body: SERVICE_UNAVAILABLE };
     if (!error.expose) return { status: error.status, body: SERVER_ERROR };
     return { status: error.status, body: error.details ?? { detail: error.message } };
   }
