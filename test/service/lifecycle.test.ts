@@ -76,7 +76,7 @@ test('SIGTERM finishes the in-flight request, refuses new ones, and exits cleanl
   // The acknowledged write survived the shutdown.
   const restarted = await spawnService({ DATA_DIR: dataDir, API_USERS: USERS });
   const list = await fetch(`${restarted.url}/api/v1/products/?sku=INFLIGHT`, { headers: { authorization: 'Token erp-key-0123456789abcdef' } });
-  assert.is((await list.json()).count, 1);
+  assert.is(((await list.json()) as { count: number }).count, 1);
   restarted.child.kill('SIGTERM');
   await restarted.exited;
 });
