@@ -53,7 +53,10 @@ export interface ReadStreamOptions {
 
 export interface ReadAllOptions {
   direction?: Direction;
-  /** Inclusive start position; defaults to the start (forwards) or the end (backwards). */
+  /**
+   * Where to start; defaults to the start (forwards) or the end (backwards). As in EventStoreDB,
+   * forwards from P includes P and backwards from P starts with the event before P.
+   */
   fromPosition?: Position;
   maxCount?: number;
 }
@@ -93,7 +96,7 @@ export interface EventStore {
   /** Reads one stream; a stream that does not exist reads as `[]`. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
-  /** Reads the global log; forwards from P includes P. */
+  /** Reads the global log; forwards from P includes P, backwards from P excludes it. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
   /** Catch-up subscription to `$all`: history, then `caughtUp`, then live events. */

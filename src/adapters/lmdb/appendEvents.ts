@@ -1,0 +1,127 @@
+import { ConcurrencyError } from '../../errors/appError.ts';
+import type { AppendResult, ExpectedRevision } from '../../ports/eventStore.ts';
+import type { EventStoreDatabases } from './eventStoreDatabases.ts';
+import { describeRevision, isExpectedRevision, NO_STREAM_REVISION } from './expectedRevision.ts';
+import { LOG_START_SEQUENCE, positionOf } from './position.ts';
+import type { RecentEventIds } from './recentEventIds.ts';
+import { decodeStoredEvent, encodeStoredEvent, type SerializedEvent } from './storedEvent.ts';
+import type { StreamIndex } from './streamIndex.ts';
+
+export interface AppendContext {
+  databases: EventStoreDatabases;
+  streamIndex: StreamIndex;
+  recentEventIds: RecentEventIds;
+  /** The store clock; `created` of every event of a transaction. */
+  now: () => Date;
+}
+
+export interface AppendRequest {
+  streamName: string;
+  streamNameJson: string;
+  events: SerializedEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+/** Writes one stored event to the log at its sequence. */
+export type WriteLogEntry = (sequence: number, storedEvent: string) => void;
+
+/**
+ * Checks one append against the stream and writes its events through `writeLogEntry`. It must
+ * run where nothing else writes between its reads and its writes: inside LMDB's write
+ * transaction, or while no write is queued or in flight. Everything that can refuse the append
+ * reads and throws before the first write: a transaction callback that throws is not rolled back
+ * on its own, so it must not have written anything.
+ */
+export function appendEvents(
+  context: AppendContext,
+  request: AppendRequest,
+  created: string,
+  writeLogEntry: WriteLogEntry,
+): AppendResult {
+  const { streamIndex, recentEventIds } = context;
+  const { streamName, events, expectedRevision } = request;
+  const revisionBefore = streamIndex.currentRevision(streamName);
+
+  const retried = originalResultOfRetry(context, request, revisionBefore);
+  if (retried !== undefined) return retried;
+  if (!isExpectedRevision(expectedRevision, revisionBefore)) throw conflict(request, revisionBefore);
+  if (events.length === 0) return resultAtRevision(streamIndex, streamName, revisionBefore);
+
+  // Retries reuse their original expected revision; only `any` and `stream_exists` retries need
+  // to find the events by id.
+  const locatedById = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+  let sequence = streamIndex.lastSequence();
+  let revision = revisionBefore;
+  for (const event of events) {
+    sequence += 1;
+    revision += 1;
+    writeLogEntry(sequence, encodeStoredEvent(request.streamNameJson, revision, created, event));
+    streamIndex.add(streamName, revision, sequence);
+    if (locatedById) recentEventIds.remember(event.id, { streamName, revision });
+  }
+  return { nextExpectedRevision: revision, position: positionOf(sequence) };
+}
+
+/**
+ * EventStoreDB's idempotency: when the events already follow the expected revision in the stream
+ * (same ids, same order), the append was done before and its original result is returned. With
+ * `any` / `stream_exists` the first id is located instead (best effort). Finding only the first
+ * events of the append there is a conflict, like EventStoreDB's "corrupted idempotency".
+ */
+function originalResultOfRetry(
+  context: AppendContext,
+  request: AppendRequest,
+  revisionBefore: number,
+): AppendResult | undefined {
+  const { streamName, events, expectedRevision } = request;
+  const [first] = events;
+  if (first === undefined) return undefined;
+
+  let fromRevision: number;
+  if (expectedRevision === 'any' || expectedRevision === 'stream_exists') {
+    const location = context.recentEventIds.locate(first.id);
+    if (location === undefined || location.streamName !== streamName) return undefined;
+    fromRevision = location.revision;
+  } else {
+    const expected = expectedRevision === 'no_stream' ? NO_STREAM_REVISION : expectedRevision;
+    if (revisionBefore <= expected) return undefined;
+    fromRevision = expected + 1;
+  }
+
+  const match = matchStoredEvents(context, streamName, fromRevision, events);
+  if (match === 'none') return undefined;
+  if (match === 'partial') throw conflict(request, revisionBefore);
+  return match;
+}
+
+/** Whether the stream holds the ids of `events`, in order, from `fromRevision` on. */
+function matchStoredEvents(
+  { databases, streamIndex }: AppendContext,
+  streamName: string,
+  fromRevision: number,
+  events: SerializedEvent[],
+): AppendResult | 'none' | 'partial' {
+  let sequence = LOG_START_SEQUENCE;
+  for (const [index, event] of events.entries()) {
+    const storedSequence = streamIndex.sequenceAt(streamName, fromRevision + index);
+    const stored = storedSequence === undefined ? undefined : databases.log.get(storedSequence);
+    if (storedSequence === undefined || stored === undefined || decodeStoredEvent(stored, storedSequence).id !== event.id) {
+      return index === 0 ? 'none' : 'partial';
+    }
+    sequence = storedSequence;
+  }
+  return { nextExpectedRevision: fromRevision + events.length - 1, position: positionOf(sequence) };
+}
+
+function resultAtRevision(streamIndex: StreamIndex, streamName: string, revision: number): AppendResult {
+  const sequence = revision === NO_STREAM_REVISION ? undefined : streamIndex.sequenceAt(streamName, revision);
+  return { nextExpectedRevision: revision, position: positionOf(sequence ?? LOG_START_SEQUENCE) };
+}
+
+function conflict(request: AppendRequest, revisionBefore: number): ConcurrencyError {
+  return new ConcurrencyError(
+    request.streamName,
+    describeRevision(request.expectedRevision),
+    describeRevision(revisionBefore),
+  );
+}
