@@ -48,6 +48,8 @@ export interface ReadModelStore {
   checkpoint(projectionName: string): Checkpoint | undefined;
   /** Runs `apply` in one transaction that also moves the projection's checkpoint to `position`. */
   commit(projection: Projection, apply: (tx: ReadModelTx) => void, position: Position): void;
+  /** The projection has caught up and is live: the store may release what it kept to speed up catching up. */
+  catchUpFinished(projectionName: string): void;
   /** Empties the projection's tables and forgets its checkpoint (a rebuild from scratch follows). */
   reset(projection: Projection): void;
   get<T>(table: string, key: ReadModelKey): T | undefined;

@@ -4,8 +4,15 @@ import type { Logger } from '../logging/logger.ts';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../ports/eventStore.ts';
 import type { Projection, ReadModelStore } from '../ports/readModelStore.ts';
 
-/** Events applied per read-model transaction while catching up. */
-const MAX_BATCH = 2000;
+/**
+ * Events per read-model transaction. Catching up, batches are large (few commits, and rows a
+ * batch touches repeatedly are written once); live, each burst commits at once so that
+ * read-your-writes waits stay short.
+ */
+const CATCH_UP_BATCH = 20_000;
+const LIVE_BATCH = 2_000;
+/** While catching up, a partial batch is committed after this long, so slow history still lands. */
+const CATCH_UP_FLUSH_MS = 50;
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 1000, 2000, 5000];
 
 export interface ProjectionRunner {
@@ -45,6 +52,7 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
   let stopped = false;
   let buffer: RecordedEvent[] = [];
   let flushScheduled = false;
+  let catchUpTimer: NodeJS.Timeout | undefined;
   let subscription: Subscription | undefined;
   let resubscribeAttempt = 0;
   let resubscribeTimer: NodeJS.Timeout | undefined;
@@ -62,6 +70,8 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
 
   function flush() {
     flushScheduled = false;
+    clearTimeout(catchUpTimer);
+    catchUpTimer = undefined;
     if (buffer.length === 0 || failure) return;
     const batch = buffer;
     buffer = [];
@@ -83,7 +93,8 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
     if (comparePositions(event.position, current) <= 0) return;
     if (buffer.length > 0 && comparePositions(event.position, buffer[buffer.length - 1]!.position) <= 0) return;
     buffer.push(event);
-    if (buffer.length >= MAX_BATCH) flush();
+    if (buffer.length >= (caughtUp ? LIVE_BATCH : CATCH_UP_BATCH)) flush();
+    else if (!caughtUp) catchUpTimer ??= setTimeout(flush, CATCH_UP_FLUSH_MS);
     else if (!flushScheduled) {
       flushScheduled = true;
       queueMicrotask(flush);
@@ -108,7 +119,10 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
           else if (message.kind === 'checkpoint') onCheckpoint(message.position);
           else {
             flush();
-            if (!caughtUp) logger.info('projection caught up', { position: current ?? null });
+            if (!caughtUp) {
+              logger.info('projection caught up', { position: current ?? null });
+              readModels.catchUpFinished(projection.name);
+            }
             caughtUp = true;
           }
         },
@@ -145,6 +159,7 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
     },
     async stop() {
       stopped = true;
+      clearTimeout(catchUpTimer);
       clearTimeout(resubscribeTimer);
       subscription?.unsubscribe();
       flush();

@@ -9,15 +9,31 @@ import type {
   ReadModelStore,
   ReadModelTx,
 } from '../../ports/readModelStore.ts';
+import { WriteBackCache } from './writeBackCache.ts';
 
 const CHECKPOINTS_TABLE = '$checkpoints';
+/** Rows a rebuild keeps in memory at most before writing them out and continuing as a live projection. */
+const MAX_REBUILD_ROWS = 1_000_000;
+
+/** A projection being built from empty tables: its rows so far, not yet written. */
+interface Rebuild {
+  projection: Projection;
+  rows: WriteBackCache;
+  position: Position | undefined;
+}
 
 /**
  * Read models on LMDB, one environment per instance (`DATA_DIR/readmodels`).
  *
- * Commits are synchronous transactions: a projection batch and its checkpoint land together,
- * and a synchronous commit gives the runner natural back-pressure during a rebuild. LMDB's
- * default sync keeps the environment intact through power loss; a kill -9 loses nothing.
+ * Every write is one synchronous transaction holding a batch's rows and the checkpoint that
+ * covers them, so they land together; synchronous commits also give the runner back-pressure.
+ * A batch is applied to a write-back cache first, so a row touched many times is written once.
+ *
+ * A projection that starts from empty tables (first start, new version) is a rebuild: its rows
+ * stay in memory, where every read is answered (a row not there does not exist), and are written
+ * with the checkpoint once it catches up, at close, or when they outgrow `MAX_REBUILD_ROWS`.
+ * Reading rows back from LMDB and rewriting them on every batch was most of a rebuild's cost.
+ * A crash mid-rebuild leaves no checkpoint, so the next start simply rebuilds again.
  */
 export function openLmdbReadModelStore(options: { path: string }): ReadModelStore {
   const env: RootDatabase = open({ path: options.path, maxDbs: 128 });
@@ -32,24 +48,69 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
   };
   const rawTable = (name: string): Database<Buffer, Key> => env.openDB({ name, encoding: 'binary' });
   const checkpoints = table(CHECKPOINTS_TABLE);
+  const rebuilds = new Map<string, Rebuild>();
+  /** Projections that caught up: their writes go straight to LMDB. */
+  const live = new Set<string>();
+  const readLmdb = (name: string, key: ReadModelKey) => table(name).get(key as Key);
+  const tablesEmpty = (projection: Projection) =>
+    projection.tables.every((name) => table(name).getKeysCount({ limit: 1 }) === 0);
 
-  const tx: ReadModelTx = {
-    get: <T>(name: string, key: ReadModelKey) => table(name).get(key as Key) as T | undefined,
-    put: (name, key, value) => void table(name).putSync(key as Key, value),
-    remove: (name, key) => void table(name).removeSync(key as Key),
-  };
+  function write(projection: Projection, rows: WriteBackCache, position: Position) {
+    env.transactionSync(() => {
+      rows.forEachChange((name, key, value) => {
+        if (value === undefined) table(name).removeSync(key as Key);
+        else table(name).putSync(key as Key, value);
+      });
+      checkpoints.putSync(projection.name, { version: projection.version, position } satisfies Checkpoint);
+    });
+  }
+
+  function rebuildOf(projection: Projection): Rebuild | undefined {
+    let rebuild = rebuilds.get(projection.name);
+    if (!rebuild && !live.has(projection.name) && checkpoints.get(projection.name) === undefined && tablesEmpty(projection)) {
+      rebuild = { projection, rows: new WriteBackCache(undefined), position: undefined };
+      rebuilds.set(projection.name, rebuild);
+    }
+    return rebuild;
+  }
+
+  function finishRebuild(projectionName: string) {
+    const rebuild = rebuilds.get(projectionName);
+    if (!rebuild) return;
+    rebuilds.delete(projectionName);
+    if (rebuild.position !== undefined) write(rebuild.projection, rebuild.rows, rebuild.position);
+  }
 
   return {
     checkpoint: (projectionName) => checkpoints.get(projectionName) as Checkpoint | undefined,
 
     commit(projection: Projection, apply: (tx: ReadModelTx) => void, position: Position) {
-      env.transactionSync(() => {
-        apply(tx);
-        checkpoints.putSync(projection.name, { version: projection.version, position } satisfies Checkpoint);
-      });
+      const rebuild = rebuildOf(projection);
+      if (!rebuild) {
+        // A batch that throws leaves nothing behind: it is applied to its own cache first.
+        const batch = new WriteBackCache(readLmdb);
+        apply(batch);
+        return write(projection, batch, position);
+      }
+      try {
+        apply(rebuild.rows);
+      } catch (error) {
+        // The rows now hold part of a failed batch: drop the rebuild; the next start redoes it.
+        rebuilds.delete(projection.name);
+        throw error;
+      }
+      rebuild.position = position;
+      if (rebuild.rows.size > MAX_REBUILD_ROWS) finishRebuild(projection.name);
+    },
+
+    catchUpFinished(projectionName: string) {
+      live.add(projectionName);
+      finishRebuild(projectionName);
     },
 
     reset(projection: Projection) {
+      rebuilds.delete(projection.name);
+      live.delete(projection.name);
       env.transactionSync(() => {
         for (const name of projection.tables) table(name).clearSync();
         checkpoints.removeSync(projection.name);
@@ -80,7 +141,10 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
       return hash.digest('hex');
     },
 
-    close: () => env.close(),
+    async close() {
+      for (const name of [...rebuilds.keys()]) finishRebuild(name);
+      await env.close();
+    },
   };
 }
 

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openLmdbReadModelStore } from '../../src/adapters/lmdb/lmdbReadModelStore.ts';
+import type { Position } from '../../src/ports/eventStore.ts';
+import type { Projection } from '../../src/ports/readModelStore.ts';
+
+const test = suite<{ dir: string }>('LMDB read-model store');
+test.before.each(async (context) => {
+  context.dir = await mkdtemp(join(tmpdir(), 'read-models-'));
+});
+test.after.each(async ({ dir }) => rm(dir, { recursive: true, force: true }));
+
+const projection: Projection = { name: 'things', version: 1, tables: ['things', 'thingsByName'], streamNamePrefixes: ['thing-'], apply: () => {} };
+const at = (n: number) => String(n).padStart(16, '0') as Position;
+
+test('a batch and its checkpoint commit together; a batch that throws leaves nothing', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  store.catchUpFinished(projection.name);
+  store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));
+  assert.throws(() =>
+    store.commit(projection, (tx) => {
+      tx.put('things', 2, { n: 2 });
+      throw new Error('bug');
+    }, at(2)),
+  );
+  assert.equal(store.get('things', 1), { n: 1 });
+  assert.is(store.get('things', 2), undefined);
+  assert.equal(store.checkpoint('things'), { version: 1, position: at(1) });
+  await store.close();
+});
+
+test('reads inside a batch see its own writes and removals', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  store.catchUpFinished(projection.name);
+  store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));
+  store.commit(projection, (tx) => {
+    tx.put('things', 1, { n: 2 });
+    assert.equal(tx.get('things', 1), { n: 2 });
+    tx.remove('things', 1);
+    assert.is(tx.get('things', 1), undefined);
+    tx.put('thingsByName', ['a', 1], 1);
+    assert.is(tx.get('thingsByName', ['a', 1]), 1);
+  }, at(2));
+  assert.is(store.get('things', 1), undefined);
+  assert.is(store.get('thingsByName', ['a', 1]), 1);
+  await store.close();
+});
+
+test('a rebuild keeps rows in memory and writes them with the checkpoint once caught up', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));
+  store.commit(projection, (tx) => tx.put('things', 1, { ...tx.get<{ n: number }>('things', 1), m: 2 }), at(2));
+  assert.is(store.checkpoint('things'), undefined, 'nothing written while rebuilding');
+  store.catchUpFinished(projection.name);
+  assert.equal(store.get('things', 1), { n: 1, m: 2 });
+  assert.equal(store.checkpoint('things'), { version: 1, position: at(2) });
+  // Live from now on: each commit lands at once.
+  store.commit(projection, (tx) => tx.put('things', 2, { n: 2 }), at(3));
+  assert.equal(store.get('things', 2), { n: 2 });
+  await store.close();
+});
+
+test('closing mid-rebuild writes what was rebuilt, with its checkpoint', async ({ dir }) => {
+  let store = openLmdbReadModelStore({ path: dir });
+  store.commit(projection, (tx) => tx.put('things', 7, { n: 7 }), at(5));
+  await store.close();
+  store = openLmdbReadModelStore({ path: dir });
+  assert.equal(store.get('things', 7), { n: 7 });
+  assert.equal(store.checkpoint('things'), { version: 1, position: at(5) });
+  await store.close();
+});
+
+test('a rebuild batch that throws abandons the rebuild: nothing is written', async ({ dir }) => {
+  let store = openLmdbReadModelStore({ path: dir });
+  store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));
+  assert.throws(() => store.commit(projection, () => { throw new Error('bug'); }, at(2)));
+  await store.close();
+  store = openLmdbReadModelStore({ path: dir });
+  assert.is(store.checkpoint('things'), undefined);
+  assert.is(store.get('things', 1), undefined);
+  await store.close();
+});
+
+test('range and count follow key order with offset and limit', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  store.catchUpFinished(projection.name);
+  store.commit(projection, (tx) => [3, 1, 2, 10].forEach((n) => tx.put('things', n, n)), at(1));
+  assert.equal(store.range('things').map((row) => row.key), [1, 2, 3, 10]);
+  assert.equal(store.range('things', { offset: 1, limit: 2 }).map((row) => row.value), [2, 3]);
+  assert.equal(store.range('things', { start: 2, end: 10 }).map((row) => row.key), [2, 3]);
+  assert.is(store.count('things'), 4);
+  await store.close();
+});
+
+test.run();
