@@ -28,9 +28,11 @@ export function eventStoreContract(adapterName: string, open: OpenEventStore): v
     context.store = store;
     context.cleanup = cleanup;
   });
+  // Guarded: uvu drops a failure thrown from an after-hook and exits 0, so a failed open()
+  // must not turn into a silent stop here.
   test.after.each(async ({ store, cleanup }) => {
-    await store.close();
-    await cleanup();
+    await store?.close();
+    await cleanup?.();
   });
 
   appendContract(test);

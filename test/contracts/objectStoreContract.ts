@@ -68,9 +68,11 @@ export function objectStoreContract(adapterName: string, open: OpenObjectStore):
     context.base = `contract/${randomUUID()}/`;
   });
 
+  // Guarded: uvu drops a failure thrown from an after-hook and exits 0, so a failed open()
+  // must not turn into a silent stop here.
   test.after.each(async ({ store, cleanup }) => {
-    await store.close();
-    await cleanup();
+    await store?.close();
+    await cleanup?.();
   });
 
   test('put(bytes) returns size, content type, sha256 and an ISO lastModified', async ({ store, base }) => {
