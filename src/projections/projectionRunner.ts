@@ -90,8 +90,8 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
 
   function onEvent(event: RecordedEvent) {
     // Re-delivery after a resubscribe must not apply an event twice.
-    if (comparePositions(event.position, current) <= 0) return;
-    if (buffer.length > 0 && comparePositions(event.position, buffer[buffer.length - 1]!.position) <= 0) return;
+    const newest = buffer.length > 0 ? buffer[buffer.length - 1]!.position : current;
+    if (comparePositions(event.position, newest) <= 0) return;
     buffer.push(event);
     if (buffer.length >= (caughtUp ? LIVE_BATCH : CATCH_UP_BATCH)) flush();
     else if (!caughtUp) catchUpTimer ??= setTimeout(flush, CATCH_UP_FLUSH_MS);
@@ -129,6 +129,8 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
         error: (error: unknown) => {
           flush();
           if (stopped || failure) return;
+          // Not live until the new subscription catches up again: /ready answers 503 meanwhile.
+          caughtUp = false;
           const delay = RESUBSCRIBE_DELAYS_MS[Math.min(resubscribeAttempt++, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
           logger.warn('subscription dropped, resubscribing', { error: String(error), delayMs: delay });
           resubscribeTimer = setTimeout(subscribe, delay);

@@ -41,7 +41,9 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
   const table = (name: string): Database => {
     let db = tables.get(name);
     if (!db) {
-      db = env.openDB({ name });
+      // Plain msgpack maps: without per-value record definitions encoding and decoding are
+      // markedly faster, and unlike shared structures the bytes of a row depend only on the row.
+      db = env.openDB({ name, useRecords: false } as { name: string });
       tables.set(name, db);
     }
     return db;

@@ -11,8 +11,11 @@ const POSITION_PATTERN = /^[0-9a-f]{16}$/;
 
 export const LOG_START_SEQUENCE = 0;
 
+const ZEROES = '0'.repeat(POSITION_DIGITS);
+
 export function positionOf(sequence: number): Position {
-  return sequence.toString(16).padStart(POSITION_DIGITS, '0') as Position;
+  const hex = sequence.toString(16);
+  return (ZEROES.slice(hex.length) + hex) as Position;
 }
 
 /** @throws AppError `INVALID_POSITION` for a string this store never produced. */
