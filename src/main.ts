@@ -11,12 +11,6 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env);
-    if (config.eventStoreUrl !== undefined) {
-      throw new ConfigError(['EVENTSTORE_URL is set, but this build has only the embedded LMDB event store; unset it']);
-    }
-    if (config.minio !== undefined) {
-      throw new ConfigError(['MINIO_ENDPOINT is set, but this build has only the embedded file object store; unset it']);
-    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -3,8 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { productsProjection } from '../projections/products.ts';
-import { openFsObjectStore } from './adapters/fs/fsObjectStore.ts';
-import { openLmdbEventStore } from './adapters/lmdb/lmdbEventStore.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
@@ -14,6 +12,7 @@ import { productQueries } from './app/products/productQueries.ts';
 import { catalogEntry } from './domain/events.ts';
 import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
+import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import type { Logger } from './logging/logger.ts';
@@ -38,6 +37,8 @@ export interface RunningService {
   /** Base URL the server listens on (with the real port when PORT was 0). */
   url: string;
   server: Server;
+  /** Which engine serves each port. */
+  engines: Engines['names'];
   eventStore: EventStore;
   objectStore: ObjectStore;
   readModels: ReadModelStore;
@@ -52,8 +53,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const clock = options.clock ?? systemClock();
   await mkdir(config.dataDir, { recursive: true });
 
-  const eventStore = await openLmdbEventStore({ path: join(config.dataDir, 'events') });
-  const objectStore = await openFsObjectStore({ root: join(config.dataDir, 'media') });
+  const engines = await openEngines(config);
+  const { eventStore, objectStore } = engines;
   const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
@@ -63,7 +64,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const app = createApp({
     logger,
     users: createUserDirectory(options.users),
-    isReady: projections.isReady,
+    isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
       productsRoutes({
         commands: productCommands({ eventStore, handle, allocatePk, clock }),
@@ -82,7 +83,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`;
-  logger.info('listening', { url, dataDir: config.dataDir });
+  logger.info('listening', { url, dataDir: config.dataDir, engines: engines.names });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -93,7 +94,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, eventStore, objectStore, readModels, projections, close };
+  return { url, server, engines: engines.names, eventStore, objectStore, readModels, projections, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */
