@@ -41,14 +41,14 @@ export const productsProjection: Projection = {
       return;
     }
     if (!view) return;
-    const touched = { ...view, modifiedAt: occurredAt, revision: recorded.revision };
+    const touched = { modifiedAt: occurredAt, revision: recorded.revision };
     switch (event.type) {
       case 'ProductRenamed':
-        return tx.put(PRODUCTS_TABLE, pk, { ...touched, name: event.data.name });
+        return tx.put(PRODUCTS_TABLE, pk, { ...view, ...touched, name: event.data.name });
       case 'ProductMediaEnabled':
-        return tx.put(PRODUCTS_TABLE, pk, { ...touched, mediaEnabled: true });
+        return tx.put(PRODUCTS_TABLE, pk, { ...view, ...touched, mediaEnabled: true });
       case 'ProductMediaDisabled':
-        return tx.put(PRODUCTS_TABLE, pk, { ...touched, mediaEnabled: false });
+        return tx.put(PRODUCTS_TABLE, pk, { ...view, ...touched, mediaEnabled: false });
       default: {
         const unknown: never = event;
         return unknown;

@@ -52,6 +52,7 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
   let stopped = false;
   let buffer: RecordedEvent[] = [];
   let flushScheduled = false;
+  let checkOrder = true;
   let catchUpTimer: NodeJS.Timeout | undefined;
   let subscription: Subscription | undefined;
   let resubscribeAttempt = 0;
@@ -89,9 +90,13 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
   }
 
   function onEvent(event: RecordedEvent) {
-    // Re-delivery after a resubscribe must not apply an event twice.
-    const newest = buffer.length > 0 ? buffer[buffer.length - 1]!.position : current;
-    if (comparePositions(event.position, newest) <= 0) return;
+    // Re-delivery after a resubscribe must not apply an event twice. A subscription delivers in
+    // order, so once one event is past what was applied, the rest of that subscription are too.
+    if (checkOrder) {
+      const newest = buffer.length > 0 ? buffer[buffer.length - 1]!.position : current;
+      if (comparePositions(event.position, newest) <= 0) return;
+      checkOrder = false;
+    }
     buffer.push(event);
     if (buffer.length >= (caughtUp ? LIVE_BATCH : CATCH_UP_BATCH)) flush();
     else if (!caughtUp) catchUpTimer ??= setTimeout(flush, CATCH_UP_FLUSH_MS);
@@ -110,6 +115,7 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
   }
 
   function subscribe() {
+    checkOrder = true;
     subscription = eventStore
       .subscribeToAll({ fromPosition: current, filter: { streamNamePrefixes: [...projection.streamNamePrefixes] } })
       .subscribe({
