@@ -1,0 +1,28 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchmarkResult } from './benchmarkResult.ts';
+import { renderConsoleTable } from './benchmarksReport.ts';
+
+/** Whether the module at `moduleUrl` is the script node was started with (`npx tsx bench/x.ts`). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs one benchmark on its own and prints its row and notes (BENCHMARKS.md is left alone). */
+export function runStandalone(benchmark: () => Promise<BenchmarkResult>): void {
+  benchmark().then(
+    (result) => {
+      process.stdout.write(`${renderConsoleTable([result])}\n\n${result.details.map((line) => `- ${line}`).join('\n')}\n`);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
