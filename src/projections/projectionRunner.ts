@@ -5,14 +5,11 @@ import { comparePositions, type EventStore, type Position, type RecordedEvent } 
 import type { Projection, ReadModelStore } from '../ports/readModelStore.ts';
 
 /**
- * Events per read-model transaction. Catching up, batches are large (few commits, and rows a
- * batch touches repeatedly are written once); live, each burst commits at once so that
- * read-your-writes waits stay short.
+ * Events per read-model batch at most. Each burst the subscription delivers is applied at once
+ * (read-your-writes waits stay short); batches stay small so their events die young instead of
+ * burdening the old generation of the heap during a long catch-up.
  */
-const CATCH_UP_BATCH = 20_000;
-const LIVE_BATCH = 2_000;
-/** While catching up, a partial batch is committed after this long, so slow history still lands. */
-const CATCH_UP_FLUSH_MS = 50;
+const MAX_BATCH = 2_000;
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 1000, 2000, 5000];
 
 export interface ProjectionRunner {
@@ -53,7 +50,6 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
   let buffer: RecordedEvent[] = [];
   let flushScheduled = false;
   let checkOrder = true;
-  let catchUpTimer: NodeJS.Timeout | undefined;
   let subscription: Subscription | undefined;
   let resubscribeAttempt = 0;
   let resubscribeTimer: NodeJS.Timeout | undefined;
@@ -71,8 +67,6 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
 
   function flush() {
     flushScheduled = false;
-    clearTimeout(catchUpTimer);
-    catchUpTimer = undefined;
     if (buffer.length === 0 || failure) return;
     const batch = buffer;
     buffer = [];
@@ -98,8 +92,7 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
       checkOrder = false;
     }
     buffer.push(event);
-    if (buffer.length >= (caughtUp ? LIVE_BATCH : CATCH_UP_BATCH)) flush();
-    else if (!caughtUp) catchUpTimer ??= setTimeout(flush, CATCH_UP_FLUSH_MS);
+    if (buffer.length >= MAX_BATCH) flush();
     else if (!flushScheduled) {
       flushScheduled = true;
       queueMicrotask(flush);
@@ -167,7 +160,6 @@ export function startProjection(deps: { eventStore: EventStore; readModels: Read
     },
     async stop() {
       stopped = true;
-      clearTimeout(catchUpTimer);
       clearTimeout(resubscribeTimer);
       subscription?.unsubscribe();
       flush();
