@@ -92,6 +92,9 @@ test('range and count follow key order with offset and limit', async ({ dir }) =
   assert.equal(store.range('things', { offset: 1, limit: 2 }).map((row) => row.value), [2, 3]);
   assert.equal(store.range('things', { start: 2, end: 10 }).map((row) => row.key), [2, 3]);
   assert.is(store.count('things'), 4);
+  assert.equal(store.range('things', { start: 2, end: 10, reverse: true }).map((row) => row.key), [3, 2], 'reverse keeps [start, end)');
+  assert.equal(store.range('things', { reverse: true, limit: 2 }).map((row) => row.key), [10, 3]);
+  assert.equal(store.range('things', { start: 3, reverse: true }).map((row) => row.key), [10, 3]);
   await store.close();
 });
 

@@ -150,13 +150,19 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
   };
 }
 
+/**
+ * The port's range ([start, end) whichever the direction) in lmdb-js terms: reading in reverse,
+ * lmdb-js starts at its `start` and stops at its `end`, so the bounds swap and so do their
+ * inclusiveness.
+ */
 function toLmdbRange(range: RangeOptions) {
   const { start, end, reverse, offset, limit } = range;
-  return {
-    ...(start === undefined ? {} : { start: start as Key }),
-    ...(end === undefined ? {} : { end: end as Key }),
-    ...(reverse ? { reverse: true } : {}),
-    ...(offset ? { offset } : {}),
-    ...(limit === undefined ? {} : { limit }),
-  };
+  const bounds = reverse
+    ? {
+        ...(end === undefined ? {} : { start: end as Key, exclusiveStart: true }),
+        ...(start === undefined ? {} : { end: start as Key, inclusiveEnd: true }),
+        reverse: true,
+      }
+    : { ...(start === undefined ? {} : { start: start as Key }), ...(end === undefined ? {} : { end: end as Key }) };
+  return { ...bounds, ...(offset ? { offset } : {}), ...(limit === undefined ? {} : { limit }) };
 }

@@ -1,0 +1,31 @@
+import { SETTINGS_TABLE, type SettingView } from '../../../projections/settings.ts';
+import type { SettingKey, SettingValues } from '../../domain/settings/settingDefinitions.ts';
+import { SETTING_DEFINITIONS, SETTING_KEYS } from '../../domain/settings/settingDefinitions.ts';
+import type { ReadModelStore } from '../../ports/readModelStore.ts';
+
+/** A setting as listed: the value in force, and when it was last changed (`null`: the default, never changed). */
+export interface SettingEntry<Key extends SettingKey = SettingKey> {
+  key: Key;
+  value: SettingValues[Key];
+  modifiedAt: string | null;
+  revision: number | null;
+}
+
+/** Reads dynamic settings from the `settings` read model (projections/settings.ts). */
+export function settingsQueries(readModels: ReadModelStore) {
+  function entry<Key extends SettingKey>(key: Key): SettingEntry<Key> {
+    const stored = readModels.get<SettingView<Key>>(SETTINGS_TABLE, key);
+    // A copy: callers may keep or change what they get without touching the definitions.
+    if (stored === undefined) return { key, value: structuredClone(SETTING_DEFINITIONS[key].defaultValue), modifiedAt: null, revision: null };
+    return { key, value: stored.value, modifiedAt: stored.modifiedAt, revision: stored.revision };
+  }
+
+  return {
+    /** The value in force: the last one set, or the default from SETTING_DEFINITIONS. */
+    setting: <Key extends SettingKey>(key: Key): SettingValues[Key] => entry(key).value,
+    /** Every known setting, in the order of SETTING_KEYS. */
+    listSettings: (): SettingEntry[] => SETTING_KEYS.map((key) => entry(key)),
+  };
+}
+
+export type SettingsQueries = ReturnType<typeof settingsQueries>;
