@@ -2,18 +2,31 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { galleryProjection } from '../projections/gallery.ts';
 import { productsProjection } from '../projections/products.ts';
+import { settingsProjection } from '../projections/settings.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
+import { galleryQueries } from './app/media/galleryQueries.ts';
+import { imageCommands } from './app/media/imageCommands.ts';
+import { videoCommands } from './app/media/videoCommands.ts';
+import { settingsQueries } from './app/media/settingsQueries.ts';
+import { createSharpImageProcessor } from './adapters/sharp/sharpImageProcessor.ts';
+import { galleryWrites } from './http/rest/galleryWrites.ts';
+import { productImageRoutes } from './http/rest/productImageRoutes.ts';
+import { dynamicSettingsRoutes } from './http/rest/dynamicSettingsRoutes.ts';
+import { settingCommands } from './app/settings/settingCommands.ts';
+import { productVideoRoutes } from './http/rest/productVideoRoutes.ts';
 import { catalogEntry } from './domain/events.ts';
 import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
 import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
+import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import type { Logger } from './logging/logger.ts';
 import type { EventStore } from './ports/eventStore.ts';
@@ -22,7 +35,7 @@ import type { ReadModelStore } from './ports/readModelStore.ts';
 import { startProjections, type Projections } from './projections/projections.ts';
 
 /** Every read model the service keeps. */
-export const PROJECTIONS = [productsProjection] as const;
+export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection] as const;
 
 export interface ServiceOptions {
   config: Config;
@@ -61,11 +74,41 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
   const handle = commandHandler({ eventStore, clock, schemaVersionOf });
   const allocatePk = pkAllocator({ eventStore, clock });
+  const gallery = galleryQueries(readModels);
+  const settings = settingsQueries(readModels);
+  const bodyParser = await createBodyParser({ uploadRoot: join(config.dataDir, 'tmp', 'uploads'), ...DEFAULT_BODY_LIMITS, fileBytes: Math.max(config.maxImageBytes, config.maxVideoBytes) });
   const app = createApp({
     logger,
+    bodyParser,
     users: createUserDirectory(options.users),
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
+      productImageRoutes({
+        commands: imageCommands({
+          eventStore,
+          objectStore,
+          imageProcessor: createSharpImageProcessor(),
+          handle,
+          allocatePk,
+          clock,
+          maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
+          maxInputPixels: config.maxInputPixels,
+        }),
+        queries: gallery,
+        writes: galleryWrites({ readModels, projections }),
+        publicBaseUrl: config.publicBaseUrl,
+        mediaBaseUrl: config.mediaBaseUrl,
+        maxImageBytes: config.maxImageBytes,
+      }),
+      productVideoRoutes({
+        commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
+        queries: gallery,
+        writes: galleryWrites({ readModels, projections }),
+        publicBaseUrl: config.publicBaseUrl,
+        mediaBaseUrl: config.mediaBaseUrl,
+        maxVideoBytes: config.maxVideoBytes,
+      }),
+      dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
       productsRoutes({
         commands: productCommands({ eventStore, handle, allocatePk, clock }),
         queries: productQueries(readModels),

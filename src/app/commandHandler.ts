@@ -55,7 +55,7 @@ export function commandHandler(deps: CommandHandlerDeps) {
   const schemaVersionOf = deps.schemaVersionOf ?? (() => 1);
   const maxConflictRetries = deps.maxConflictRetries ?? 100;
 
-  return async function handle<State, Command extends { metadata: { now: string } }, Event extends DomainEvent>(
+  return async function handle<State, Command extends { metadata: { now: string } }, Event extends DomainEvent<string, unknown>>(
     streamName: string,
     decider: Decider<State, Command, Event>,
     command: WithoutMetadata<Command>,

@@ -21,6 +21,12 @@ export interface Config {
   minio: MinioConfig | undefined;
   /** `DOWNLOAD_ALLOWED_HOSTS`: hosts the ERP downloader may reach even on private addresses. */
   downloadAllowedHosts: string[];
+  /** `MAX_INPUT_PIXELS` (default 64 megapixels): uploads with more pixels are refused before decoding. */
+  maxInputPixels: number;
+  /** `MAX_IMAGE_BYTES` (default 25 MiB): largest image upload. */
+  maxImageBytes: number;
+  /** `MAX_VIDEO_BYTES` (default 512 MiB): largest video upload. */
+  maxVideoBytes: number;
   /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -77,6 +83,9 @@ export function loadConfig(env: Env): Config {
     minio: parseMinio(read, problems),
     downloadAllowedHosts: parseHostList(read('DOWNLOAD_ALLOWED_HOSTS'), problems),
     logLevel: logLevel as Config['logLevel'],
+    maxInputPixels: parsePositiveInteger('MAX_INPUT_PIXELS', read('MAX_INPUT_PIXELS'), 64_000_000, problems),
+    maxImageBytes: parsePositiveInteger('MAX_IMAGE_BYTES', read('MAX_IMAGE_BYTES'), 25 * 1024 * 1024, problems),
+    maxVideoBytes: parsePositiveInteger('MAX_VIDEO_BYTES', read('MAX_VIDEO_BYTES'), 512 * 1024 * 1024, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -90,6 +99,15 @@ function parsePort(value: string | undefined, problems: string[]): number {
     return 8000;
   }
   return port;
+}
+
+function parsePositiveInteger(name: string, value: string | undefined, fallback: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) {
+    problems.push(`${name} must be a positive whole number, got "${value}"`);
+    return fallback;
+  }
+  return Number(value);
 }
 
 function parseUrl(name: string, value: string | undefined, problems: string[], protocols: string[]): string | undefined {

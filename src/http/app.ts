@@ -6,7 +6,6 @@ import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes } from './rest/authRoutes.ts';
-import { bodyParser } from './rest/bodyParser.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
 
 const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
@@ -17,6 +16,8 @@ export interface AppDeps {
   isReady: () => boolean;
   /** The authenticated REST resources (products now; media, settings, ... later). */
   restRouters: Router[];
+  /** Parses request bodies (JSON, form, multipart with limits). */
+  bodyParser: Koa.Middleware;
 }
 
 /** Builds the Koa application from its dependencies; nothing here reads the environment. */
@@ -38,7 +39,7 @@ export function createApp(deps: AppDeps): Koa {
     if (ctx.path.startsWith('/api/') && !LOGIN_PATH.test(ctx.path)) await authenticate(ctx, next);
     else await next();
   });
-  app.use(bodyParser);
+  app.use(deps.bodyParser);
   for (const router of [authRoutes(deps.users), ...deps.restRouters]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

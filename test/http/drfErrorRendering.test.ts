@@ -27,6 +27,7 @@ async function withApp(run: (url: string, logs: string[]) => Promise<void>) {
     users: createUserDirectory([{ name: 'erp', key: KEY }]),
     isReady: () => true,
     restRouters: [router],
+    bodyParser: (_ctx, next) => next(),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

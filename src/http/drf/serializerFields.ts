@@ -87,6 +87,22 @@ export function booleanField(options: { required?: boolean; default?: boolean } 
   };
 }
 
+/**
+ * A related object's pk (DRF PrimaryKeyRelatedField): whole numbers, or their text; other types
+ * get DRF's "Incorrect type" message (strings are "unicode", as the Omnitron seed documents).
+ */
+export function primaryKeyField(options: { required?: boolean } = {}): Field<number> {
+  return {
+    required: options.required ?? true,
+    parse(value) {
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+      if (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)) return Number(value);
+      const received = typeof value === 'string' ? 'unicode' : pythonTypeName(value);
+      throw new FieldIssue(`Incorrect type. Expected pk value, received ${received}.`);
+    },
+  };
+}
+
 export function choiceField<T extends string>(choices: readonly T[], options: { required?: boolean; default?: T } = {}): Field<T> {
   return {
     required: options.required ?? true,
@@ -116,7 +132,7 @@ type Parsed<S extends Spec> = { [K in keyof S as S[K] extends Field<never> ? nev
  * never silently does nothing.
  * @throws ValidationError with DRF's `{field: [message]}` body.
  */
-export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean } = {}): Parsed<S> {
+export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean; ignoreUnknown?: boolean } = {}): Parsed<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError({ non_field_errors: [MESSAGES.notADict(body)] }, 'INVALID_BODY');
   }
@@ -144,8 +160,11 @@ export function parseBody<S extends Spec>(body: unknown, spec: S, options: { par
       errors[name] = [error.message];
     }
   }
-  for (const name of Object.keys(input)) {
-    if (!(name in spec)) errors[name] = [MESSAGES.unknownField];
+  // Omnitron's own clients send extra keys (`_pk`, `_detailed`, read-only `pk`): its routes ignore them, as DRF does.
+  if (!options.ignoreUnknown) {
+    for (const name of Object.keys(input)) {
+      if (!(name in spec)) errors[name] = [MESSAGES.unknownField];
+    }
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return output as Parsed<S>;

@@ -1,41 +1,93 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Context, Next } from 'koa';
-import { koaBody } from 'koa-body';
+import { koaBody, type KoaBodyMiddlewareOptions } from 'koa-body';
 import { AppError } from '../../errors/appError.ts';
 
-const JSON_LIMIT = '1mb';
-
-function toAppError(error: Error & { status?: number; type?: string }): AppError {
-  if (error.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large.', { status: 413, cause: error });
-  if (error.status === 415) return new AppError('UNSUPPORTED_ENCODING', 'Unsupported request encoding.', { status: 415, cause: error });
-  return new AppError('PARSE_ERROR', `JSON parse error - ${error.message}`, { status: 400, cause: error });
+export interface BodyLimits {
+  /** Where multipart files are spooled: one directory per request, removed when it ends. */
+  uploadRoot: string;
+  /** Largest JSON or form body. */
+  jsonBytes: number;
+  /** Largest uploaded file (videos are the largest media). */
+  fileBytes: number;
+  /** Most form fields in one multipart request. */
+  fields: number;
+  /** Most files in one multipart request. */
+  files: number;
 }
 
-const parse = koaBody({
-  json: true,
-  urlencoded: true,
-  text: false,
-  multipart: false,
-  jsonLimit: JSON_LIMIT,
-  formLimit: JSON_LIMIT,
-  jsonStrict: false,
-  onError: (error) => {
-    throw toAppError(error as Error & { status?: number });
-  },
-});
+export const DEFAULT_BODY_LIMITS: Omit<BodyLimits, 'uploadRoot'> = {
+  jsonBytes: 1024 * 1024,
+  fileBytes: 512 * 1024 * 1024,
+  fields: 32,
+  files: 1,
+};
 
-const PARSED_TYPES = ['json', 'urlencoded'];
+const PARSED_TYPES = ['json', 'urlencoded', 'multipart'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+function toAppError(error: Error & { status?: number; httpCode?: number }, multipart: boolean): AppError {
+  const status = error.httpCode ?? error.status;
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large.', { status: 413, cause: error });
+  if (status === 415) return new AppError('UNSUPPORTED_ENCODING', 'Unsupported request encoding.', { status: 415, cause: error });
+  const kind = multipart ? 'Multipart form parse error' : 'JSON parse error';
+  return new AppError('PARSE_ERROR', `${kind} - ${error.message}`, { status: 400, cause: error });
+}
+
 /**
- * DRF's parsers for JSON and form bodies. A body of any other media type is a 415 with DRF's
- * text, so a client sending the wrong Content-Type learns why nothing happened.
+ * DRF's parsers: JSON, form and multipart bodies; any other media type is a 415 with DRF's text.
+ * Multipart files are spooled to a directory of the request's own, removed when the request
+ * ends whatever happened, so no temp file outlives its request (limits → 413).
  */
-export async function bodyParser(ctx: Context, next: Next): Promise<void> {
-  if (!BODY_METHODS.has(ctx.method)) return next();
-  if (ctx.request.length !== undefined || ctx.get('transfer-encoding')) {
-    if (ctx.request.length !== 0 && !ctx.is(PARSED_TYPES)) {
+export async function createBodyParser(limits: BodyLimits) {
+  await rm(limits.uploadRoot, { recursive: true, force: true }); // spools of a previous crash
+  await mkdir(limits.uploadRoot, { recursive: true });
+  const common: Partial<KoaBodyMiddlewareOptions> = {
+    json: true,
+    urlencoded: true,
+    text: false,
+    jsonLimit: limits.jsonBytes,
+    formLimit: limits.jsonBytes,
+    jsonStrict: false,
+  };
+  const parseSimple = koaBody({
+    ...common,
+    multipart: false,
+    onError: (error) => {
+      throw toAppError(error as Error, false);
+    },
+  });
+
+  return async function bodyParser(ctx: Context, next: Next): Promise<void> {
+    if (!BODY_METHODS.has(ctx.method)) return next();
+    const hasBody = ctx.request.length !== undefined || ctx.get('transfer-encoding') !== '';
+    if (hasBody && ctx.request.length !== 0 && !ctx.is(PARSED_TYPES)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${ctx.get('content-type')}" in request.`, { status: 415 });
     }
-  }
-  await parse(ctx, next);
+    if (!ctx.is('multipart')) return parseSimple(ctx, next);
+    const spool = await mkdtemp(join(limits.uploadRoot, 'request-'));
+    try {
+      const parseMultipart = koaBody({
+        ...common,
+        multipart: true,
+        formidable: {
+          uploadDir: spool,
+          maxFileSize: limits.fileBytes,
+          maxTotalFileSize: limits.fileBytes,
+          maxFiles: limits.files,
+          maxFields: limits.fields,
+          maxFieldsSize: limits.jsonBytes,
+          allowEmptyFiles: true,
+          minFileSize: 0,
+        },
+        onError: (error) => {
+          throw toAppError(error as Error, true);
+        },
+      });
+      await parseMultipart(ctx, next);
+    } finally {
+      await rm(spool, { recursive: true, force: true });
+    }
+  };
 }

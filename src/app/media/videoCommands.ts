@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { galleryDecider } from '../../domain/gallery/galleryDecider.ts';
+import { productMediaStream } from '../../domain/gallery/galleryStream.ts';
+import type { GalleryCommand } from '../../domain/gallery/galleryCommands.ts';
+import { createMp4Validator } from '../../media/mp4Validation.ts';
+import type { EventStore } from '../../ports/eventStore.ts';
+import type { ObjectStore } from '../../ports/objectStore.ts';
+import type { Clock } from '../clock.ts';
+import type { HandleCommand, RequestContext, WithoutMetadata } from '../commandHandler.ts';
+import type { AllocatePk } from '../pkAllocator.ts';
+import { loadProductFacts } from '../products/productFacts.ts';
+import type { GalleryWrite } from './imageCommands.ts';
+import { videoKey } from './mediaKeys.ts';
+
+export interface VideoCommandsDeps {
+  eventStore: EventStore;
+  objectStore: ObjectStore;
+  handle: HandleCommand;
+  allocatePk: AllocatePk;
+  clock: Clock;
+}
+
+/** A spooled upload: its file on disk and its length. */
+export interface VideoFile {
+  path: string;
+  size: number;
+}
+
+/**
+ * Video commands. An upload streams from its spool file to the object store through an MP4
+ * validator in one pass (never whole in memory); a file that breaks an MP4 rule fails the
+ * stream, so the store keeps nothing. Blob first, event second, as for images.
+ */
+export function videoCommands(deps: VideoCommandsDeps) {
+  async function decide(productPk: number, command: WithoutMetadata<GalleryCommand>, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite> {
+    const streamName = productMediaStream(productPk);
+    const result = await deps.handle(streamName, galleryDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision });
+    return { productPk, streamName, position: result.position, revision: result.revision };
+  }
+
+  return {
+    async upload(input: { productPk: number; file: VideoFile; order: number }, context: RequestContext): Promise<GalleryWrite & { videoPk: number }> {
+      const product = await loadProductFacts(deps.eventStore, input.productPk);
+      const key = videoKey(deps.clock());
+      const stored = await deps.objectStore.put({
+        key,
+        body: createReadStream(input.file.path).pipe(validatingMp4(input.file.size)),
+        size: input.file.size,
+        contentType: 'video/mp4',
+      });
+      const videoPk = await deps.allocatePk('video', context);
+      const blob = { key, contentType: stored.contentType, bytes: stored.size, sha256: stored.sha256 };
+      const write = await decide(input.productPk, { type: 'UploadVideo', data: { product, videoPk, blob, order: input.order } }, context);
+      return { ...write, videoPk };
+    },
+
+    reorder: (productPk: number, videoPk: number, order: number, context: RequestContext, expectedRevision?: number) =>
+      decide(productPk, { type: 'ReorderVideo', data: { videoPk, order } }, context, expectedRevision),
+
+    delete: (productPk: number, videoPk: number, context: RequestContext, expectedRevision?: number) =>
+      decide(productPk, { type: 'DeleteVideo', data: { videoPk } }, context, expectedRevision),
+  };
+}
+
+export type VideoCommands = ReturnType<typeof videoCommands>;
+
+/** Passes bytes through while checking they form an MP4; the first broken rule fails the stream. */
+function validatingMp4(totalSize: number): Transform {
+  const validator = createMp4Validator({ totalSize });
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        validator.push(chunk);
+        callback(null, chunk);
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        validator.end();
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}

@@ -1,0 +1,79 @@
+import type { Context } from 'koa';
+import { MEDIA_ORDERINGS, type MediaFilter, type MediaOrdering } from '../../app/media/galleryQueries.ts';
+import { ValidationError } from '../../errors/appError.ts';
+
+/** A file of a multipart request, spooled on disk (removed when the request ends). */
+export interface UploadedFile {
+  path: string;
+  size: number;
+  originalName: string | null;
+}
+
+const NO_FILE = 'No file was submitted.';
+const NOT_A_FILE = 'The submitted data was not a file. Check the encoding type on the form.';
+
+/**
+ * The multipart file in `field`, with DRF's messages when it is missing, empty, or was sent as a
+ * plain field instead of a file.
+ */
+export function uploadedFile(ctx: Context, field: string): UploadedFile {
+  const files = (ctx.request as { files?: Record<string, unknown> }).files;
+  const entry = files?.[field];
+  const file = (Array.isArray(entry) ? entry[0] : entry) as { filepath?: string; size?: number; originalFilename?: string | null } | undefined;
+  if (file?.filepath === undefined) {
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const sentAsText = body !== undefined && typeof body === 'object' && body[field] !== undefined && body[field] !== '';
+    throw ValidationError.field(field, sentAsText ? NOT_A_FILE : NO_FILE, 'NO_FILE');
+  }
+  if (!file.size) throw ValidationError.field(field, 'The submitted file is empty.', 'EMPTY_FILE');
+  return { path: file.filepath, size: file.size, originalName: file.originalFilename ?? null };
+}
+
+/**
+ * Runs two validations and reports the field errors of both at once, as a DRF serializer does
+ * (`{"image": [...], "product": [...]}`), rather than stopping at the first.
+ */
+export function collectFieldErrors<A, B>(first: () => A, second: () => B): [A, B] {
+  const errors: ValidationError[] = [];
+  const attempt = <T>(run: () => T): T | undefined => {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      errors.push(error);
+      return undefined;
+    }
+  };
+  const a = attempt(first);
+  const b = attempt(second);
+  if (errors.length > 0) throw new ValidationError(Object.assign({}, ...errors.map((error) => error.details)));
+  return [a as A, b as B];
+}
+
+/**
+ * The list filters the media resources share: `product`, `product__in` (comma list),
+ * `ordering`/`sort` (`order`, `pk`, `created_date`, `-` for descending). Bad values are DRF 400s.
+ */
+export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilter; source: string | undefined } {
+  const filter: MediaFilter = {};
+  const product = query.get('product');
+  if (product !== null && product !== '') {
+    if (!/^\d{1,15}$/.test(product)) throw ValidationError.field('product', 'Select a valid choice. That choice is not one of the available choices.');
+    filter.productPk = Number(product);
+  }
+  const productIn = query.get('product__in');
+  if (productIn !== null && productIn !== '') {
+    const parts = productIn.split(',').map((part) => part.trim());
+    if (parts.some((part) => !/^\d{1,15}$/.test(part))) throw ValidationError.field('product__in', 'Enter a whole number.');
+    filter.productPkIn = parts.map(Number);
+  }
+  const ordering = query.get('ordering') ?? query.get('sort');
+  if (ordering !== null && ordering !== '') {
+    if (!(MEDIA_ORDERINGS as readonly string[]).includes(ordering)) {
+      throw ValidationError.field('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
+    }
+    filter.ordering = ordering as MediaOrdering;
+  }
+  const source = query.get('source');
+  return { filter, source: source === null || source === '' ? undefined : source };
+}

@@ -1,0 +1,144 @@
+import Router from '@koa/router';
+import { readFile } from 'node:fs/promises';
+import type { Context } from 'koa';
+import type { ImageView } from '../../../projections/gallery.ts';
+import type { ImageCommands } from '../../app/media/imageCommands.ts';
+import { MEDIA_ORDERINGS, type GalleryQueries, type MediaOrdering } from '../../app/media/galleryQueries.ts';
+import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
+import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
+import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { choiceField, integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { commandContext } from '../requestContext.ts';
+import type { GalleryWrites } from './galleryWrites.ts';
+import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
+
+export interface ProductImageRoutesDeps {
+  commands: ImageCommands;
+  queries: GalleryQueries;
+  writes: GalleryWrites;
+  publicBaseUrl: string;
+  mediaBaseUrl: string;
+  /** Largest image upload accepted (bytes). */
+  maxImageBytes: number;
+}
+
+const MAX_ORDER = 2_147_483_647;
+const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
+const createFields = {
+  product: primaryKeyField(),
+  source: choiceField(IMAGE_SOURCES, { required: false }),
+  order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
+};
+const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
+const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
+
+/** The Omnitron representation of an image (the seed's fields, in the seed's order). */
+export function representImage(view: ImageView, mediaBaseUrl: string) {
+  return {
+    pk: view.pk,
+    product: view.productPk,
+    image: `${mediaBaseUrl}/${view.key}`,
+    order: view.order,
+    source: view.source,
+    modified_date: view.modifiedAt,
+    created_date: view.createdAt,
+  };
+}
+
+/** `/api/v1/product_image/`: Omnitron's product image resource. */
+export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
+  const router = new Router({ prefix: '/api/v1/product_image' });
+  const { queries, writes } = deps;
+
+  const load = (ctx: Context): ImageView => {
+    const text = ctx.params.pk ?? '';
+    const view = /^\d{1,15}$/.test(text) ? queries.image(Number(text)) : undefined;
+    if (!view) throw new NotFoundError();
+    return view;
+  };
+  const respond = (ctx: Context, view: ImageView, status = 200) => {
+    ctx.status = status;
+    writes.setEtag(ctx, view.productPk);
+    ctx.body = representImage(view, deps.mediaBaseUrl);
+  };
+  const reload = (pk: number): ImageView => {
+    const view = queries.image(pk);
+    if (!view) throw new NotFoundError();
+    return view;
+  };
+
+  router.get('/', (ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const page = parsePageRequest(query);
+    const { filter, source } = parseMediaListQuery(query);
+    const sourceFilter = source === undefined ? {} : { source: parseSource(source) };
+    const { count, items } = queries.listImages({ ...filter, ...sourceFilter }, page);
+    ctx.body = toPage(items.map((view) => representImage(view, deps.mediaBaseUrl)), count, page, new URL(ctx.url, deps.publicBaseUrl));
+  });
+
+  router.get('/:pk', (ctx) => respond(ctx, load(ctx)));
+
+  router.post('/', async (ctx) => {
+    const [file, fields] = collectFieldErrors(
+      () => uploadedFile(ctx, 'image'),
+      () => parseBody(ctx.request.body ?? {}, createFields, { ignoreUnknown: true }),
+    );
+    if (file.size > deps.maxImageBytes) {
+      throw new AppError('IMAGE_TOO_LARGE', `Image files are limited to ${deps.maxImageBytes} bytes.`, { status: 413 });
+    }
+    const content = await readFile(file.path);
+    const write = await deps.commands
+      .upload(
+        { productPk: fields.product!, content, accept: ['jpeg', 'png'], order: fields.order!, source: fields.source ?? null },
+        commandContext(ctx, 'rest'),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'INVALID_IMAGE') throw ValidationError.field('image', INVALID_IMAGE, 'INVALID_IMAGE');
+        throw error;
+      });
+    await writes.settle(write);
+    respond(ctx, reload(write.imagePk), 201);
+  });
+
+  router.patch('/:pk', async (ctx) => {
+    const view = load(ctx);
+    const { order } = parseBody(ctx.request.body ?? {}, updateFields, { partial: true, ignoreUnknown: true });
+    const expected = ifMatchRevision(ctx);
+    if (order !== undefined) {
+      const write = await withIfMatch(() => deps.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
+      await writes.settle(write);
+    }
+    respond(ctx, reload(view.pk));
+  });
+
+  router.delete('/:pk', async (ctx) => {
+    const view = load(ctx);
+    const expected = ifMatchRevision(ctx);
+    const write = await withIfMatch(() => deps.commands.delete(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
+    await writes.settle(write);
+    ctx.status = 204;
+  });
+
+  router.post('/:pk/make_special', async (ctx) => {
+    const view = load(ctx);
+    const { special_image_type: type } = parseBody(ctx.request.body ?? {}, specialFields, { ignoreUnknown: true });
+    const expected = ifMatchRevision(ctx);
+    const write = await withIfMatch(() => deps.commands.makeSpecial(view.productPk, view.pk, type!, commandContext(ctx, 'rest'), expected));
+    await writes.settle(write);
+    writes.setEtag(ctx, view.productPk);
+    ctx.body = { special_image_type: type };
+  });
+
+  return router;
+}
+
+function parseSource(value: string) {
+  if (!(IMAGE_SOURCES as readonly string[]).includes(value)) {
+    throw ValidationError.field('source', `Select a valid choice. ${value} is not one of the available choices.`);
+  }
+  return value as (typeof IMAGE_SOURCES)[number];
+}
+
+export type { MediaOrdering };
+export { MEDIA_ORDERINGS };

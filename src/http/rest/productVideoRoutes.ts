@@ -1,0 +1,112 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { VideoView } from '../../../projections/gallery.ts';
+import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
+import type { VideoCommands } from '../../app/media/videoCommands.ts';
+import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
+import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { commandContext } from '../requestContext.ts';
+import type { GalleryWrites } from './galleryWrites.ts';
+import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
+
+export interface ProductVideoRoutesDeps {
+  commands: VideoCommands;
+  queries: GalleryQueries;
+  writes: GalleryWrites;
+  publicBaseUrl: string;
+  mediaBaseUrl: string;
+  maxVideoBytes: number;
+}
+
+const MAX_ORDER = 2_147_483_647;
+const INVALID_VIDEO = 'Upload a valid video. The file you uploaded was either not an MP4 video or a corrupted one.';
+const createFields = {
+  product: primaryKeyField(),
+  order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
+};
+const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
+
+/** The Omnitron representation of a video (the seed's fields). */
+export function representVideo(view: VideoView, mediaBaseUrl: string) {
+  return {
+    pk: view.pk,
+    product: view.productPk,
+    video: `${mediaBaseUrl}/${view.key}`,
+    order: view.order,
+    modified_date: view.modifiedAt,
+    created_date: view.createdAt,
+  };
+}
+
+/** `/api/v1/product_video/`: Omnitron's product video resource. */
+export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
+  const router = new Router({ prefix: '/api/v1/product_video' });
+  const { queries, writes } = deps;
+
+  const find = (pk: number): VideoView => {
+    const view = queries.video(pk);
+    if (!view) throw new NotFoundError();
+    return view;
+  };
+  const load = (ctx: Context): VideoView => {
+    const text = ctx.params.pk ?? '';
+    if (!/^\d{1,15}$/.test(text)) throw new NotFoundError();
+    return find(Number(text));
+  };
+  const respond = (ctx: Context, view: VideoView, status = 200) => {
+    ctx.status = status;
+    writes.setEtag(ctx, view.productPk);
+    ctx.body = representVideo(view, deps.mediaBaseUrl);
+  };
+
+  router.get('/', (ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const page = parsePageRequest(query);
+    const { filter } = parseMediaListQuery(query);
+    const { count, items } = queries.listVideos(filter, page);
+    ctx.body = toPage(items.map((view) => representVideo(view, deps.mediaBaseUrl)), count, page, new URL(ctx.url, deps.publicBaseUrl));
+  });
+
+  router.get('/:pk', (ctx) => respond(ctx, load(ctx)));
+
+  router.post('/', async (ctx) => {
+    const [file, fields] = collectFieldErrors(
+      () => uploadedFile(ctx, 'video'),
+      () => parseBody(ctx.request.body ?? {}, createFields, { ignoreUnknown: true }),
+    );
+    if (file.size > deps.maxVideoBytes) {
+      throw new AppError('VIDEO_TOO_LARGE', `Video files are limited to ${deps.maxVideoBytes} bytes.`, { status: 413 });
+    }
+    const write = await deps.commands
+      .upload({ productPk: fields.product!, file, order: fields.order! }, commandContext(ctx, 'rest'))
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'INVALID_VIDEO') throw ValidationError.field('video', INVALID_VIDEO, 'INVALID_VIDEO');
+        throw error;
+      });
+    await writes.settle(write);
+    respond(ctx, find(write.videoPk), 201);
+  });
+
+  router.patch('/:pk', async (ctx) => {
+    const view = load(ctx);
+    const { order } = parseBody(ctx.request.body ?? {}, updateFields, { partial: true, ignoreUnknown: true });
+    const expected = ifMatchRevision(ctx);
+    if (order !== undefined) {
+      const write = await withIfMatch(() => deps.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
+      await writes.settle(write);
+    }
+    respond(ctx, find(view.pk));
+  });
+
+  router.delete('/:pk', async (ctx) => {
+    const view = load(ctx);
+    const expected = ifMatchRevision(ctx);
+    const write = await withIfMatch(() => deps.commands.delete(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
+    await writes.settle(write);
+    ctx.status = 204;
+  });
+
+  return router;
+}
