@@ -18,6 +18,9 @@ import { settingsQueries } from './app/media/settingsQueries.ts';
 import { createSharpImageProcessor } from './adapters/sharp/sharpImageProcessor.ts';
 import { galleryWrites } from './http/rest/galleryWrites.ts';
 import { productImageRoutes } from './http/rest/productImageRoutes.ts';
+import { createErpDownloader } from './adapters/http/erpDownloader.ts';
+import { downloadCommands } from './app/media/downloadCommands.ts';
+import { downloadableImageRoutes } from './http/rest/downloadableImageRoutes.ts';
 import { dynamicSettingsRoutes } from './http/rest/dynamicSettingsRoutes.ts';
 import { settingCommands } from './app/settings/settingCommands.ts';
 import { productVideoRoutes } from './http/rest/productVideoRoutes.ts';
@@ -26,8 +29,10 @@ import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
 import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
+import { openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
+import { mediaRoutes } from './http/rest/mediaRoutes.ts';
 import type { Logger } from './logging/logger.ts';
 import type { EventStore } from './ports/eventStore.ts';
 import type { ObjectStore } from './ports/objectStore.ts';
@@ -52,6 +57,8 @@ export interface RunningService {
   server: Server;
   /** Which engine serves each port. */
   engines: Engines['names'];
+  /** Every `METHOD /path/` the application routes. */
+  routes: readonly string[];
   eventStore: EventStore;
   objectStore: ObjectStore;
   readModels: ReadModelStore;
@@ -76,6 +83,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const allocatePk = pkAllocator({ eventStore, clock });
   const gallery = galleryQueries(readModels);
   const settings = settingsQueries(readModels);
+  // One image pipeline for every route, so its bound on concurrent jobs holds for the process.
+  const images = imageCommands({
+    eventStore,
+    objectStore,
+    imageProcessor: createSharpImageProcessor(),
+    handle,
+    allocatePk,
+    clock,
+    maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
+    maxInputPixels: config.maxInputPixels,
+  });
+  const writes = galleryWrites({ readModels, projections });
   const bodyParser = await createBodyParser({ uploadRoot: join(config.dataDir, 'tmp', 'uploads'), ...DEFAULT_BODY_LIMITS, fileBytes: Math.max(config.maxImageBytes, config.maxVideoBytes) });
   const app = createApp({
     logger,
@@ -83,27 +102,32 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     users: createUserDirectory(options.users),
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
+      mediaRoutes({ objectStore }),
+      openApiRoutes(config.publicBaseUrl),
       productImageRoutes({
-        commands: imageCommands({
-          eventStore,
-          objectStore,
-          imageProcessor: createSharpImageProcessor(),
-          handle,
-          allocatePk,
-          clock,
-          maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
-          maxInputPixels: config.maxInputPixels,
-        }),
+        commands: images,
         queries: gallery,
-        writes: galleryWrites({ readModels, projections }),
+        writes,
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
         maxImageBytes: config.maxImageBytes,
       }),
+      downloadableImageRoutes({
+        commands: downloadCommands({
+          eventStore,
+          handle,
+          images,
+          downloader: createErpDownloader({ allowedHosts: config.downloadAllowedHosts, maxBytes: config.maxImageBytes, timeoutMs: 20_000, maxRedirects: 5 }),
+        }),
+        queries: gallery,
+        writes,
+        publicBaseUrl: config.publicBaseUrl,
+        mediaBaseUrl: config.mediaBaseUrl,
+      }),
       productVideoRoutes({
         commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
         queries: gallery,
-        writes: galleryWrites({ readModels, projections }),
+        writes,
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
         maxVideoBytes: config.maxVideoBytes,
@@ -137,7 +161,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, engines: engines.names, eventStore, objectStore, readModels, projections, close };
+  return { url, server, routes: app.routes, engines: engines.names, eventStore, objectStore, readModels, projections, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

@@ -4,24 +4,33 @@ import type { UserDirectory } from '../auth/userDirectory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
 import { healthRoutes } from './healthRoutes.ts';
+import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes } from './rest/authRoutes.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
 
 const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
+const PROTECTED_PREFIXES = ['/api/', '/media/'];
+
+function needsCredentials(path: string): boolean {
+  return PROTECTED_PREFIXES.some((prefix) => path.startsWith(prefix)) && !LOGIN_PATH.test(path);
+}
 
 export interface AppDeps {
   logger: Logger;
   users: UserDirectory;
   isReady: () => boolean;
-  /** The authenticated REST resources (products now; media, settings, ... later). */
+  /** The authenticated REST resources (products, media, settings, the `/media` binaries, ...). */
   restRouters: Router[];
   /** Parses request bodies (JSON, form, multipart with limits). */
   bodyParser: Koa.Middleware;
 }
 
+/** The application, and every `METHOD /path/` it routes (for the OpenAPI check). */
+export type App = Koa & { routes: readonly string[] };
+
 /** Builds the Koa application from its dependencies; nothing here reads the environment. */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps): App {
   const app = new Koa();
   app.proxy = false;
   app.silent = true;
@@ -32,17 +41,19 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   app.use(health.allowedMethods());
 
-  // Everything below /api needs credentials (except the login that hands them out), including
-  // paths that do not exist, and before any body is read.
+  // Every endpoint but the probes above needs credentials: the API below /api (except the login
+  // that hands them out) and the binaries below /media, including paths that do not exist (so
+  // nothing tells an anonymous client which keys exist), and before any body is read.
   const authenticate = tokenAuth(deps.users);
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/') && !LOGIN_PATH.test(ctx.path)) await authenticate(ctx, next);
+    if (needsCredentials(ctx.path)) await authenticate(ctx, next);
     else await next();
   });
   app.use(deps.bodyParser);
-  for (const router of [authRoutes(deps.users), ...deps.restRouters]) {
+  const routers = [authRoutes(deps.users), ...deps.restRouters];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
-  return app;
+  return Object.assign(app, { routes: routesOf([health, ...routers]) });
 }

@@ -1,9 +1,12 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdbStandIn/esdbStandIn.ts';
 import { startS3rver, type S3rverFixture } from '../support/s3rverFixture.ts';
-import { startTestService, waitUntil, type TestService } from '../support/testService.ts';
+import { startTestService, TOKEN, waitUntil, type TestService } from '../support/testService.ts';
 
 interface Context {
   esdb: EsdbStandIn;
@@ -62,6 +65,65 @@ test('products are registered, listed and changed through EventStoreDB', async (
     assert.ok(next.body.pk > created.body.pk);
   } finally {
     await api?.stop();
+  }
+});
+
+/** Posts one file (and fields) to a media resource as a multipart form. */
+async function uploadMedia(api: TestService, resource: string, field: string, bytes: Buffer, type: string, fields: Record<string, string>) {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  data.append(field, new Blob([bytes], { type }), `upload.${type.split('/')[1]}`);
+  const response = await fetch(`${api.service.url}/api/v1/${resource}/`, { method: 'POST', headers: { authorization: TOKEN }, body: data });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+test('images and videos go through the REST API into S3 and come back through /media', async ({ env }) => {
+  const api = await startTestService({ env });
+  try {
+    const product = (await api.request('POST', '/api/v1/products/', { body: { sku: 'E2E-MEDIA' } })).body.pk as number;
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#2a7' } }).jpeg().toBuffer();
+    const mp4 = await readFile(new URL('../fixtures/minimal.mp4', import.meta.url));
+    const first = await uploadMedia(api, 'product_image', 'image', jpeg, 'image/jpeg', { product: String(product), order: '0' });
+    const second = await uploadMedia(api, 'product_image', 'image', jpeg, 'image/jpeg', { product: String(product), order: '1' });
+    const video = await uploadMedia(api, 'product_video', 'video', mp4, 'video/mp4', { product: String(product) });
+    assert.equal([first.status, second.status, video.status], [201, 201, 201]);
+
+    const images = () => api.request('GET', `/api/v1/product_image/?product=${product}`);
+    assert.equal((await images()).body.results.map((image: { pk: number }) => image.pk), [first.body.pk, second.body.pk]);
+    const videos = await api.request('GET', `/api/v1/product_video/?product=${product}`);
+    assert.equal(videos.body.results.map((clip: { pk: number }) => clip.pk), [video.body.pk]);
+
+    const reordered = await api.request('PATCH', `/api/v1/product_image/${first.body.pk}/`, { body: { order: 5 } });
+    assert.equal([reordered.status, reordered.body.order], [200, 5]);
+    assert.equal((await images()).body.results.map((image: { pk: number }) => image.pk), [second.body.pk, first.body.pk]);
+    const special = await api.request('POST', `/api/v1/product_image/${second.body.pk}/make_special/`, { body: { special_image_type: 'base' } });
+    assert.equal([special.status, special.body], [200, { special_image_type: 'base' }]);
+    const deleted = await api.request('DELETE', `/api/v1/product_image/${first.body.pk}/`);
+    assert.is(deleted.status, 204);
+    assert.equal((await images()).body.results.map((image: { pk: number }) => image.pk), [second.body.pk]);
+    assert.is((await api.request('GET', `/api/v1/product_image/${first.body.pk}/`)).status, 404);
+
+    // The binaries are in the bucket, and /media streams them from there.
+    for (const [url, type] of [[second.body.image, 'image/jpeg'], [video.body.video, 'video/mp4']] as const) {
+      const path = new URL(url).pathname;
+      const info = await api.service.objectStore.stat(path.slice('/media/'.length));
+      assert.ok(info, `${path} is in S3`);
+      assert.is(info!.contentType, type);
+      const response = await fetch(`${api.service.url}${path}`, { headers: { authorization: TOKEN } });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      assert.is(response.status, 200);
+      assert.is(response.headers.get('content-type'), type);
+      assert.is(response.headers.get('etag'), `"${info!.sha256}"`);
+      assert.is(createHash('sha256').update(bytes).digest('hex'), info!.sha256);
+      assert.is(bytes.length, info!.size);
+      const tail = await fetch(`${api.service.url}${path}`, { headers: { authorization: TOKEN, range: 'bytes=-8' } });
+      assert.is(tail.status, 206);
+      assert.ok(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(-8)));
+    }
+    const videoBytes = await fetch(`${api.service.url}${new URL(video.body.video).pathname}`, { headers: { authorization: TOKEN } });
+    assert.ok(Buffer.from(await videoBytes.arrayBuffer()).equals(mp4), 'the video comes back as uploaded');
+  } finally {
+    await api.stop();
   }
 });
 

@@ -7,7 +7,7 @@ import type { ImageFormat, ImageProcessor } from '../../ports/imageProcessor.ts'
 import type { ObjectStore } from '../../ports/objectStore.ts';
 import type { Clock } from '../clock.ts';
 import type { HandleCommand, RequestContext, WithoutMetadata } from '../commandHandler.ts';
-import type { GalleryCommand } from '../../domain/gallery/galleryCommands.ts';
+import type { GalleryCommand, NewImage } from '../../domain/gallery/galleryCommands.ts';
 import type { AllocatePk } from '../pkAllocator.ts';
 import { loadProductFacts } from '../products/productFacts.ts';
 import { fileNameOfKey, imageKey } from './mediaKeys.ts';
@@ -36,6 +36,14 @@ export interface NewImageInput {
   exclude?: boolean;
   roles?: ImageRole[];
   imageType?: ImageType;
+}
+
+/** An image processed and stored for a set replacement, not yet recorded (an orphan until then). */
+export interface PreparedImage {
+  blob: StoredImage;
+  order: number;
+  source: ImageSource;
+  imageType: ImageType;
 }
 
 /** Where a gallery write landed, for read-your-writes and the response. */
@@ -94,6 +102,34 @@ export function imageCommands(deps: ImageCommandsDeps) {
         context,
       );
       return { ...write, imagePk };
+    },
+
+    /** Processes and stores one image of a coming {@link replaceSet}. @throws AppError `INVALID_IMAGE`. */
+    async prepare(productPk: number, input: Omit<PreparedImage, 'blob'> & { content: Buffer; accept: readonly ImageFormat[] }): Promise<PreparedImage> {
+      const blob = await store(productPk, input.content, input.accept);
+      return { blob, order: input.order, source: input.source, imageType: input.imageType };
+    },
+
+    /** All-or-nothing: the product's live images are replaced by `images` in one decision. */
+    async replaceSet(productPk: number, images: readonly PreparedImage[], context: RequestContext): Promise<GalleryWrite & { imagePks: number[] }> {
+      const product = await loadProductFacts(deps.eventStore, productPk);
+      const imagePks: number[] = [];
+      for (let index = 0; index < images.length; index++) imagePks.push(await deps.allocatePk('image', context));
+      const newImages = images.map(
+        (image, index): NewImage => ({
+          imagePk: imagePks[index]!,
+          file: fileNameOfKey(image.blob.key),
+          blob: image.blob,
+          order: image.order,
+          source: image.source,
+          label: '',
+          exclude: false,
+          roles: [],
+          imageType: image.imageType,
+        }),
+      );
+      const write = await decide(productPk, { type: 'ReplaceImageSet', data: { product, images: newImages } }, context);
+      return { ...write, imagePks };
     },
 
     reorder: (productPk: number, imagePk: number, order: number, context: RequestContext, expectedRevision?: number) =>

@@ -60,7 +60,8 @@ function requireRunning(state: ImageDownloadState, downloadId: string): void {
   }
 }
 
-function isHttpUrl(url: string): boolean {
+/** An absolute http(s) URL with a host (the only ones a job may fetch). */
+export function isHttpUrl(url: string): boolean {
   // URL.canParse is pure (no I/O); only the scheme and a host matter here.
   if (!URL.canParse(url)) return false;
   const parsed = new URL(url);

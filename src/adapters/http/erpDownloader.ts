@@ -1,0 +1,149 @@
+import http from 'node:http';
+import https from 'node:https';
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
+import { AppError } from '../../errors/appError.ts';
+import type { DownloadedFile, Downloader } from '../../ports/downloader.ts';
+
+export interface ErpDownloaderOptions {
+  /** Hosts (lower-case names or IPs, optionally `host:port`) reached even on private addresses. */
+  allowedHosts: string[];
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
+  /** Budget for the whole download, redirects included. */
+  timeoutMs: number;
+  /** Redirects followed before giving up. */
+  maxRedirects: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const BLOCKED_ADDRESS = /is not allowed\. Because/;
+
+/** A refused or failed download; the message is what the client reads under `url`. */
+export const downloadFailed = (reason: string, cause?: unknown) => new AppError('DOWNLOAD_FAILED', reason, { status: 400, cause });
+
+/**
+ * The only outbound HTTP of the service. Hosts outside `allowedHosts` go through
+ * `request-filtering-agent`, which checks the address at connect time, after DNS, so a name that
+ * resolves to a private, loopback, link-local or special address (or a literal like `127.1` or
+ * `[::ffff:127.0.0.1]`) is refused. Redirects are followed here, one hop at a time, so every hop's
+ * scheme and host are checked again. Explicit agents mean proxy variables are never consulted.
+ * @example
+ * const downloader = createErpDownloader({ allowedHosts: [], maxBytes: 25 << 20, timeoutMs: 20_000, maxRedirects: 5 });
+ * const { bytes } = await downloader.download('https://erp.example.com/p/1.jpg');
+ * @throws AppError `DOWNLOAD_FAILED` (400).
+ */
+export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
+  const allowed = new Set(options.allowedHosts.map(normalizeHost));
+  const agents = {
+    filtered: { 'http:': new RequestFilteringHttpAgent({ keepAlive: false }), 'https:': new RequestFilteringHttpsAgent({ keepAlive: false }) },
+    plain: { 'http:': new http.Agent({ keepAlive: false }), 'https:': new https.Agent({ keepAlive: false }) },
+  };
+  const seconds = options.timeoutMs / 1000;
+
+  const agentFor = (url: URL) => {
+    const host = normalizeHost(url.hostname);
+    const trusted = allowed.has(host) || (url.port !== '' && allowed.has(`${host}:${url.port}`));
+    return (trusted ? agents.plain : agents.filtered)[url.protocol as 'http:' | 'https:'];
+  };
+
+  return {
+    async download(url: string): Promise<DownloadedFile> {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+      try {
+        let current = parseHttpUrl(url);
+        for (let hop = 0; ; hop++) {
+          const response = await get(current, agentFor(current), abort.signal);
+          if (REDIRECT_STATUSES.has(response.statusCode ?? 0) && response.headers.location) {
+            response.resume();
+            if (hop >= options.maxRedirects) throw downloadFailed('Too many redirects.');
+            current = parseHttpUrl(new URL(response.headers.location, current).href);
+            continue;
+          }
+          if (response.statusCode !== 200) {
+            response.resume();
+            throw downloadFailed(`The server answered ${response.statusCode}.`);
+          }
+          const bytes = await readCapped(response, options.maxBytes);
+          return { bytes, finalUrl: current.href, contentType: response.headers['content-type'] ?? null };
+        }
+      } catch (error) {
+        if (abort.signal.aborted) throw downloadFailed(`The download took longer than ${seconds} seconds.`, error);
+        if (error instanceof AppError) throw error;
+        throw downloadFailed(reasonOf(error), error);
+      } finally {
+        clearTimeout(timer);
+        abort.abort(); // frees any socket still open after a refusal
+      }
+    },
+  };
+}
+
+function parseHttpUrl(text: string): URL {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw downloadFailed('Only http and https URLs can be downloaded.');
+  if (url.hostname === '') throw downloadFailed('The URL has no host.');
+  return url;
+}
+
+function normalizeHost(host: string): string {
+  return host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+}
+
+function get(url: URL, agent: http.Agent, signal: AbortSignal): Promise<http.IncomingMessage> {
+  const request = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        protocol: url.protocol,
+        hostname: normalizeHost(url.hostname),
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        agent,
+        signal,
+        headers: { accept: 'image/*, */*;q=0.5', 'user-agent': 'product-media-catalog/erp-downloader' },
+      },
+      resolve,
+    );
+    outgoing.once('error', reject);
+    outgoing.end();
+  });
+}
+
+async function readCapped(response: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => downloadFailed(`The file is larger than ${maxBytes} bytes.`);
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      response.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function reasonOf(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (BLOCKED_ADDRESS.test(message ?? '')) return 'The URL resolves to a private address.';
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'The host name could not be resolved.';
+    case 'ECONNREFUSED':
+      return 'The server refused the connection.';
+    case 'ECONNRESET':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return 'The server closed the connection.';
+    default:
+      return code?.startsWith('ERR_TLS') || code?.includes('CERT') ? 'The server\'s TLS certificate was refused.' : 'The file could not be downloaded.';
+  }
+}

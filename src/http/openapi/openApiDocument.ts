@@ -1,0 +1,135 @@
+import { SCHEMAS, pageOf } from './openApiSchemas.ts';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const respond = (description: string, schema?: object) => ({ description, ...(schema ? { content: json(schema) } : {}) });
+const pkParameter = (name = 'pk') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
+const query = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
+
+const PAGE_PARAMETERS = [
+  query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'Page size.'),
+  query('page', { type: 'integer', minimum: 1 }, '1-based page number.'),
+];
+const MEDIA_FILTERS = [
+  query('product', { type: 'integer' }, 'Only media of this product.'),
+  query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
+  query('ordering', { enum: ['order', '-order', 'pk', '-pk', 'created_date', '-created_date'] }, 'Sort order (`sort` is an alias); default `order`, then pk.'),
+];
+const ERRORS = {
+  400: respond('Invalid input: `{"field": ["message"]}`.', ref('FieldErrors')),
+  401: respond('Missing or invalid credentials.', ref('Detail')),
+  404: respond('`{"detail": "Not found."}`', ref('Detail')),
+};
+const WRITE_ERRORS = { ...ERRORS, 412: respond('`If-Match` names an older revision of the gallery.', ref('Detail')) };
+const IF_MATCH = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from a detail response: the write fails with 412 if the gallery changed since.' };
+
+/**
+ * The OpenAPI 3.1 document of the REST surface, served at `/api/schema/`. A test checks it lists
+ * exactly the routes the application has.
+ */
+export function openApiDocument(publicBaseUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Product media catalog: Omnitron media REST API',
+      version: '1.0.0',
+      description: 'Product images, videos and dynamic settings over an event-sourced catalog. Django REST Framework conventions.',
+    },
+    servers: [{ url: publicBaseUrl }],
+    security: [{ TokenAuth: [] }],
+    components: {
+      schemas: {
+        ...SCHEMAS,
+        ProductPage: pageOf('Product'),
+        ProductImagePage: pageOf('ProductImage'),
+        ProductVideoPage: pageOf('ProductVideo'),
+        DynamicSettingPage: pageOf('DynamicSetting'),
+      },
+      securitySchemes: {
+        TokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
+      },
+    },
+    paths: {
+      '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
+      '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up or the event store is unreachable.') } } },
+      '/api/schema/': { get: { summary: 'This document', responses: { 200: respond('OpenAPI 3.1') } } },
+      '/api/v1/auth/login/': {
+        post: { summary: 'Obtain the token of a user', security: [], requestBody: { content: json(ref('Login')) }, responses: { 200: respond('The key.', ref('Token')), 400: ERRORS[400] } },
+      },
+      '/api/v1/products/': {
+        get: { summary: 'List products', parameters: [...PAGE_PARAMETERS, query('sku', { type: 'string' }, 'Exact SKU.'), query('pk__in', { type: 'string' }, 'Comma-separated pks.')], responses: { 200: respond('A page.', ref('ProductPage')), ...ERRORS } },
+        post: { summary: 'Register a product', requestBody: { content: json(ref('ProductInput')) }, responses: { 201: respond('Registered.', ref('Product')), ...ERRORS } },
+      },
+      '/api/v1/products/{pk}/': {
+        parameters: [pkParameter()],
+        get: { summary: 'A product', responses: { 200: respond('The product; ETag = its revision.', ref('Product')), ...ERRORS } },
+        patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductInput')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
+      },
+      '/api/v1/product_image/': {
+        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
+        post: {
+          summary: 'Upload a product image (multipart)',
+          requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },
+          responses: { 201: respond('Uploaded.', ref('ProductImage')), 413: respond('Too large.', ref('Detail')), ...ERRORS },
+        },
+      },
+      '/api/v1/product_image/{pk}/': {
+        parameters: [pkParameter()],
+        get: { summary: 'A product image', responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
+        patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductImage')), ...WRITE_ERRORS } },
+        delete: { summary: 'Delete the image', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
+      },
+      '/api/v1/product_image/{pk}/make_special/': {
+        parameters: [pkParameter()],
+        post: { summary: 'Make the image special (`base` = main image)', parameters: [IF_MATCH], requestBody: { content: json(ref('MakeSpecial')) }, responses: { 200: respond('`{"special_image_type": "base"}`', ref('MakeSpecial')), ...WRITE_ERRORS } },
+      },
+      '/api/v1/product_video/': {
+        get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
+        post: {
+          summary: 'Upload a product video (multipart, MP4 by content)',
+          requestBody: { content: { 'multipart/form-data': { schema: ref('ProductVideoUpload') } } },
+          responses: { 201: respond('Uploaded.', ref('ProductVideo')), 413: respond('Too large.', ref('Detail')), ...ERRORS },
+        },
+      },
+      '/api/v1/product_video/{pk}/': {
+        parameters: [pkParameter()],
+        get: { summary: 'A product video', responses: { 200: respond('The video.', ref('ProductVideo')), ...ERRORS } },
+        patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductVideo')), ...WRITE_ERRORS } },
+        delete: { summary: 'Delete the video', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
+      },
+      '/api/v1/downloadable_image/{product_pk}/download/': {
+        parameters: [pkParameter('product_pk')],
+        post: {
+          summary: 'Download an image from an ERP URL and add it to the product',
+          description: 'http/https only; private, loopback and link-local addresses are refused unless listed in DOWNLOAD_ALLOWED_HOSTS. A failed download answers 400 with the reason under `url`.',
+          requestBody: { content: json(ref('DownloadableImage')) },
+          responses: { 200: respond('The created image.', ref('ProductImage')), ...ERRORS },
+        },
+      },
+      '/api/v1/downloadable_image/{product_pk}/replace/': {
+        parameters: [pkParameter('product_pk')],
+        post: {
+          summary: 'Replace the whole image set of the product, all or nothing',
+          requestBody: { content: json(ref('ImageSetReplacement')) },
+          responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS },
+        },
+      },
+      '/media/{key}': {
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'Object key, e.g. `products/2022/11/25/16201/<uuid>.jpg`.' }],
+        get: {
+          summary: 'A stored binary (files engine), with ETag, Range and Cache-Control',
+          parameters: [{ name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: { 200: respond('The binary.'), 206: respond('A byte range.'), 304: respond('Not modified.'), 404: ERRORS[404], 416: respond('Range not satisfiable.') },
+        },
+      },
+      '/api/v1/dynamic_settings/': {
+        get: { summary: 'List dynamic settings (defaults included)', responses: { 200: respond('All settings.', ref('DynamicSettingPage')), ...ERRORS } },
+        post: { summary: 'Change a setting', requestBody: { content: json(ref('DynamicSettingInput')) }, responses: { 201: respond('Changed.', ref('DynamicSetting')), ...ERRORS } },
+      },
+      '/api/v1/dynamic_settings/{key}/': {
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'One setting', responses: { 200: respond('The setting.', ref('DynamicSetting')), ...ERRORS } },
+      },
+    } as Record<string, Record<string, unknown>>,
+  };
+}

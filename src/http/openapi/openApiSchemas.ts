@@ -1,0 +1,103 @@
+/** JSON Schemas of the REST representations and error bodies, shared by the OpenAPI document. */
+const dateTime = { type: 'string', format: 'date-time', examples: ['2022-11-25T12:06:42.954200Z'] } as const;
+const pk = { type: 'integer', minimum: 1 } as const;
+
+export const SCHEMAS = {
+  Product: {
+    type: 'object',
+    required: ['pk', 'sku', 'name', 'media_enabled', 'created_date', 'modified_date'],
+    properties: { pk, sku: { type: 'string', maxLength: 128 }, name: { type: 'string' }, media_enabled: { type: 'boolean' }, created_date: dateTime, modified_date: dateTime },
+  },
+  ProductInput: {
+    type: 'object',
+    required: ['sku'],
+    properties: { sku: { type: 'string', maxLength: 128 }, name: { type: 'string', maxLength: 255 }, pk, media_enabled: { type: 'boolean', default: true } },
+  },
+  ProductImage: {
+    type: 'object',
+    required: ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date'],
+    properties: {
+      pk,
+      product: pk,
+      image: { type: 'string', format: 'uri' },
+      order: { type: 'integer', minimum: 0 },
+      source: { enum: ['integration', 'unified', null] },
+      modified_date: dateTime,
+      created_date: dateTime,
+    },
+  },
+  ProductImageUpload: {
+    type: 'object',
+    required: ['image', 'product'],
+    properties: {
+      image: { type: 'string', contentMediaType: 'image/jpeg', description: 'A PNG or JPEG file, judged by its content.' },
+      product: pk,
+      source: { enum: ['integration', 'unified'] },
+      order: { type: 'integer', minimum: 0, default: 0 },
+    },
+  },
+  ProductVideo: {
+    type: 'object',
+    required: ['pk', 'product', 'video', 'order', 'modified_date', 'created_date'],
+    properties: { pk, product: pk, video: { type: 'string', format: 'uri' }, order: { type: 'integer', minimum: 0 }, modified_date: dateTime, created_date: dateTime },
+  },
+  ProductVideoUpload: {
+    type: 'object',
+    required: ['video', 'product'],
+    properties: { video: { type: 'string', contentMediaType: 'video/mp4' }, product: pk, order: { type: 'integer', minimum: 0, default: 0 } },
+  },
+  OrderUpdate: { type: 'object', required: ['order'], properties: { order: { type: 'integer', minimum: 0 } } },
+  MakeSpecial: { type: 'object', required: ['special_image_type'], properties: { special_image_type: { enum: ['base', 'swatch', 'picto'] } } },
+  DynamicSetting: {
+    type: 'object',
+    required: ['key', 'value', 'modified_date'],
+    properties: { key: { enum: ['MAX_IMAGE_DIMENSIONS'] }, value: {}, modified_date: { ...dateTime, type: ['string', 'null'] } },
+  },
+  DynamicSettingInput: {
+    type: 'object',
+    required: ['key', 'value'],
+    properties: { key: { enum: ['MAX_IMAGE_DIMENSIONS'] }, value: { type: 'object', properties: { WIDTH: { type: 'integer', minimum: 1 }, HEIGHT: { type: 'integer', minimum: 1 } } } },
+  },
+  DownloadableImage: {
+    type: 'object',
+    required: ['url'],
+    properties: {
+      url: { type: 'string', format: 'uri' },
+      image_type: { enum: ['default', 'swatch', 'picto'], default: 'default' },
+      order: { type: 'integer', minimum: 0, default: 0 },
+      source: { enum: ['integration', 'unified'] },
+    },
+  },
+  ImageSetReplacement: {
+    type: 'object',
+    required: ['images'],
+    properties: {
+      images: {
+        type: 'array',
+        items: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' }, order: { type: 'integer', minimum: 0 }, image_type: { enum: ['default', 'swatch', 'picto'] } } },
+      },
+    },
+  },
+  Login: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', description: 'The API key.' } } },
+  Token: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+  Detail: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
+  FieldErrors: {
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    examples: [{ image: ['No file was submitted.'] }],
+  },
+} as const;
+
+/** A DRF page of `item`. */
+export function pageOf(item: string) {
+  return {
+    type: 'object',
+    required: ['count', 'next', 'previous', 'results'],
+    properties: {
+      count: { type: 'integer', minimum: 0 },
+      next: { type: ['string', 'null'], format: 'uri' },
+      previous: { type: ['string', 'null'], format: 'uri' },
+      results: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Position } from '../../src/ports/eventStore.ts';
+import { startTestService, TOKEN, type TestService } from '../support/testService.ts';
+
+interface Context {
+  api: TestService;
+  productPk: number;
+  mark: Position | undefined;
+}
+
+// The body parser's file limit is the larger of the two: 4 KiB.
+const LIMITS = { MAX_IMAGE_BYTES: '2048', MAX_VIDEO_BYTES: '4096' };
+const TOO_LARGE = { detail: 'Request body is too large.' };
+
+const test = suite<Context>('multipart limits');
+test.before.each(async (context) => {
+  context.api = await startTestService({ env: LIMITS });
+  context.productPk = (await context.api.request('POST', '/api/v1/products/', { body: { sku: `LIMITS-${Math.random()}` } })).body.pk;
+  context.mark = await context.api.mark();
+});
+test.after.each(async ({ api }) => api.stop());
+
+async function post(api: TestService, path: string, body: FormData | Buffer, contentType?: string) {
+  const headers: Record<string, string> = { authorization: TOKEN, ...(contentType ? { 'content-type': contentType } : {}) };
+  const response = await fetch(`${api.service.url}${path}`, { method: 'POST', headers, body });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const file = (bytes: Buffer | Uint8Array, type = 'image/jpeg', name = 'a.jpg') => new Blob([bytes], { type });
+
+/** Nothing of a refused request remains: no spooled file, no event, no object. */
+async function assertNothingKept({ api, mark }: Context, label: string) {
+  assert.equal(await readdir(join(api.dataDir, 'tmp', 'uploads')), [], `${label}: spool is empty`);
+  assert.equal(await api.eventsSince(mark), [], `${label}: no events`);
+  const objects: string[] = [];
+  for await (const object of api.service.objectStore.list('')) objects.push(object.key);
+  assert.equal(objects, [], `${label}: no objects`);
+}
+
+test('a file over the parser\'s limit is a 413 and is not kept', async (context) => {
+  const { api, productPk } = context;
+  for (const [path, field] of [['/api/v1/product_image/', 'image'], ['/api/v1/product_video/', 'video']] as const) {
+    const data = new FormData();
+    data.append('product', String(productPk));
+    data.append(field, file(Buffer.alloc(64 * 1024, 7)), 'big.bin');
+    const refused = await post(api, path, data);
+    assert.equal([refused.status, refused.body], [413, TOO_LARGE], path);
+    await assertNothingKept(context, path);
+  }
+});
+
+test('an image over MAX_IMAGE_BYTES but within the parser\'s limit is a 413 too', async (context) => {
+  const { api, productPk } = context;
+  // The size is judged before the content: 3000 bytes of anything will do.
+  const data = new FormData();
+  data.append('product', String(productPk));
+  data.append('image', file(Buffer.alloc(3000, 1)), 'big.jpg');
+  const refused = await post(api, '/api/v1/product_image/', data);
+  assert.equal([refused.status, refused.body], [413, { detail: 'Image files are limited to 2048 bytes.' }]);
+  await assertNothingKept(context, 'image limit');
+});
+
+test('more files than allowed is a 413', async (context) => {
+  const data = new FormData();
+  data.append('product', String(context.productPk));
+  data.append('image', file(Buffer.from('first')), 'a.jpg');
+  data.append('image', file(Buffer.from('second')), 'b.jpg');
+  const refused = await post(context.api, '/api/v1/product_image/', data);
+  assert.equal([refused.status, refused.body], [413, TOO_LARGE]);
+  await assertNothingKept(context, 'two files');
+});
+
+test('more fields than allowed is a 413', async (context) => {
+  const data = new FormData();
+  data.append('product', String(context.productPk));
+  for (let index = 0; index < 40; index += 1) data.append(`extra${index}`, 'x');
+  const refused = await post(context.api, '/api/v1/product_image/', data);
+  assert.equal([refused.status, refused.body], [413, TOO_LARGE]);
+  await assertNothingKept(context, 'many fields');
+});
+
+test('a malformed multipart body is a 400 parse error', async (context) => {
+  const truncated = Buffer.from('--XYZ\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nnot finished');
+  const cases: [string, Buffer, string][] = [
+    ['truncated', truncated, 'multipart/form-data; boundary=XYZ'],
+    ['no boundary', truncated, 'multipart/form-data'],
+    ['garbage', Buffer.from('this is not multipart at all'), 'multipart/form-data; boundary=XYZ'],
+  ];
+  for (const [label, body, contentType] of cases) {
+    const refused = await post(context.api, '/api/v1/product_image/', body, contentType);
+    assert.is(refused.status, 400, label);
+    assert.match(refused.body.detail, /^Multipart form parse error - ./, label);
+    assert.equal(Object.keys(refused.body), ['detail'], label);
+    await assertNothingKept(context, label);
+  }
+});
+
+test('the service still accepts uploads after refusing some', async (context) => {
+  const data = new FormData();
+  data.append('image', file(Buffer.alloc(64 * 1024)), 'big.jpg');
+  assert.is((await post(context.api, '/api/v1/product_image/', data)).status, 413);
+  const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123' } }).jpeg().toBuffer();
+  const ok = new FormData();
+  ok.append('product', String(context.productPk));
+  ok.append('image', file(small), 'small.jpg');
+  assert.is((await post(context.api, '/api/v1/product_image/', ok)).status, 201);
+  assert.equal(await readdir(join(context.api.dataDir, 'tmp', 'uploads')), []);
+});
+
+test.run();
