@@ -29,6 +29,8 @@ import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
 import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
+import { idempotency } from './http/rest/idempotency.ts';
+import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
 import { openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
@@ -96,9 +98,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   const writes = galleryWrites({ readModels, projections });
   const bodyParser = await createBodyParser({ uploadRoot: join(config.dataDir, 'tmp', 'uploads'), ...DEFAULT_BODY_LIMITS, fileBytes: Math.max(config.maxImageBytes, config.maxVideoBytes) });
+  const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
   const app = createApp({
     logger,
     bodyParser,
+    idempotency: idempotency(idempotencyStore, clock),
     users: createUserDirectory(options.users),
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
@@ -157,7 +161,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     (closing ??= (async () => {
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close()]);
       logger.info('stopped');
     })());
 

@@ -24,6 +24,8 @@ export interface AppDeps {
   restRouters: Router[];
   /** Parses request bodies (JSON, form, multipart with limits). */
   bodyParser: Koa.Middleware;
+  /** Answers retried POSTs that carry an `Idempotency-Key` (runs after authentication and parsing). */
+  idempotency?: Koa.Middleware;
 }
 
 /** The application, and every `METHOD /path/` it routes (for the OpenAPI check). */
@@ -50,6 +52,7 @@ export function createApp(deps: AppDeps): App {
     else await next();
   });
   app.use(deps.bodyParser);
+  if (deps.idempotency) app.use(deps.idempotency);
   const routers = [authRoutes(deps.users), ...deps.restRouters];
   for (const router of routers) {
     app.use(router.routes());

@@ -21,6 +21,7 @@ const ERRORS = {
   404: respond('`{"detail": "Not found."}`', ref('Detail')),
 };
 const WRITE_ERRORS = { ...ERRORS, 412: respond('`If-Match` names an older revision of the gallery.', ref('Detail')) };
+const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retried POST with the same key (same user, same request) answers the original response; the same key with another request is a 422.' };
 const IF_MATCH = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from a detail response: the write fails with 412 if the gallery changed since.' };
 
 /**
@@ -58,7 +59,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/products/': {
         get: { summary: 'List products', parameters: [...PAGE_PARAMETERS, query('sku', { type: 'string' }, 'Exact SKU.'), query('pk__in', { type: 'string' }, 'Comma-separated pks.')], responses: { 200: respond('A page.', ref('ProductPage')), ...ERRORS } },
-        post: { summary: 'Register a product', requestBody: { content: json(ref('ProductInput')) }, responses: { 201: respond('Registered.', ref('Product')), ...ERRORS } },
+        post: { summary: 'Register a product', parameters: [IDEMPOTENCY_KEY], requestBody: { content: json(ref('ProductInput')) }, responses: { 201: respond('Registered.', ref('Product')), ...ERRORS } },
       },
       '/api/v1/products/{pk}/': {
         parameters: [pkParameter()],
@@ -68,7 +69,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/product_image/': {
         get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
         post: {
-          summary: 'Upload a product image (multipart)',
+          summary: 'Upload a product image (multipart)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },
           responses: { 201: respond('Uploaded.', ref('ProductImage')), 413: respond('Too large.', ref('Detail')), ...ERRORS },
         },
@@ -86,7 +87,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/product_video/': {
         get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
         post: {
-          summary: 'Upload a product video (multipart, MP4 by content)',
+          summary: 'Upload a product video (multipart, MP4 by content)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductVideoUpload') } } },
           responses: { 201: respond('Uploaded.', ref('ProductVideo')), 413: respond('Too large.', ref('Detail')), ...ERRORS },
         },
@@ -100,7 +101,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/downloadable_image/{product_pk}/download/': {
         parameters: [pkParameter('product_pk')],
         post: {
-          summary: 'Download an image from an ERP URL and add it to the product',
+          summary: 'Download an image from an ERP URL and add it to the product', parameters: [IDEMPOTENCY_KEY],
           description: 'http/https only; private, loopback and link-local addresses are refused unless listed in DOWNLOAD_ALLOWED_HOSTS. A failed download answers 400 with the reason under `url`.',
           requestBody: { content: json(ref('DownloadableImage')) },
           responses: { 200: respond('The created image.', ref('ProductImage')), ...ERRORS },
@@ -109,7 +110,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/downloadable_image/{product_pk}/replace/': {
         parameters: [pkParameter('product_pk')],
         post: {
-          summary: 'Replace the whole image set of the product, all or nothing',
+          summary: 'Replace the whole image set of the product, all or nothing', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: json(ref('ImageSetReplacement')) },
           responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS },
         },
@@ -124,7 +125,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/dynamic_settings/': {
         get: { summary: 'List dynamic settings (defaults included)', responses: { 200: respond('All settings.', ref('DynamicSettingPage')), ...ERRORS } },
-        post: { summary: 'Change a setting', requestBody: { content: json(ref('DynamicSettingInput')) }, responses: { 201: respond('Changed.', ref('DynamicSetting')), ...ERRORS } },
+        post: { summary: 'Change a setting', parameters: [IDEMPOTENCY_KEY], requestBody: { content: json(ref('DynamicSettingInput')) }, responses: { 201: respond('Changed.', ref('DynamicSetting')), ...ERRORS } },
       },
       '/api/v1/dynamic_settings/{key}/': {
         parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Context, Next } from 'koa';
+import { AppError } from '../../errors/appError.ts';
+import type { IdempotencyStore } from '../../ports/idempotencyStore.ts';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
+
+/**
+ * `Idempotency-Key` on POST: the first request with a key is run and its response (2xx or a
+ * client error) remembered per user and key; a retry with the same key and the same request gets
+ * that response again and creates nothing; the same key with another request is a 422.
+ * Concurrent retries of a request still running wait for it.
+ */
+export function idempotency(store: IdempotencyStore, clock: () => string) {
+  const running = new Map<string, Promise<void>>();
+
+  return async function idempotentRequests(ctx: Context, next: Next): Promise<void> {
+    const key = ctx.get('idempotency-key');
+    if (ctx.method !== 'POST' || key === '') return next();
+    if (!KEY.test(key)) throw new AppError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 visible characters.', { status: 400 });
+    const scope = `${String(ctx.state.actor)}\n${key}`;
+    const fingerprint = await fingerprintOf(ctx);
+
+    await running.get(scope);
+    const remembered = store.get(scope);
+    if (remembered) {
+      if (remembered.fingerprint !== fingerprint) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.', { status: 422 });
+      }
+      ctx.status = remembered.status;
+      ctx.set(remembered.headers);
+      ctx.set('Idempotent-Replayed', 'true');
+      ctx.body = remembered.body;
+      return;
+    }
+
+    let done!: () => void;
+    running.set(scope, new Promise<void>((resolve) => (done = resolve)));
+    try {
+      await next();
+      if (ctx.status < 500 && ![401, 403, 409, 412, 429].includes(ctx.status)) {
+        const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (ctx.response.get(name) ? [[name, ctx.response.get(name)]] : [])));
+        const body = ctx.body === undefined || ctx.body === null ? '' : typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body);
+        await store.remember(scope, { fingerprint, status: ctx.status, headers, body, at: clock() });
+      }
+    } finally {
+      running.delete(scope);
+      done();
+    }
+  };
+}
+
+/** What the request asks: method, path and body (multipart files by their content hash). */
+async function fingerprintOf(ctx: Context): Promise<string> {
+  const hash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n`).update(JSON.stringify(ctx.request.body ?? null));
+  const files = (ctx.request as { files?: Record<string, { filepath?: string } | Array<{ filepath?: string }>> }).files ?? {};
+  for (const name of Object.keys(files).sort()) {
+    for (const file of ([] as Array<{ filepath?: string }>).concat(files[name]!)) {
+      if (file.filepath) hash.update(`\n${name}:`).update(await readFile(file.filepath));
+    }
+  }
+  return hash.digest('hex');
+}
