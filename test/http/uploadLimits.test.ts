@@ -30,7 +30,7 @@ async function post(api: TestService, path: string, body: FormData | Buffer, con
   return { status: response.status, body: (await response.json()) as any };
 }
 
-const file = (bytes: Buffer | Uint8Array, type = 'image/jpeg', name = 'a.jpg') => new Blob([bytes], { type });
+const file = (bytes: Buffer | Uint8Array, type = 'image/jpeg') => new Blob([bytes], { type });
 
 /** Nothing of a refused request remains: no spooled file, no event, no object. */
 async function assertNothingKept({ api, mark }: Context, label: string) {

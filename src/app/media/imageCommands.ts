@@ -1,15 +1,15 @@
-import { galleryDecider } from '../../domain/gallery/galleryDecider.ts';
-import { productMediaStream } from '../../domain/gallery/galleryStream.ts';
 import type { ImageRole, ImageSource, ImageType, SpecialImageType, StoredImage } from '../../domain/gallery/galleryVocabulary.ts';
 import type { ImageDimensions } from '../../domain/settings/settingDefinitions.ts';
-import type { EventStore, Position } from '../../ports/eventStore.ts';
+import type { EventStore } from '../../ports/eventStore.ts';
 import type { ImageFormat, ImageProcessor } from '../../ports/imageProcessor.ts';
 import type { ObjectStore } from '../../ports/objectStore.ts';
 import type { Clock } from '../clock.ts';
-import type { HandleCommand, RequestContext, WithoutMetadata } from '../commandHandler.ts';
-import type { GalleryCommand, NewImage } from '../../domain/gallery/galleryCommands.ts';
+import type { HandleCommand, RequestContext } from '../commandHandler.ts';
+import type { NewImage } from '../../domain/gallery/galleryCommands.ts';
 import type { AllocatePk } from '../pkAllocator.ts';
 import { loadProductFacts } from '../products/productFacts.ts';
+import { galleryDecision, type GalleryWrite } from './galleryDecision.ts';
+export type { GalleryWrite } from './galleryDecision.ts';
 import { fileNameOfKey, imageKey } from './mediaKeys.ts';
 
 export interface ImageCommandsDeps {
@@ -46,22 +46,12 @@ export interface PreparedImage {
   imageType: ImageType;
 }
 
-/** Where a gallery write landed, for read-your-writes and the response. */
-export interface GalleryWrite {
-  productPk: number;
-  streamName: string;
-  position: Position | undefined;
-  /** The gallery's revision after the write (ETag). */
-  revision: number;
-}
-
 /**
  * Image commands over the gallery aggregate. An upload is processed (sharp), stored (blob
  * first), given a pk, and only then recorded: an event never names a missing binary; a binary
  * whose event never got appended is an orphan for the collector.
  */
 export function imageCommands(deps: ImageCommandsDeps) {
-  const { handle } = deps;
 
   async function store(productPk: number, content: Buffer, accept: readonly ImageFormat[]): Promise<StoredImage> {
     const { WIDTH, HEIGHT } = deps.maxImageDimensions();
@@ -71,11 +61,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
     return { key, contentType: image.contentType, width: image.width, height: image.height, bytes: image.bytes, sha256: image.sha256 };
   }
 
-  async function decide(productPk: number, command: WithoutMetadata<GalleryCommand>, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite> {
-    const streamName = productMediaStream(productPk);
-    const result = await handle(streamName, galleryDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision });
-    return { productPk, streamName, position: result.position, revision: result.revision };
-  }
+  const decide = galleryDecision(deps.handle);
 
   return {
     async upload(input: NewImageInput, context: RequestContext): Promise<GalleryWrite & { imagePk: number }> {

@@ -1,16 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
-import { galleryDecider } from '../../domain/gallery/galleryDecider.ts';
-import { productMediaStream } from '../../domain/gallery/galleryStream.ts';
-import type { GalleryCommand } from '../../domain/gallery/galleryCommands.ts';
 import { createMp4Validator } from '../../media/mp4Validation.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import type { ObjectStore } from '../../ports/objectStore.ts';
 import type { Clock } from '../clock.ts';
-import type { HandleCommand, RequestContext, WithoutMetadata } from '../commandHandler.ts';
+import type { HandleCommand, RequestContext } from '../commandHandler.ts';
 import type { AllocatePk } from '../pkAllocator.ts';
 import { loadProductFacts } from '../products/productFacts.ts';
-import type { GalleryWrite } from './imageCommands.ts';
+import { galleryDecision, type GalleryWrite } from './galleryDecision.ts';
 import { videoKey } from './mediaKeys.ts';
 
 export interface VideoCommandsDeps {
@@ -33,11 +30,7 @@ export interface VideoFile {
  * stream, so the store keeps nothing. Blob first, event second, as for images.
  */
 export function videoCommands(deps: VideoCommandsDeps) {
-  async function decide(productPk: number, command: WithoutMetadata<GalleryCommand>, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite> {
-    const streamName = productMediaStream(productPk);
-    const result = await deps.handle(streamName, galleryDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision });
-    return { productPk, streamName, position: result.position, revision: result.revision };
-  }
+  const decide = galleryDecision(deps.handle);
 
   return {
     async upload(input: { productPk: number; file: VideoFile; order: number }, context: RequestContext): Promise<GalleryWrite & { videoPk: number }> {

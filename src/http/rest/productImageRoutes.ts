@@ -11,6 +11,7 @@ import { choiceField, integerField, parseBody, primaryKeyField } from '../drf/se
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 
 export interface ProductImageRoutesDeps {
@@ -23,14 +24,12 @@ export interface ProductImageRoutesDeps {
   maxImageBytes: number;
 }
 
-const MAX_ORDER = 2_147_483_647;
 const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
 const createFields = {
   product: primaryKeyField(),
   source: choiceField(IMAGE_SOURCES, { required: false }),
   order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
 };
-const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
 const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
 
 /** The Omnitron representation of an image (the seed's fields, in the seed's order). */
@@ -101,24 +100,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     respond(ctx, reload(write.imagePk), 201);
   });
 
-  router.patch('/:pk', async (ctx) => {
-    const view = load(ctx);
-    const { order } = parseBody(ctx.request.body ?? {}, updateFields, { partial: true, ignoreUnknown: true });
-    const expected = ifMatchRevision(ctx);
-    if (order !== undefined) {
-      const write = await withIfMatch(() => deps.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
-      await writes.settle(write);
-    }
-    respond(ctx, reload(view.pk));
-  });
-
-  router.delete('/:pk', async (ctx) => {
-    const view = load(ctx);
-    const expected = ifMatchRevision(ctx);
-    const write = await withIfMatch(() => deps.commands.delete(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
-    await writes.settle(write);
-    ctx.status = 204;
-  });
+  routeReorderAndDelete(router, { load, find: reload, respond, commands: deps.commands, writes });
 
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);

@@ -8,7 +8,7 @@ import { parsePageRequest, toPage } from '../drf/pagination.ts';
 import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
-import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 
 export interface ProductVideoRoutesDeps {
@@ -20,13 +20,11 @@ export interface ProductVideoRoutesDeps {
   maxVideoBytes: number;
 }
 
-const MAX_ORDER = 2_147_483_647;
 const INVALID_VIDEO = 'Upload a valid video. The file you uploaded was either not an MP4 video or a corrupted one.';
 const createFields = {
   product: primaryKeyField(),
   order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
 };
-const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
 
 /** The Omnitron representation of a video (the seed's fields). */
 export function representVideo(view: VideoView, mediaBaseUrl: string) {
@@ -89,24 +87,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     respond(ctx, find(write.videoPk), 201);
   });
 
-  router.patch('/:pk', async (ctx) => {
-    const view = load(ctx);
-    const { order } = parseBody(ctx.request.body ?? {}, updateFields, { partial: true, ignoreUnknown: true });
-    const expected = ifMatchRevision(ctx);
-    if (order !== undefined) {
-      const write = await withIfMatch(() => deps.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
-      await writes.settle(write);
-    }
-    respond(ctx, find(view.pk));
-  });
-
-  router.delete('/:pk', async (ctx) => {
-    const view = load(ctx);
-    const expected = ifMatchRevision(ctx);
-    const write = await withIfMatch(() => deps.commands.delete(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
-    await writes.settle(write);
-    ctx.status = 204;
-  });
+  routeReorderAndDelete(router, { load, find: find, respond, commands: deps.commands, writes });
 
   return router;
 }
