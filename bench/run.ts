@@ -9,6 +9,8 @@ import { renderBenchmarksMarkdown, renderConsoleTable } from './benchmarksReport
 import { progress, withTempDir } from './benchEnvironment.ts';
 import { describeCodeRevision } from './codeRevision.ts';
 import { esdbAppends } from './esdbAppends.ts';
+import { imageListThroughput } from './imageListThroughput.ts';
+import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { elapsedMs, formatCount } from './measure.ts';
 import { createProductDataset } from './productDataset.ts';
 import { benchEventCount, RECORDED_EVENT_COUNT } from './productEventLog.ts';
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
     results.push(await timeToReady(dataset));
   });
   results.push(await esdbAppends());
+  results.push(...(await imageListThroughput()));
+  results.push(await imageUploadThroughput());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();
