@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/childService.ts';
 import { elapsedMs } from './measure.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -10,18 +10,6 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const API_USERS = 'bench:bench-key-0123456789abcdef';
 const POLL_EVERY_MS = 5;
 const EXIT_TIMEOUT_MS = 60_000;
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts the whole service as `npm start` does (`node --import tsx src/main.ts`) on `dataDir`,

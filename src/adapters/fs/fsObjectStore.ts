@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { UnavailableError } from '../../errors/appError.ts';
+import { operationTracker } from '../operationTracker.ts';
 import {
   assertObjectKey,
   checkPutInput,
@@ -55,16 +55,8 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
     throw ioFailure(`open ${options.root}`, error);
   }
 
-  const pending = new Set<Promise<unknown>>();
-  let closed = false;
-  function track<T>(operation: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new UnavailableError('Object store is closed.'));
-    const promise = operation();
-    pending.add(promise);
-    const forget = () => pending.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
+  const operations = operationTracker('Object store');
+  const { track } = operations;
 
   /** Opens the object file without following symlinks; `null` when the key does not exist. */
   async function openObject(key: string): Promise<FileHandle | null> {
@@ -138,7 +130,7 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
   }
 
   async function* list(prefix: string): AsyncGenerator<ObjectInfo> {
-    if (closed) throw new UnavailableError('Object store is closed.');
+    operations.assertOpen();
     const readListed = async (path: string, key: string): Promise<ObjectInfo | null> => {
       const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
         if (isMissing(error)) return null; // deleted since the directory was read
@@ -165,8 +157,7 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
     delete: (key) => track(() => remove(key)),
     list,
     async close() {
-      closed = true;
-      await Promise.allSettled([...pending]);
+      await operations.close();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { AppError, UnavailableError, ValidationError } from '../../errors/appError.ts';
+import { AppError, ValidationError } from '../../errors/appError.ts';
+import { operationTracker } from '../operationTracker.ts';
 import {
   assertObjectKey,
   checkPutInput,
@@ -99,16 +100,8 @@ export async function openS3ObjectStore(options: S3ObjectStoreOptions): Promise<
     throw s3Failure(`open bucket ${options.bucket}`, error);
   }
 
-  const pending = new Set<Promise<unknown>>();
-  let closed = false;
-  function track<T>(operation: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new UnavailableError('Object store is closed.'));
-    const promise = operation();
-    pending.add(promise);
-    const forget = () => pending.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
+  const operations = operationTracker('Object store');
+  const { track } = operations;
 
   async function put(input: PutObjectInput): Promise<ObjectInfo> {
     const expected = checkPutInput(input);
@@ -154,13 +147,12 @@ export async function openS3ObjectStore(options: S3ObjectStoreOptions): Promise<
       }),
     delete: (key) => track(() => remove(key)),
     async *list(prefix) {
-      if (closed) throw new UnavailableError('Object store is closed.');
+      operations.assertOpen();
       yield* listS3Objects(context, prefix);
     },
     presignedGetUrl: (key, expirySeconds) => track(() => presignedGetUrl(key, expirySeconds)),
     async close() {
-      closed = true;
-      await Promise.allSettled([...pending]);
+      await operations.close();
       context.http.close();
     },
   };
