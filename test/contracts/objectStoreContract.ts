@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppError } from '../../src/errors/appError.ts';
 import type { ObjectInfo, ObjectStore, PutObjectInput } from '../../src/ports/objectStore.ts';
+import { rejectsWith } from '../support/rejectsWith.ts';
 
 /** What an adapter's test file hands the contract: a fresh, empty store and how to dispose of it. */
 export type OpenObjectStore = () => Promise<{ store: ObjectStore; cleanup: () => Promise<void> }>;
@@ -28,25 +28,7 @@ const jpeg = (key: string, more: Partial<PutObjectInput> = {}): PutObjectInput =
   ...more,
 });
 
-/** Asserts that `run` rejects with an AppError of `code` (and `status`, `details` when given). */
-export async function rejectsWith(
-  run: () => Promise<unknown>,
-  code: string,
-  expected: { status?: number; details?: unknown } = {},
-): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    assert.instance(error, AppError, `expected an AppError ${code}, got ${String(error)}`);
-    const appError = error as AppError;
-    assert.is(appError.code, code);
-    if (expected.status !== undefined) assert.is(appError.status, expected.status);
-    if (expected.details !== undefined) assert.equal(appError.details, expected.details);
-    return appError;
-  }
-  assert.unreachable(`expected a rejection with ${code}`);
-  throw new Error('unreachable');
-}
+export { rejectsWith };
 
 export async function collect(iterable: AsyncIterable<ObjectInfo>): Promise<ObjectInfo[]> {
   const items: ObjectInfo[] = [];

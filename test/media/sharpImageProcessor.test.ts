@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejectsWith } from '../support/rejectsWith.ts';
 import { createJobLimiter } from '../../src/adapters/sharp/jobLimiter.ts';
 import { createSharpImageProcessor } from '../../src/adapters/sharp/sharpImageProcessor.ts';
 import { AppError } from '../../src/errors/appError.ts';
@@ -16,17 +17,7 @@ const images = createSharpImageProcessor({ concurrency: 2 });
 
 /** Runs `run`, expecting an AppError with this code, status and exact message. */
 async function assertRefused(run: () => Promise<unknown>, code: string, message: string, status = 400): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    assert.instance(error, AppError, `expected an AppError ${code}, got ${String(error)}`);
-    const appError = error as AppError;
-    assert.is(appError.code, code);
-    assert.is(appError.status, status);
-    assert.is(appError.message, message);
-    return;
-  }
-  assert.unreachable(`expected a refusal with ${code}`);
+  await rejectsWith(run, code, { status, message });
 }
 
 const flatJpeg = (width: number, height: number) =>
