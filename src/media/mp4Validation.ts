@@ -62,13 +62,12 @@ const readBigUint64 = (bytes: Uint8Array, at: number): string =>
  * It keeps a few counters and at most one `ftyp` box (≤ 4 KiB) in memory.
  *
  * @example
- * // Beside the object-store put: a failing check errors the stream, and nothing is stored.
+ * // Inside a stream.pipeline (which owns the error handling): see src/app/media/videoCommands.ts.
+ * // A Transform handed to someone else with `.pipe()` can error before they listen and crash
+ * // the process with an unhandled 'error' event.
  * const validator = createMp4Validator({ totalSize: size });
- * const checked = new Transform({
- *   transform(chunk, _encoding, done) { try { validator.push(chunk); done(null, chunk); } catch (error) { done(error as Error); } },
- *   flush(done) { try { validator.end(); done(); } catch (error) { done(error as Error); } },
- * });
- * await store.put({ key, body: upload.pipe(checked), size, contentType: 'video/mp4' });
+ * for await (const chunk of createReadStream(path)) validator.push(chunk);
+ * validator.end();
  */
 export function createMp4Validator(options: Mp4ValidatorOptions = {}): Mp4Validator {
   const { totalSize } = options;

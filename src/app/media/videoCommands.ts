@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createMp4Validator } from '../../media/mp4Validation.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import type { ObjectStore } from '../../ports/objectStore.ts';
@@ -25,9 +26,9 @@ export interface VideoFile {
 }
 
 /**
- * Video commands. An upload streams from its spool file to the object store through an MP4
- * validator in one pass (never whole in memory); a file that breaks an MP4 rule fails the
- * stream, so the store keeps nothing. Blob first, event second, as for images.
+ * Video commands. An upload is checked as an MP4 by streaming its spool file through the
+ * validator, then streamed to the object store (never whole in memory); a file that breaks an
+ * MP4 rule is refused before anything is stored. Blob first, event second, as for images.
  */
 export function videoCommands(deps: VideoCommandsDeps) {
   const decide = galleryDecision(deps.handle);
@@ -36,9 +37,12 @@ export function videoCommands(deps: VideoCommandsDeps) {
     async upload(input: { productPk: number; file: VideoFile; order: number }, context: RequestContext): Promise<GalleryWrite & { videoPk: number }> {
       const product = await loadProductFacts(deps.eventStore, input.productPk);
       const key = videoKey(deps.clock());
+      // Check the whole file before storing it: a second read of the spool (page-cached) is
+      // cheaper than a stream error racing the store's own listeners.
+      await validateMp4File(input.file);
       const stored = await deps.objectStore.put({
         key,
-        body: createReadStream(input.file.path).pipe(validatingMp4(input.file.size)),
+        body: createReadStream(input.file.path),
         size: input.file.size,
         contentType: 'video/mp4',
       });
@@ -58,25 +62,28 @@ export function videoCommands(deps: VideoCommandsDeps) {
 
 export type VideoCommands = ReturnType<typeof videoCommands>;
 
-/** Passes bytes through while checking they form an MP4; the first broken rule fails the stream. */
-function validatingMp4(totalSize: number): Transform {
-  const validator = createMp4Validator({ totalSize });
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        validator.push(chunk);
-        callback(null, chunk);
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    flush(callback) {
-      try {
-        validator.end();
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-  });
+/** Reads the spooled file through the MP4 validator. @throws AppError `INVALID_VIDEO`. */
+async function validateMp4File(file: VideoFile): Promise<void> {
+  const validator = createMp4Validator({ totalSize: file.size });
+  await pipeline(
+    createReadStream(file.path),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        try {
+          validator.push(chunk);
+          callback();
+        } catch (error) {
+          callback(error as Error);
+        }
+      },
+      final(callback) {
+        try {
+          validator.end();
+          callback();
+        } catch (error) {
+          callback(error as Error);
+        }
+      },
+    }),
+  );
 }
