@@ -82,7 +82,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
   const handle = commandHandler({ eventStore, clock, schemaVersionOf });
-  const allocatePk = pkAllocator({ eventStore, clock });
+  const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
   const settings = settingsQueries(readModels);
   // One image pipeline for every route, so its bound on concurrent jobs holds for the process.

@@ -40,6 +40,11 @@ export interface HandledCommand<State, Event> {
   position: Position | undefined;
 }
 
+/** The envelope of an event written for `context` at `occurredAt`. */
+export function eventMetadata(context: RequestContext, occurredAt: string, schemaVersion: number): EventMetadata {
+  return { ...context, occurredAt, schemaVersion };
+}
+
 /** A command as callers write it: the handler adds the metadata (the time of each attempt). */
 export type WithoutMetadata<C> = C extends unknown ? Omit<C, 'metadata'> : never;
 
@@ -80,7 +85,7 @@ export function commandHandler(deps: CommandHandlerDeps) {
       if (events.length === 0) return { events, state, revision, position: undefined };
 
       // 3. Append with the revision read; a concurrent writer makes this fail and we retry.
-      const metadata = (type: string): EventMetadata => ({ ...context, occurredAt: now, schemaVersion: schemaVersionOf(type) });
+      const metadata = (type: string) => eventMetadata(context, now, schemaVersionOf(type));
       const toAppend = events.map((event) => ({ id: newEventId(), type: event.type, data: event.data, metadata: metadata(event.type) }));
       const expectedRevision: ExpectedRevision = revision === -1 ? 'no_stream' : revision;
       try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PkKind } from '../domain/product/productEvents.ts';
 import { pkSequenceStream } from '../domain/product/productStreams.ts';
 import type { EventStore } from '../ports/eventStore.ts';
-import type { RequestContext } from './commandHandler.ts';
+import { eventMetadata, type RequestContext } from './commandHandler.ts';
 import type { Clock } from './clock.ts';
 
 /**
@@ -11,9 +11,10 @@ import type { Clock } from './clock.ts';
  * and the store serialises appends to a stream, so the event's revision + 1 is the pk. No
  * state is kept here and nothing is scanned at start-up.
  */
-export function pkAllocator(deps: { eventStore: EventStore; clock: Clock }) {
+export function pkAllocator(deps: { eventStore: EventStore; clock: Clock; schemaVersionOf?: (eventType: string) => number }) {
+  const schemaVersion = deps.schemaVersionOf?.('PkAllocated') ?? 1;
   return async function allocatePk(kind: PkKind, context: RequestContext): Promise<number> {
-    const metadata = { ...context, occurredAt: deps.clock(), schemaVersion: 1 };
+    const metadata = eventMetadata(context, deps.clock(), schemaVersion);
     const result = await deps.eventStore.appendToStream(
       pkSequenceStream(kind),
       [{ id: randomUUID(), type: 'PkAllocated', data: { kind }, metadata }],

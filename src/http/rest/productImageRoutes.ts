@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Context } from 'koa';
 import type { ImageView } from '../../../projections/gallery.ts';
 import type { ImageCommands } from '../../app/media/imageCommands.ts';
-import { MEDIA_ORDERINGS, type GalleryQueries, type MediaOrdering } from '../../app/media/galleryQueries.ts';
+import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { parsePageRequest, toPage } from '../drf/pagination.ts';
@@ -121,6 +121,3 @@ function parseSource(value: string) {
   }
   return value as (typeof IMAGE_SOURCES)[number];
 }
-
-export type { MediaOrdering };
-export { MEDIA_ORDERINGS };
