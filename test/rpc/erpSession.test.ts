@@ -66,6 +66,19 @@ test('login, create three, list, update, replace content, remove, list, endSessi
   }
 });
 
+test('concurrent creates of one name get distinct names and positions', async ({ api }) => {
+  await registerProduct(api, 'RACE-1');
+  const session = await login(api);
+  const jpeg = await imageBase64('jpeg');
+  const created = await Promise.all(
+    Array.from({ length: 4 }, () => callOk(api, session, 'product_media.create', ['RACE-1', imageData(jpeg, 'image/jpeg', { name: 'same' })])),
+  );
+  const names = created.map(([file]) => file as string).sort();
+  assert.equal(names, ['/s/a/same.jpg', '/s/a/same_1.jpg', '/s/a/same_2.jpg', '/s/a/same_3.jpg']);
+  const listed = await callOk(api, session, 'product_media.list', ['RACE-1']);
+  assert.is(listed.length, 4);
+});
+
 test('a session outlives a restart of the service', async () => {
   const first = await startTestService();
   const session = await login(first);

@@ -96,9 +96,11 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     const file = requireImageFile(data, deps.maxImageBytes);
     const fields = readImageFields(data);
     const wanted = requestedFileName(file.name, file.extension);
+    // Names a concurrent create took before this one could append (our read model may lag it).
+    const takenMeanwhile = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const current = gallery.galleryOf(pk);
-      const name = freeFileName(wanted, (candidate) => current.some((view) => view.file === candidate));
+      const name = freeFileName(wanted, (candidate) => takenMeanwhile.has(candidate) || current.some((view) => view.file === candidate));
       const order = fields.order ?? current.reduce((max, view) => Math.max(max, view.order), 0) + 1;
       try {
         const write = await images.upload(
@@ -111,6 +113,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
         // Another writer took the name between our read and our append: pick the next one.
         const nameTaken = error instanceof AppError && error.code === 'FILE_NAME_TAKEN';
         if (!nameTaken || attempt >= MAX_NAME_ATTEMPTS) throw asFault(error, 104);
+        takenMeanwhile.add(name);
       }
     }
   }
