@@ -36,6 +36,12 @@ import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import { mediaRoutes } from './http/rest/mediaRoutes.ts';
 import type { Logger } from './logging/logger.ts';
+import { openLmdbSessionStore } from './adapters/lmdb/lmdbSessionStore.ts';
+import { productMediaMethods } from './app/rpc/productMediaMethods.ts';
+import { rpcSessions } from './app/rpc/rpcSessions.ts';
+import { shipStreamApi } from './app/rpc/shipStreamApi.ts';
+import { maxBase64Length } from './app/rpc/imageData.ts';
+import { jsonRpcEndpoint } from './http/rpc/jsonRpcEndpoint.ts';
 import type { EventStore } from './ports/eventStore.ts';
 import type { ObjectStore } from './ports/objectStore.ts';
 import type { ReadModelStore } from './ports/readModelStore.ts';
@@ -99,11 +105,30 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const writes = galleryWrites({ readModels, projections });
   const bodyParser = await createBodyParser({ uploadRoot: join(config.dataDir, 'tmp', 'uploads'), ...DEFAULT_BODY_LIMITS, fileBytes: Math.max(config.maxImageBytes, config.maxVideoBytes) });
   const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
+  const users = createUserDirectory(options.users);
+  const sessionStore = openLmdbSessionStore({ path: join(config.dataDir, 'rpc-sessions') });
+  const products = productQueries(readModels);
+  const jsonRpc = jsonRpcEndpoint({
+    api: shipStreamApi({
+      sessions: rpcSessions({ store: sessionStore, users, ttlMs: config.rpcSessionTtlSeconds * 1000 }),
+      methods: productMediaMethods({
+        products,
+        gallery,
+        images,
+        settle: writes.settle,
+        mediaBaseUrl: config.mediaBaseUrl,
+        maxImageBytes: config.maxImageBytes,
+      }),
+    }),
+    // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
+    maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
+  });
   const app = createApp({
+    jsonRpc,
     logger,
     bodyParser,
     idempotency: idempotency(idempotencyStore, clock),
-    users: createUserDirectory(options.users),
+    users,
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
       mediaRoutes({ objectStore }),
@@ -139,7 +164,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
       productsRoutes({
         commands: productCommands({ eventStore, handle, allocatePk, clock }),
-        queries: productQueries(readModels),
+        queries: products,
         projections,
         publicBaseUrl: config.publicBaseUrl,
       }),
@@ -161,7 +186,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     (closing ??= (async () => {
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);
       logger.info('stopped');
     })());
 

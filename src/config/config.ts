@@ -27,6 +27,8 @@ export interface Config {
   maxImageBytes: number;
   /** `MAX_VIDEO_BYTES` (default 512 MiB): largest video upload. */
   maxVideoBytes: number;
+  /** `RPC_SESSION_TTL_SECONDS` (default 86400, ShipStream's 24 h): lifetime of a JSON-RPC session after its last use. */
+  rpcSessionTtlSeconds: number;
   /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: Env): Config {
     maxInputPixels: parsePositiveInteger('MAX_INPUT_PIXELS', read('MAX_INPUT_PIXELS'), 64_000_000, problems),
     maxImageBytes: parsePositiveInteger('MAX_IMAGE_BYTES', read('MAX_IMAGE_BYTES'), 25 * 1024 * 1024, problems),
     maxVideoBytes: parsePositiveInteger('MAX_VIDEO_BYTES', read('MAX_VIDEO_BYTES'), 512 * 1024 * 1024, problems),
+    rpcSessionTtlSeconds: parsePositiveInteger('RPC_SESSION_TTL_SECONDS', read('RPC_SESSION_TTL_SECONDS'), 24 * 60 * 60, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

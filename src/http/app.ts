@@ -8,6 +8,7 @@ import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes } from './rest/authRoutes.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
+import { JSON_RPC_PATH } from './rpc/jsonRpcEndpoint.ts';
 
 const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
 const PROTECTED_PREFIXES = ['/api/', '/media/'];
@@ -24,6 +25,12 @@ export interface AppDeps {
   restRouters: Router[];
   /** Parses request bodies (JSON, form, multipart with limits). */
   bodyParser: Koa.Middleware;
+  /**
+   * The ShipStream JSON-RPC endpoint at `/api/jsonrpc`. It authenticates by session or HTTP
+   * Basic and reads its own body (with its own limit), answering every problem as a JSON-RPC
+   * error, so it runs before the token check and the REST body parser.
+   */
+  jsonRpc?: (ctx: Koa.Context) => Promise<void>;
   /** Answers retried POSTs that carry an `Idempotency-Key` (runs after authentication and parsing). */
   idempotency?: Koa.Middleware;
 }
@@ -43,6 +50,14 @@ export function createApp(deps: AppDeps): App {
   app.use(health.routes());
   app.use(health.allowedMethods());
 
+  const { jsonRpc } = deps;
+  if (jsonRpc) {
+    app.use(async (ctx, next) => {
+      if (ctx.path === JSON_RPC_PATH || ctx.path === `${JSON_RPC_PATH}/`) await jsonRpc(ctx);
+      else await next();
+    });
+  }
+
   // Every endpoint but the probes above needs credentials: the API below /api (except the login
   // that hands them out) and the binaries below /media, including paths that do not exist (so
   // nothing tells an anonymous client which keys exist), and before any body is read.
@@ -58,5 +73,6 @@ export function createApp(deps: AppDeps): App {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
-  return Object.assign(app, { routes: routesOf([health, ...routers]) });
+  const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];
+  return Object.assign(app, { routes: [...routesOf([health, ...routers]), ...rpcRoutes].sort() });
 }

@@ -15,6 +15,7 @@ test('defaults apply when the environment is empty', () => {
   assert.is(config.eventStoreUrl, undefined);
   assert.is(config.minio, undefined);
   assert.equal(config.downloadAllowedHosts, []);
+  assert.is(config.rpcSessionTtlSeconds, 86400);
 });
 
 test('values are read and derived links follow PORT and PUBLIC_BASE_URL', () => {

@@ -1,4 +1,6 @@
+import type { ImageChanges } from '../../domain/gallery/batchDecisions.ts';
 import type { ImageRole, ImageSource, ImageType, SpecialImageType, StoredImage } from '../../domain/gallery/galleryVocabulary.ts';
+import { AppError } from '../../errors/appError.ts';
 import type { ImageDimensions } from '../../domain/settings/settingDefinitions.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import type { ImageFormat, ImageProcessor } from '../../ports/imageProcessor.ts';
@@ -24,10 +26,16 @@ export interface ImageCommandsDeps {
   maxInputPixels: number;
 }
 
-export interface NewImageInput {
-  productPk: number;
+/** Bytes of an image as a client sent them, and what it may be. */
+export interface ImageContent {
   content: Buffer;
   accept: readonly ImageFormat[];
+  /** The format the client declared (ShipStream `mime`): content of another format is refused. */
+  format?: ImageFormat;
+}
+
+export interface NewImageInput extends ImageContent {
+  productPk: number;
   order: number;
   source: ImageSource;
   /** Gallery file name; by default derived from the stored key. */
@@ -53,9 +61,12 @@ export interface PreparedImage {
  */
 export function imageCommands(deps: ImageCommandsDeps) {
 
-  async function store(productPk: number, content: Buffer, accept: readonly ImageFormat[]): Promise<StoredImage> {
+  async function store(productPk: number, { content, accept, format }: ImageContent): Promise<StoredImage> {
     const { WIDTH, HEIGHT } = deps.maxImageDimensions();
     const image = await deps.imageProcessor.process(content, { accept, maxWidth: WIDTH, maxHeight: HEIGHT, maxInputPixels: deps.maxInputPixels });
+    if (format !== undefined && image.format !== format) {
+      throw new AppError('IMAGE_FORMAT_MISMATCH', `The content is ${image.format}, not the declared ${format}.`, { status: 400 });
+    }
     const key = imageKey(productPk, deps.clock(), image.extension);
     await deps.objectStore.put({ key, body: image.data, contentType: image.contentType, sha256: image.sha256 });
     return { key, contentType: image.contentType, width: image.width, height: image.height, bytes: image.bytes, sha256: image.sha256 };
@@ -66,7 +77,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
   return {
     async upload(input: NewImageInput, context: RequestContext): Promise<GalleryWrite & { imagePk: number }> {
       const product = await loadProductFacts(deps.eventStore, input.productPk);
-      const blob = await store(input.productPk, input.content, input.accept);
+      const blob = await store(input.productPk, input);
       const imagePk = await deps.allocatePk('image', context);
       const write = await decide(
         input.productPk,
@@ -92,7 +103,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
 
     /** Processes and stores one image of a coming {@link replaceSet}. @throws AppError `INVALID_IMAGE`. */
     async prepare(productPk: number, input: Omit<PreparedImage, 'blob'> & { content: Buffer; accept: readonly ImageFormat[] }): Promise<PreparedImage> {
-      const blob = await store(productPk, input.content, input.accept);
+      const blob = await store(productPk, input);
       return { blob, order: input.order, source: input.source, imageType: input.imageType };
     },
 
@@ -116,6 +127,17 @@ export function imageCommands(deps: ImageCommandsDeps) {
       );
       const write = await decide(productPk, { type: 'ReplaceImageSet', data: { product, images: newImages } }, context);
       return { ...write, imagePks };
+    },
+
+    /**
+     * ShipStream `update`: only the changes given apply, in one decision; new content is
+     * processed and stored first and replaces the binary under the same gallery file name.
+     * @throws AppError `INVALID_IMAGE`, `IMAGE_FORMAT_MISMATCH` before anything is stored.
+     */
+    async update(productPk: number, imagePk: number, changes: Omit<ImageChanges, 'blob'> & { content?: ImageContent }, context: RequestContext): Promise<GalleryWrite> {
+      const { content, ...fields } = changes;
+      const blob = content === undefined ? undefined : await store(productPk, content);
+      return decide(productPk, { type: 'UpdateImage', data: { imagePk, ...fields, ...(blob === undefined ? {} : { blob }) } }, context);
     },
 
     reorder: (productPk: number, imagePk: number, order: number, context: RequestContext, expectedRevision?: number) =>

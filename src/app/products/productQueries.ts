@@ -27,7 +27,13 @@ export function productQueries(readModels: ReadModelStore) {
     return { count: matching.length, items: matching.slice(page.offset, page.offset + page.limit) };
   }
 
-  return { get, list };
+  /** The product with this SKU (exact match), from the SKU index. */
+  const bySku = (sku: string): ProductView | undefined => {
+    const pk = readModels.get<number>(PRODUCTS_BY_SKU_TABLE, sku);
+    return pk === undefined ? undefined : get(pk);
+  };
+
+  return { get, bySku, list };
 }
 
 export type ProductQueries = ReturnType<typeof productQueries>;

@@ -48,6 +48,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       securitySchemes: {
         TokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
+        BasicAuth: { type: 'http', scheme: 'basic', description: 'JSON-RPC calls with a null session: the user name and its API key.' },
       },
     },
     paths: {
@@ -113,6 +114,19 @@ export function openApiDocument(publicBaseUrl: string) {
           summary: 'Replace the whole image set of the product, all or nothing', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: json(ref('ImageSetReplacement')) },
           responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS },
+        },
+      },
+      '/api/jsonrpc': {
+        post: {
+          summary: 'ShipStream product_media JSON-RPC API',
+          description:
+            'JSON-RPC 2.0 (`"jsonrpc"` as the number 2.0 or the string "2.0"), single or batch. Methods: `login(username, api_key)` → session id; ' +
+            '`call(session, "product_media.<list|info|types|create|update|remove>", [args])`; `endSession(session)`; the short form ' +
+            '`product_media.<method>(session, ...args)`. A null session authenticates with HTTP Basic (user name and API key). Faults are ' +
+            'JSON-RPC errors with code `-(32000 + fault)`; every answer with a body is HTTP 200.',
+          security: [{}, { BasicAuth: [] }],
+          requestBody: { content: json(ref('JsonRpcRequest')) },
+          responses: { 200: respond('`{"jsonrpc", "id", "error", "result"}`, or a list of them for a batch.', ref('JsonRpcResponse')), 204: respond('A batch of notifications only.') },
         },
       },
       '/media/{key}': {

@@ -86,6 +86,30 @@ export const SCHEMAS = {
     additionalProperties: { type: 'array', items: { type: 'string' } },
     examples: [{ image: ['No file was submitted.'] }],
   },
+  JsonRpcRequest: {
+    type: 'object',
+    required: ['jsonrpc', 'method'],
+    properties: {
+      jsonrpc: { enum: [2, '2.0'] },
+      id: { type: ['string', 'number', 'null'], description: 'Absent for a notification.' },
+      method: { type: 'string', examples: ['login', 'call', 'endSession', 'product_media.list'] },
+      params: { type: ['array', 'object'] },
+    },
+    examples: [{ jsonrpc: 2, id: 1234, method: 'call', params: ['be1c13ed4e03f0ed7f1e4053dfff9658', 'product_media.list', ['product2']] }],
+  },
+  JsonRpcResponse: {
+    type: 'object',
+    required: ['jsonrpc', 'id', 'error', 'result'],
+    properties: {
+      jsonrpc: { enum: [2, '2.0'], description: 'As the request wrote it.' },
+      id: { type: ['string', 'number', 'null'] },
+      error: {
+        type: ['object', 'null'],
+        properties: { code: { type: 'integer', description: '`-(32000 + fault)`, e.g. -32101 product not exists, -32005 session expired; or -32700/-32600/-32601/-32602.' }, message: { type: 'string' } },
+      },
+      result: {},
+    },
+  },
 } as const;
 
 /** A DRF page of `item`. */

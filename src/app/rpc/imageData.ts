@@ -1,0 +1,127 @@
+import { integerProblem, MAX_POSITIVE_INTEGER } from '../../domain/fieldRules.ts';
+import { IMAGE_ROLES, type ImageRole } from '../../domain/gallery/galleryVocabulary.ts';
+import { EXTENSION_OF, type ImageFormat } from '../../ports/imageProcessor.ts';
+import { IMAGE_NOT_SPECIFIED, INVALID_BASE64, INVALID_IMAGE_TYPE, ShipStreamFault } from './shipStreamFaults.ts';
+
+/**
+ * The "Image Data" object of `product_media.create` and `update`, read as OpenMage reads it:
+ * `file: {content (base64), mime, name?}`, `position`, `exclude`, `label`, `types`. Every refusal
+ * is fault 102 with OpenMage's text or the field that is wrong.
+ */
+
+/** The mimes OpenMage accepts, and the format the content must then be. */
+export const MIME_FORMATS: Readonly<Record<string, ImageFormat>> = { 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/png': 'png' };
+
+export interface ImageFile {
+  content: Buffer;
+  format: ImageFormat;
+  /** The extension the gallery file name takes from the mime (`jpg`, `gif`, `png`). */
+  extension: string;
+  /** The client's `file.name`, if any (sanitised later). */
+  name: unknown;
+}
+
+export interface ImageFields {
+  order?: number;
+  label?: string;
+  exclude?: boolean;
+  roles?: ImageRole[];
+}
+
+const invalid = (detail: string) => new ShipStreamFault(102, detail);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * Base64 decoded the way PHP's `base64_decode($text, true)` does: whitespace is skipped, any
+ * other character outside the alphabet, misplaced or excess padding, or a dangling character
+ * makes it invalid (Node's own decoder silently skips them). An empty result is invalid too.
+ */
+export function decodeBase64Strictly(text: string): Buffer | undefined {
+  const compact = /[\t\n\r ]/.test(text) ? text.replace(/[\t\n\r ]+/g, '') : text;
+  const match = /^[A-Za-z0-9+/]*(={0,2})$/.exec(compact);
+  if (match === null) return undefined;
+  const padding = match[1]!.length;
+  const data = compact.length - padding;
+  if (data % 4 === 1 || (padding > 0 && compact.length % 4 !== 0)) return undefined;
+  const bytes = Buffer.from(compact, 'base64');
+  return bytes.length === 0 ? undefined : bytes;
+}
+
+/**
+ * `file` of `create`: content and mime are required.
+ * @throws ShipStreamFault 102 "The image is not specified.", "Invalid image type.",
+ * "The image contents is not valid base64 data.", or a size over `maxBytes`.
+ */
+export function requireImageFile(data: Record<string, unknown>, maxBytes: number): ImageFile {
+  const file = data.file;
+  if (!isRecord(file) || !present(file.mime) || !present(file.content)) throw invalid(IMAGE_NOT_SPECIFIED);
+  return readImageFile(file, maxBytes);
+}
+
+/** `file` of `update`: new content only when both mime and content are given (OpenMage's rule). */
+export function optionalImageFile(data: Record<string, unknown>, maxBytes: number): ImageFile | undefined {
+  const file = data.file;
+  if (!isRecord(file) || !present(file.mime) || !present(file.content)) return undefined;
+  return readImageFile(file, maxBytes);
+}
+
+function readImageFile(file: Record<string, unknown>, maxBytes: number): ImageFile {
+  const format = typeof file.mime === 'string' && Object.hasOwn(MIME_FORMATS, file.mime) ? MIME_FORMATS[file.mime]! : undefined;
+  if (format === undefined) throw invalid(INVALID_IMAGE_TYPE);
+  if (typeof file.content !== 'string') throw invalid(INVALID_BASE64);
+  // Refuse a hopeless text before decoding it.
+  if (file.content.length > maxBase64Length(maxBytes)) throw tooLarge(maxBytes);
+  const content = decodeBase64Strictly(file.content);
+  if (content === undefined) throw invalid(INVALID_BASE64);
+  if (content.length > maxBytes) throw tooLarge(maxBytes);
+  return { content, format, extension: EXTENSION_OF[format], name: file.name };
+}
+
+/**
+ * Longest base64 text of an image of `maxBytes`: 4 characters per 3 bytes, plus room for line
+ * breaks (MIME-style, 2 per 76 characters) and JSON-escaped slashes.
+ */
+export function maxBase64Length(maxBytes: number): number {
+  return Math.ceil((Math.ceil(maxBytes / 3) * 4 * 21) / 20) + 1024;
+}
+
+const tooLarge = (maxBytes: number) => invalid(`The image is larger than ${maxBytes} bytes.`);
+
+/** `position`, `label`, `exclude` and `types`, each only when present. @throws ShipStreamFault 102 */
+export function readImageFields(data: Record<string, unknown>): ImageFields {
+  const fields: ImageFields = {};
+  if (data.position !== undefined && data.position !== null) fields.order = readPosition(data.position);
+  if (data.label !== undefined) fields.label = readLabel(data.label);
+  if (data.exclude !== undefined && data.exclude !== null) fields.exclude = readExclude(data.exclude);
+  if (data.types !== undefined && data.types !== null) fields.roles = readTypes(data.types);
+  return fields;
+}
+
+function readPosition(value: unknown): number {
+  const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  const problem = integerProblem(number, 0, MAX_POSITIVE_INTEGER);
+  if (problem !== undefined) throw invalid(`position: ${problem}`);
+  return number as number;
+}
+
+function readLabel(value: unknown): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') throw invalid('label: A valid string is required.');
+  return value;
+}
+
+const EXCLUDE_VALUES = new Map<unknown, boolean>([[0, false], [1, true], ['0', false], ['1', true], [false, false], [true, true]]);
+
+function readExclude(value: unknown): boolean {
+  const exclude = EXCLUDE_VALUES.get(value);
+  if (exclude === undefined) throw invalid('exclude: Allowed: "0" or "1".');
+  return exclude;
+}
+
+/** Known codes in the order given, each once; unknown codes are ignored, as OpenMage does. */
+function readTypes(value: unknown): ImageRole[] {
+  if (!Array.isArray(value)) throw invalid('types: A list of image type codes is required.');
+  return IMAGE_ROLES.filter((role) => value.includes(role));
+}

@@ -1,0 +1,213 @@
+import type { ImageView } from '../../../projections/gallery.ts';
+import type { ProductView } from '../../../projections/products.ts';
+import { AppError, ValidationError } from '../../errors/appError.ts';
+import { IMAGE_FORMATS } from '../../ports/imageProcessor.ts';
+import type { RequestContext } from '../commandHandler.ts';
+import type { GalleryQueries } from '../media/galleryQueries.ts';
+import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
+import type { ProductQueries } from '../products/productQueries.ts';
+import { freeFileName, requestedFileName } from './galleryFileNames.ts';
+import { optionalImageFile, readImageFields, requireImageFile } from './imageData.ts';
+import { methodArguments, objectArgument, requireDefaultStore, textArgument, type MethodArguments } from './methodArguments.ts';
+import { INVALID_IMAGE, INVALID_IMAGE_TYPE, ShipStreamFault, type FaultNumber } from './shipStreamFaults.ts';
+
+export interface ProductMediaDeps {
+  products: ProductQueries;
+  gallery: GalleryQueries;
+  images: ImageCommands;
+  /** Read-your-writes: resolves once this instance's read models include the write. */
+  settle: (write: GalleryWrite) => Promise<void>;
+  mediaBaseUrl: string;
+  /** Largest decoded image accepted. */
+  maxImageBytes: number;
+}
+
+/** One image as `list` and `info` answer it (OpenMage `_imageToArray`). */
+export interface ShipStreamImage {
+  file: string;
+  label: string;
+  position: number;
+  exclude: 0 | 1;
+  url: string;
+  types: string[];
+}
+
+/** A `product_media` method: its parameter names and what it does with them. */
+export interface ProductMediaMethod {
+  params: readonly string[];
+  run(args: MethodArguments, context: RequestContext): Promise<unknown>;
+}
+
+/** The media attributes of the default attribute set (4), as `types(4)` lists them. */
+const DEFAULT_ATTRIBUTE_SET = 4;
+const IMAGE_TYPES = [
+  { code: 'image', scope: 'store' },
+  { code: 'thumbnail', scope: 'store' },
+] as const;
+/** How often `create` picks another name when a concurrent create took the one it chose. */
+const MAX_NAME_ATTEMPTS = 5;
+
+/**
+ * ShipStream's `product_media` API (OpenMage `catalog_product_attribute_media`) over the one
+ * catalog: products by SKU, images by gallery file name. Writes go through the same image
+ * pipeline and gallery decider as REST, and answer once the read model includes them.
+ */
+export function productMediaMethods(deps: ProductMediaDeps): Record<string, ProductMediaMethod> {
+  const { products, gallery, images } = deps;
+  // A product's gallery list is cached per revision (galleryQueries), and so is its wire form.
+  const represented = new WeakMap<readonly ImageView[], ShipStreamImage[]>();
+
+  const represent = (view: ImageView): ShipStreamImage => ({
+    file: view.file,
+    label: view.label,
+    position: view.order,
+    exclude: view.exclude ? 1 : 0,
+    url: `${deps.mediaBaseUrl}/${view.key}`,
+    types: [...view.roles],
+  });
+
+  /** @throws ShipStreamFault 100 (store), 101 (unknown SKU). */
+  function product(args: MethodArguments, withStore = true): ProductView {
+    const sku = textArgument('sku', args.required('sku'));
+    if (withStore) requireDefaultStore(args.optional('store'));
+    const view = products.bySku(sku);
+    if (view === undefined) throw new ShipStreamFault(101);
+    return view;
+  }
+
+  /** The product of a write, which must take media. @throws ShipStreamFault 107 */
+  function productTakingMedia(args: MethodArguments, withStore = true): ProductView {
+    const view = product(args, withStore);
+    if (!view.mediaEnabled) throw new ShipStreamFault(107);
+    return view;
+  }
+
+  /** @throws ShipStreamFault 103 */
+  function image(productPk: number, args: MethodArguments): ImageView {
+    const file = textArgument('file', args.required('file'));
+    const view = gallery.imageByFile(productPk, file);
+    if (view === undefined) throw new ShipStreamFault(103);
+    return view;
+  }
+
+  async function create(args: MethodArguments, context: RequestContext): Promise<string[]> {
+    const { pk } = productTakingMedia(args);
+    const data = objectArgument('data', args.required('data'));
+    const file = requireImageFile(data, deps.maxImageBytes);
+    const fields = readImageFields(data);
+    const wanted = requestedFileName(file.name, file.extension);
+    // Names a concurrent create took before this one could append (our read model may lag it).
+    const takenMeanwhile = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const current = gallery.galleryOf(pk);
+      const name = freeFileName(wanted, (candidate) => takenMeanwhile.has(candidate) || current.some((view) => view.file === candidate));
+      const order = fields.order ?? current.reduce((max, view) => Math.max(max, view.order), 0) + 1;
+      try {
+        const write = await images.upload(
+          { productPk: pk, content: file.content, accept: IMAGE_FORMATS, format: file.format, file: name, source: null, ...fields, order },
+          context,
+        );
+        await deps.settle(write);
+        return [name];
+      } catch (error) {
+        // Another writer took the name between our read and our append: pick the next one.
+        const nameTaken = error instanceof AppError && error.code === 'FILE_NAME_TAKEN';
+        if (!nameTaken || attempt >= MAX_NAME_ATTEMPTS) throw asFault(error, 104);
+        takenMeanwhile.add(name);
+      }
+    }
+  }
+
+  async function update(args: MethodArguments, context: RequestContext): Promise<1> {
+    const { pk } = productTakingMedia(args);
+    const view = image(pk, args);
+    const data = objectArgument('data', args.required('data'));
+    const file = optionalImageFile(data, deps.maxImageBytes);
+    const fields = readImageFields(data);
+    const content = file === undefined ? {} : { content: { content: file.content, accept: IMAGE_FORMATS, format: file.format } };
+    const write = await images.update(pk, view.pk, { ...fields, ...content }, context).catch((error: unknown) => {
+      throw asFault(error, 105);
+    });
+    await deps.settle(write);
+    return 1;
+  }
+
+  async function remove(args: MethodArguments, context: RequestContext): Promise<1> {
+    const { pk } = productTakingMedia(args, false);
+    const view = image(pk, args);
+    const write = await images.delete(pk, view.pk, context).catch((error: unknown) => {
+      throw asFault(error, 106);
+    });
+    await deps.settle(write);
+    return 1;
+  }
+
+  return {
+    list: {
+      params: ['sku', 'store'],
+      run: async (args) => {
+        const views = gallery.galleryOf(product(args).pk);
+        let list = represented.get(views);
+        if (list === undefined) {
+          list = views.map(represent);
+          represented.set(views, list);
+        }
+        return list;
+      },
+    },
+    info: {
+      params: ['sku', 'file', 'store'],
+      run: async (args) => represent(image(product(args).pk, args)),
+    },
+    types: {
+      params: ['setId'],
+      run: async (args) => {
+        const setId = args.required('setId');
+        if (setId !== DEFAULT_ATTRIBUTE_SET && setId !== String(DEFAULT_ATTRIBUTE_SET)) {
+          throw new ShipStreamFault(102, 'Requested attribute set not found.');
+        }
+        return IMAGE_TYPES;
+      },
+    },
+    create: { params: ['sku', 'data', 'store'], run: create },
+    update: { params: ['sku', 'file', 'data', 'store'], run: update },
+    remove: { params: ['sku', 'file'], run: remove },
+  };
+}
+
+/** Runs `method` with the arguments as the client sent them (list, object or one value). */
+export function runMethod(method: ProductMediaMethod, args: unknown, context: RequestContext): Promise<unknown> {
+  return method.run(methodArguments(args, method.params), context);
+}
+
+/**
+ * A refusal of the pipeline or the gallery as the fault OpenMage raises for it; anything else
+ * (the store down, a bug) stays as it is, for fault 1 and the log.
+ */
+function asFault(error: unknown, writeFault: FaultNumber): unknown {
+  if (!(error instanceof AppError) || error instanceof ShipStreamFault) return error;
+  switch (error.code) {
+    case 'INVALID_IMAGE':
+      return new ShipStreamFault(104, INVALID_IMAGE, error);
+    case 'IMAGE_FORMAT_MISMATCH':
+      return new ShipStreamFault(102, INVALID_IMAGE_TYPE, error);
+    case 'PRODUCT_NOT_FOUND':
+      return new ShipStreamFault(101, undefined, error);
+    case 'PRODUCT_MEDIA_DISABLED':
+      return new ShipStreamFault(107, undefined, error);
+    case 'IMAGE_NOT_FOUND':
+    case 'IMAGE_DELETED':
+      return new ShipStreamFault(103, undefined, error);
+    default:
+      if (error instanceof ValidationError) return new ShipStreamFault(102, detailOf(error), error);
+      return error.expose ? new ShipStreamFault(writeFault, detailOf(error), error) : error;
+  }
+}
+
+/** `field: message` of each field error, or the message. */
+function detailOf(error: AppError): string {
+  if (error.details === undefined) return error.message;
+  return Object.entries(error.details)
+    .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+    .join(' ');
+}

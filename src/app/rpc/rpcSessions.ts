@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { UserDirectory } from '../../auth/userDirectory.ts';
+import type { SessionStore } from '../../ports/sessionStore.ts';
+import { ShipStreamFault } from './shipStreamFaults.ts';
+
+export interface RpcSessionsDeps {
+  store: SessionStore;
+  users: UserDirectory;
+  /** A session expires this long after its last use. */
+  ttlMs: number;
+  /** Epoch milliseconds; injected so tests can move time. */
+  now?: () => number;
+  /** Session ids; 32 lower-case hex digits by default (ShipStream's shape). */
+  newSessionId?: () => string;
+}
+
+/** A use pushes the expiry forward at most this often, so reads do not write on every call. */
+const REFRESH_EVERY_MS = 60_000;
+const PURGE_EVERY_MS = 60 * 60_000;
+const SESSION_ID = /^[0-9a-f]{32}$/;
+
+const digest = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+
+/**
+ * ShipStream API sessions: `login(username, api_key)` opens one for a user of the shared
+ * directory (the REST users), calls name it, `endSession` closes it. A session expires `ttlMs`
+ * after its last use (refreshed at most once a minute). Expired sessions are purged on login.
+ */
+export function rpcSessions(deps: RpcSessionsDeps) {
+  const now = deps.now ?? Date.now;
+  const newSessionId = deps.newSessionId ?? (() => randomBytes(16).toString('hex'));
+  let purgedAt = 0;
+
+  return {
+    /** @throws ShipStreamFault 2 for an unknown user or a wrong key. */
+    async login(username: string, apiKey: string): Promise<string> {
+      if (!deps.users.verify(username, apiKey)) throw new ShipStreamFault(2);
+      const at = now();
+      if (at - purgedAt >= PURGE_EVERY_MS) {
+        purgedAt = at;
+        await deps.store.removeExpired(at);
+      }
+      const sessionId = newSessionId();
+      await deps.store.put(digest(sessionId), { user: username, expiresAt: at + deps.ttlMs });
+      return sessionId;
+    },
+
+    /**
+     * The user of a live session.
+     * @throws ShipStreamFault 5 for an unknown, ended or expired session.
+     */
+    async userOf(sessionId: string): Promise<string> {
+      if (!SESSION_ID.test(sessionId)) throw new ShipStreamFault(5);
+      const key = digest(sessionId);
+      const session = deps.store.get(key);
+      const at = now();
+      if (session === undefined || session.expiresAt <= at) throw new ShipStreamFault(5);
+      if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) await deps.store.put(key, { ...session, expiresAt: at + deps.ttlMs });
+      return session.user;
+    },
+
+    /** Ends a session; ending an unknown one is not an error (OpenMage answers true too). */
+    async end(sessionId: string): Promise<void> {
+      if (SESSION_ID.test(sessionId)) await deps.store.remove(digest(sessionId));
+    },
+
+    /** The user of HTTP Basic credentials (username and API key), for calls with a null session. @throws ShipStreamFault 2 */
+    userOfCredentials(username: string, apiKey: string): string {
+      if (!deps.users.verify(username, apiKey)) throw new ShipStreamFault(2);
+      return username;
+    },
+  };
+}
+
+export type RpcSessions = ReturnType<typeof rpcSessions>;

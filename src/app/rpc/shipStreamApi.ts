@@ -1,0 +1,106 @@
+import { AppError } from '../../errors/appError.ts';
+import type { RequestContext } from '../commandHandler.ts';
+import { methodArguments, textArgument } from './methodArguments.ts';
+import { runMethod, type ProductMediaMethod } from './productMediaMethods.ts';
+import type { RpcSessions } from './rpcSessions.ts';
+import { InvalidParamsError, ShipStreamFault } from './shipStreamFaults.ts';
+
+/** HTTP Basic credentials of the request: a user name and its API key. */
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
+/** What the transport knows about the caller of one JSON-RPC method. */
+export interface Caller {
+  basic: BasicCredentials | undefined;
+  /** The audit facts of the request; `actor` becomes the session's user. */
+  context: Omit<RequestContext, 'actor' | 'api'>;
+  /** Told the user once a call is authenticated (for the access log). */
+  authenticated?: (user: string) => void;
+}
+
+/** JSON-RPC's "Method not found" (-32601): not one of the API server's methods. */
+export class MethodNotFoundError extends AppError {
+  constructor(method: string) {
+    super('METHOD_NOT_FOUND', `Method not found: ${method}`, { status: 404 });
+    this.name = 'MethodNotFoundError';
+  }
+}
+
+/** OpenMage names the resource `catalog_product_attribute_media`, with `product_media` as its alias. */
+const RESOURCES = new Set(['product_media', 'catalog_product_attribute_media']);
+/** Method aliases of the resource: `items` is the method behind `list`. */
+const METHOD_ALIASES: Readonly<Record<string, string>> = { items: 'list' };
+
+/**
+ * The ShipStream API server behind one endpoint: `login(username, api_key)`, `call(session,
+ * "product_media.<method>", [args])`, `endSession(session)`, and the short form
+ * `product_media.<method>(session, ...args)`. A null session authenticates by HTTP Basic.
+ */
+export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<Record<string, ProductMediaMethod>> }) {
+  const { sessions, methods } = deps;
+
+  /** The method a resource path names, if any. */
+  function methodAt(path: string): ProductMediaMethod | undefined {
+    const dot = path.indexOf('.');
+    if (dot < 0 || !RESOURCES.has(path.slice(0, dot))) return undefined;
+    const name = path.slice(dot + 1);
+    const resolved = METHOD_ALIASES[name] ?? name;
+    return Object.hasOwn(methods, resolved) ? methods[resolved] : undefined;
+  }
+
+  /** @throws ShipStreamFault 5 (no or unknown session), 2 (bad Basic credentials). */
+  async function userOf(sessionId: unknown, caller: Caller): Promise<string> {
+    let user: string;
+    if (sessionId === undefined || sessionId === null || sessionId === '') {
+      if (caller.basic === undefined) throw new ShipStreamFault(5);
+      user = sessions.userOfCredentials(caller.basic.username, caller.basic.password);
+    } else {
+      if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
+      user = await sessions.userOf(sessionId);
+    }
+    caller.authenticated?.(user);
+    return user;
+  }
+
+  async function call(sessionId: unknown, path: string, args: unknown, caller: Caller): Promise<unknown> {
+    const user = await userOf(sessionId, caller);
+    const method = methodAt(path);
+    if (method === undefined) throw new ShipStreamFault(3);
+    return runMethod(method, args, { ...caller.context, actor: user, api: 'rpc' });
+  }
+
+  return {
+    /**
+     * Runs one JSON-RPC method with its `params` (a list or an object).
+     * @throws MethodNotFoundError, InvalidParamsError, ShipStreamFault, or what a method throws.
+     */
+    async dispatch(method: string, params: unknown, caller: Caller): Promise<unknown> {
+      switch (method) {
+        case 'login': {
+          const args = methodArguments(params, ['username', 'apiKey']);
+          return sessions.login(textArgument('username', args.required('username')), textArgument('apiKey', args.required('apiKey')));
+        }
+        case 'call': {
+          const args = methodArguments(params, ['sessionId', 'resourcePath', 'args']);
+          const path = textArgument('resourcePath', args.required('resourcePath'));
+          return call(args.optional('sessionId'), path, args.optional('args'), caller);
+        }
+        case 'endSession': {
+          const sessionId = methodArguments(params, ['sessionId']).required('sessionId');
+          await sessions.end(textArgument('sessionId', sessionId));
+          return true;
+        }
+        default: {
+          if (methodAt(method) === undefined) throw new MethodNotFoundError(method);
+          if (params !== undefined && !Array.isArray(params)) throw new InvalidParamsError('the short form takes [session, ...arguments].');
+          const [sessionId, ...args] = params ?? [];
+          return call(sessionId, method, args, caller);
+        }
+      }
+    },
+  };
+}
+
+export type ShipStreamApi = ReturnType<typeof shipStreamApi>;

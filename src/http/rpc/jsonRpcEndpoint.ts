@@ -1,0 +1,104 @@
+import type { Context } from 'koa';
+import type { BasicCredentials, ShipStreamApi } from '../../app/rpc/shipStreamApi.ts';
+import {
+  errorResponse,
+  INVALID_REQUEST,
+  PARSE_ERROR,
+  readRequest,
+  successResponse,
+  type JsonRpcError,
+} from './jsonRpcEnvelope.ts';
+import { toJsonRpcError } from './jsonRpcErrors.ts';
+import { readLimitedBody } from './limitedBody.ts';
+
+export const JSON_RPC_PATH = '/api/jsonrpc';
+
+export interface JsonRpcEndpointDeps {
+  api: ShipStreamApi;
+  /** Largest request body (bytes): sized for the largest image in base64 plus the envelope. */
+  maxBodyBytes: number;
+}
+
+/**
+ * `POST /api/jsonrpc`: the ShipStream JSON-RPC transport. Single requests and batches (JSON-RPC
+ * 2.0: run in order, notifications get no response, an all-notification batch gets no body).
+ * Every answer with a body is HTTP 200 with JSON-RPC errors inside, including a body that
+ * cannot be parsed or is too large; there is never an HTTP 500.
+ */
+export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
+  const tooLarge: JsonRpcError = { ...INVALID_REQUEST, message: `Invalid Request: the body is larger than ${deps.maxBodyBytes} bytes.` };
+
+  async function answer(ctx: Context, value: unknown, basic: BasicCredentials | undefined): Promise<string | undefined> {
+    const read = readRequest(value);
+    if ('invalid' in read) return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
+    const { request } = read;
+    const caller = {
+      basic,
+      context: { correlationId: ctx.state.correlationId as string, causationId: ctx.state.requestId as string },
+      authenticated: (user: string) => {
+        ctx.state.actor = user;
+      },
+    };
+    let response: string;
+    try {
+      response = successResponse(request.version, request.id ?? null, await deps.api.dispatch(request.method, request.params, caller));
+    } catch (error) {
+      response = errorResponse(request.version, request.id ?? null, toJsonRpcError(error, ctx.state.logger));
+    }
+    return request.id === undefined ? undefined : response;
+  }
+
+  async function serve(ctx: Context): Promise<void> {
+    if (ctx.method !== 'POST') {
+      ctx.set('Allow', 'POST');
+      respond(ctx, 405, errorResponse('string', null, { ...INVALID_REQUEST, message: 'Invalid Request: use POST.' }));
+      return;
+    }
+    const body = await readLimitedBody(ctx.req, deps.maxBodyBytes);
+    if (body.tooLarge) return respond(ctx, 200, errorResponse('string', null, tooLarge));
+    let value: unknown;
+    try {
+      value = JSON.parse(body.text);
+    } catch {
+      return respond(ctx, 200, errorResponse('string', null, PARSE_ERROR));
+    }
+    const basic = basicCredentials(ctx.get('authorization'));
+    if (!Array.isArray(value)) return respond(ctx, 200, await answer(ctx, value, basic));
+    if (value.length === 0) return respond(ctx, 200, errorResponse('string', null, INVALID_REQUEST));
+    const responses: string[] = [];
+    for (const item of value) {
+      const response = await answer(ctx, item, basic);
+      if (response !== undefined) responses.push(response);
+    }
+    respond(ctx, 200, responses.length === 0 ? undefined : `[${responses.join(',')}]`);
+  }
+
+  return async function jsonRpc(ctx: Context): Promise<void> {
+    try {
+      await serve(ctx);
+    } catch (error) {
+      // The body could not be read (the client went away mid-request, ...): answer if anyone listens.
+      respond(ctx, 200, errorResponse('string', null, toJsonRpcError(error, ctx.state.logger)));
+    }
+  };
+}
+
+/** A JSON body, or 204 with none (notifications only). */
+function respond(ctx: Context, status: number, body: string | undefined): void {
+  if (body === undefined) {
+    ctx.status = 204;
+    return;
+  }
+  ctx.status = status;
+  ctx.type = 'application/json';
+  ctx.body = body;
+}
+
+/** `Authorization: Basic base64(user:key)`; anything else is no credentials. */
+export function basicCredentials(header: string): BasicCredentials | undefined {
+  const match = /^basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(header);
+  if (match === null) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,56 @@
+/**
+ * JSON-RPC 2.0 envelopes as ShipStream exchanges them: `"jsonrpc"` may be the number 2.0 (as
+ * the seed writes it) or the string "2.0", and every response carries `jsonrpc`, `id`, `error`
+ * and `result` (one of the last two null), echoing the form of `jsonrpc` the client used.
+ */
+
+export type RequestId = string | number | null;
+
+/** How the client wrote `jsonrpc`; the response writes it the same way. */
+export type VersionForm = 'number' | 'string';
+
+export interface JsonRpcRequest {
+  version: VersionForm;
+  /** Absent for a notification, which gets no response. */
+  id?: RequestId;
+  method: string;
+  params: unknown;
+}
+
+export interface JsonRpcError {
+  code: number;
+  message: string;
+}
+
+export const PARSE_ERROR: JsonRpcError = { code: -32700, message: 'Parse error' };
+export const INVALID_REQUEST: JsonRpcError = { code: -32600, message: 'Invalid Request' };
+export const METHOD_NOT_FOUND: JsonRpcError = { code: -32601, message: 'Method not found' };
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRequestId = (value: unknown): value is RequestId =>
+  value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+
+/** A request object, or the error response it gets (with its id when that much was readable). */
+export function readRequest(value: unknown): { request: JsonRpcRequest } | { invalid: { id: RequestId; version: VersionForm } } {
+  if (!isRecord(value)) return { invalid: { id: null, version: 'string' } };
+  const version: VersionForm | undefined = value.jsonrpc === 2 ? 'number' : value.jsonrpc === '2.0' ? 'string' : undefined;
+  const hasId = Object.hasOwn(value, 'id');
+  const id = hasId && isRequestId(value.id) ? value.id : null;
+  const params = value.params;
+  const structured = params === undefined || Array.isArray(params) || isRecord(params);
+  if (version === undefined || (hasId && !isRequestId(value.id)) || typeof value.method !== 'string' || !structured) {
+    return { invalid: { id, version: version ?? 'string' } };
+  }
+  return { request: { version, ...(hasId ? { id } : {}), method: value.method, params } };
+}
+
+const VERSION_TOKEN: Record<VersionForm, string> = { number: '2.0', string: '"2.0"' };
+
+/** `{"jsonrpc":2.0,"id":…,"error":null,"result":…}`, written by hand to keep `2.0` as the seed has it. */
+export function successResponse(version: VersionForm, id: RequestId, result: unknown): string {
+  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":${JSON.stringify(result ?? null)}}`;
+}
+
+export function errorResponse(version: VersionForm, id: RequestId, error: JsonRpcError): string {
+  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":${JSON.stringify({ code: error.code, message: error.message })},"result":null}`;
+}

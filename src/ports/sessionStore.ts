@@ -1,0 +1,20 @@
+/** One JSON-RPC session as it is kept: whose it is and until when it holds. */
+export interface StoredSession {
+  user: string;
+  /** Epoch milliseconds after which the session is expired. */
+  expiresAt: number;
+}
+
+/**
+ * Durable memory of JSON-RPC sessions, keyed by a digest of the session id (never the id
+ * itself, so a copy of the store hands out no usable sessions).
+ */
+export interface SessionStore {
+  get(idDigest: string): StoredSession | undefined;
+  /** Resolves once the session is durable. */
+  put(idDigest: string, session: StoredSession): Promise<void>;
+  remove(idDigest: string): Promise<void>;
+  /** Removes every session expired at `now`; answers how many. */
+  removeExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}
