@@ -45,6 +45,18 @@ test('every route refuses missing or bad credentials with DRF 401 texts', async 
   });
 });
 
+test('no spelling of a path gets past authentication, and other spellings are not routed', async ({ api, pk }) => {
+  await storeUnchanged(api, async () => {
+    for (const path of ['/API/v1/products/', `/Api/V1/Products/${pk}/`, '/api/V1/product_image/', '/MEDIA/products/x.jpg', '/Media/x']) {
+      const anonymous = await api.request('GET', path, { auth: null });
+      assert.is(anonymous.status, 401, `anonymous ${path}`);
+      const authenticated = await api.request('GET', path);
+      assert.is(authenticated.status, 404, `authenticated ${path}`);
+      assert.equal(authenticated.body, { detail: 'Not found.' });
+    }
+  });
+});
+
 test('the token keyword is case-insensitive', async ({ api }) => {
   const response = await api.request('GET', '/api/v1/products/', { auth: 'token erp-key-0123456789abcdef' });
   assert.is(response.status, 200);
