@@ -11,24 +11,75 @@ export interface Logger {
   child(bindings: Fields): Logger;
 }
 
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Where lines go; default: standard output, a turn's lines in one write (see stdoutLines). */
+  write?: (line: string) => void;
+  bindings?: Fields;
+}
+
 const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-export function createLogger(options: { level?: LogLevel; write?: (line: string) => void; bindings?: Fields } = {}): Logger {
-  const threshold = SEVERITY[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const bindings = options.bindings ?? {};
-  const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields: Fields = {}) => {
-    if (SEVERITY[level] < threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...bindings, ...fields })}\n`);
+/**
+ * One class rather than closures: a child logger per request is then one small object, not
+ * four new functions.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly threshold: number,
+    private readonly write: (line: string) => void,
+    private readonly bindings: Fields,
+  ) {}
+
+  debug(message: string, fields?: Fields): void {
+    this.log('debug', message, fields);
+  }
+
+  info(message: string, fields?: Fields): void {
+    this.log('info', message, fields);
+  }
+
+  warn(message: string, fields?: Fields): void {
+    this.log('warn', message, fields);
+  }
+
+  error(message: string, fields?: Fields): void {
+    this.log('error', message, fields);
+  }
+
+  child(bindings: Fields): Logger {
+    return new JsonLogger(this.threshold, this.write, { ...this.bindings, ...bindings });
+  }
+
+  private log(level: Exclude<LogLevel, 'silent'>, message: string, fields: Fields | undefined): void {
+    if (SEVERITY[level] < this.threshold) return;
+    this.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...this.bindings, ...fields })}\n`);
+  }
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return new JsonLogger(SEVERITY[options.level ?? 'info'], options.write ?? stdoutLines(), options.bindings ?? {});
+}
+
+/**
+ * Writes lines to standard output, those of one event-loop turn together: one write call per
+ * turn instead of one per line (a synchronous system call each when standard output is a file
+ * or a pipe). Lines still waiting are written when the process exits.
+ */
+function stdoutLines(): (line: string) => void {
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    const lines = pending;
+    pending = '';
+    process.stdout.write(lines);
   };
-  return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (more) => createLogger({ ...options, bindings: { ...bindings, ...more } }),
+  process.once('exit', flush);
+  return (line) => {
+    if (pending === '') setImmediate(flush);
+    pending += line;
   };
 }
 
 /** A logger that writes nothing (tests). */
-export const silentLogger: Logger = createLogger({ level: 'silent' });
+export const silentLogger: Logger = createLogger({ level: 'silent', write: () => {} });
