@@ -65,6 +65,31 @@ test('GET lists a product\'s images in order, then pk, as a DRF page', async ({ 
   assert.equal(detail.body, first.body);
 });
 
+test('a list asked again shows every change made in between (page bodies are remembered per gallery state)', async ({ api, productPk, jpeg }) => {
+  const a = await upload(api, { image: jpeg, product: String(productPk), order: '0' });
+  const b = await upload(api, { image: jpeg, product: String(productPk), order: '1' });
+  const path = `/api/v1/product_image/?product=${productPk}&limit=100`;
+  const pks = async (listPath = path) => {
+    const list = await api.request('GET', listPath);
+    assert.is(list.status, 200);
+    assert.match(list.headers.get('content-type') ?? '', /^application\/json; charset=utf-8$/);
+    return list.body.results.map((image: { pk: number }) => image.pk);
+  };
+  assert.equal(await pks(), [a.body.pk, b.body.pk]);
+  assert.equal(await pks(), [a.body.pk, b.body.pk], 'asked twice, same answer');
+  assert.equal(await pks(`/api/v1/product_image/?limit=100&product=${productPk}`), [a.body.pk, b.body.pk], 'another spelling');
+
+  await api.request('PATCH', `/api/v1/product_image/${a.body.pk}/`, { body: { order: 5 } });
+  assert.equal(await pks(), [b.body.pk, a.body.pk], 'after a reorder');
+  const c = await upload(api, { image: jpeg, product: String(productPk), order: '2' });
+  assert.equal(await pks(), [b.body.pk, c.body.pk, a.body.pk], 'after an upload');
+  await api.request('DELETE', `/api/v1/product_image/${b.body.pk}/`);
+  assert.equal(await pks(), [c.body.pk, a.body.pk], 'after a delete');
+  const page = await api.request('GET', `/api/v1/product_image/?product=${productPk}&limit=1&page=2`);
+  assert.equal(page.body.results.map((image: { pk: number }) => image.pk), [a.body.pk]);
+  assert.is(page.body.previous, `https://omnitron.example.com/api/v1/product_image/?product=${productPk}&limit=1`);
+});
+
 test('the seed\'s 400 texts, verbatim', async ({ api, productPk, jpeg }) => {
   const noFile = await upload(api, { product: String(productPk) });
   assert.equal([noFile.status, noFile.body], [400, { image: ['No file was submitted.'] }]);

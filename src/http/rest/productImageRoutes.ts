@@ -6,7 +6,8 @@ import type { ImageCommands } from '../../app/media/imageCommands.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
-import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { pageBodies } from '../drf/pageBodies.ts';
+import { parsePageRequest } from '../drf/pagination.ts';
 import { choiceField, integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
@@ -49,6 +50,8 @@ export function representImage(view: ImageView, mediaBaseUrl: string) {
 export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/product_image' });
   const { queries, writes } = deps;
+  const sendPage = pageBodies(deps.publicBaseUrl);
+  const represent = (view: ImageView) => representImage(view, deps.mediaBaseUrl);
 
   const load = (ctx: Context): ImageView => {
     const text = ctx.params.pk ?? '';
@@ -72,8 +75,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     const page = parsePageRequest(query);
     const { filter, source } = parseMediaListQuery(query);
     const sourceFilter = source === undefined ? {} : { source: parseSource(source) };
-    const { count, items } = queries.listImages({ ...filter, ...sourceFilter }, page);
-    ctx.body = toPage(items.map((view) => representImage(view, deps.mediaBaseUrl)), count, page, new URL(ctx.url, deps.publicBaseUrl));
+    sendPage(ctx, queries.listImages({ ...filter, ...sourceFilter }, page), page, represent);
   });
 
   router.get('/:pk', (ctx) => respond(ctx, load(ctx)));

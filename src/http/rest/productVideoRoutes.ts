@@ -4,7 +4,8 @@ import type { VideoView } from '../../../projections/gallery.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import type { VideoCommands } from '../../app/media/videoCommands.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
-import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { pageBodies } from '../drf/pageBodies.ts';
+import { parsePageRequest } from '../drf/pagination.ts';
 import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
@@ -42,6 +43,8 @@ export function representVideo(view: VideoView, mediaBaseUrl: string) {
 export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/product_video' });
   const { queries, writes } = deps;
+  const sendPage = pageBodies(deps.publicBaseUrl);
+  const represent = (view: VideoView) => representVideo(view, deps.mediaBaseUrl);
 
   const find = (pk: number): VideoView => {
     const view = queries.video(pk);
@@ -63,8 +66,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { filter } = parseMediaListQuery(query);
-    const { count, items } = queries.listVideos(filter, page);
-    ctx.body = toPage(items.map((view) => representVideo(view, deps.mediaBaseUrl)), count, page, new URL(ctx.url, deps.publicBaseUrl));
+    sendPage(ctx, queries.listVideos(filter, page), page, represent);
   });
 
   router.get('/:pk', (ctx) => respond(ctx, load(ctx)));
