@@ -22,14 +22,20 @@ const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, erro
 
 /**
  * One class rather than closures: a child logger per request is then one small object, not
- * four new functions.
+ * four new functions. Bindings are serialized once, when the logger is made; a line is the
+ * fixed head, the bindings and the line's own fields (which a binding of the same name precedes,
+ * so JSON readers take the field).
  */
 class JsonLogger implements Logger {
+  private readonly bindingsJson: string;
+
   constructor(
     private readonly threshold: number,
     private readonly write: (line: string) => void,
     private readonly bindings: Fields,
-  ) {}
+  ) {
+    this.bindingsJson = membersJson(bindings);
+  }
 
   debug(message: string, fields?: Fields): void {
     this.log('debug', message, fields);
@@ -53,8 +59,15 @@ class JsonLogger implements Logger {
 
   private log(level: Exclude<LogLevel, 'silent'>, message: string, fields: Fields | undefined): void {
     if (SEVERITY[level] < this.threshold) return;
-    this.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...this.bindings, ...fields })}\n`);
+    const fieldsJson = fields === undefined ? '' : membersJson(fields);
+    this.write(`{"time":"${new Date().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${this.bindingsJson}${fieldsJson}}\n`);
   }
+}
+
+/** `,"a":1,"b":2` for `{a: 1, b: 2}`; empty for an object without members. */
+function membersJson(fields: Fields): string {
+  const json = JSON.stringify(fields);
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

@@ -55,6 +55,11 @@ export interface ReadModelStore {
   get<T>(table: string, key: ReadModelKey): T | undefined;
   range<T>(table: string, options?: RangeOptions): Array<{ key: ReadModelKey; value: T }>;
   count(table: string, options?: Pick<RangeOptions, 'start' | 'end'>): number;
+  /**
+   * A number that moves whenever what reads see may have changed (a commit, a reset): while it
+   * stands still, whatever was read is still current, and caches need not ask again.
+   */
+  changes(): number;
   /** SHA-256 over the stored bytes of the tables, in key order: equal hashes mean byte-identical models. */
   hash(tables: readonly string[]): string;
   close(): Promise<void>;

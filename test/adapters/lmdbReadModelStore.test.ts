@@ -49,6 +49,25 @@ test('reads inside a batch see its own writes and removals', async ({ dir }) => 
   await store.close();
 });
 
+test('the change count moves with every commit that readers can see and every reset, not with reads', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  const rebuilding = store.changes();
+  store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));
+  assert.is(store.changes(), rebuilding, 'rows kept in memory during a rebuild are not visible yet');
+  store.catchUpFinished(projection.name);
+  const afterRebuild = store.changes();
+  assert.ok(afterRebuild > rebuilding, 'the rebuilt rows are written');
+  store.get('things', 1);
+  store.range('things');
+  assert.is(store.changes(), afterRebuild, 'reads change nothing');
+  store.commit(projection, (tx) => tx.put('things', 2, { n: 2 }), at(2));
+  const afterCommit = store.changes();
+  assert.ok(afterCommit > afterRebuild);
+  store.reset(projection);
+  assert.ok(store.changes() > afterCommit);
+  await store.close();
+});
+
 test('a rebuild keeps rows in memory and writes them with the checkpoint once caught up', async ({ dir }) => {
   const store = openLmdbReadModelStore({ path: dir });
   store.commit(projection, (tx) => tx.put('things', 1, { n: 1 }), at(1));

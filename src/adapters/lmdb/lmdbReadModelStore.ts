@@ -53,11 +53,14 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
   const rebuilds = new Map<string, Rebuild>();
   /** Projections that caught up: their writes go straight to LMDB. */
   const live = new Set<string>();
+  /** Commits and resets so far (see ReadModelStore.changes). */
+  let changes = 0;
   const readLmdb = (name: string, key: ReadModelKey) => table(name).get(key as Key);
   const tablesEmpty = (projection: Projection) =>
     projection.tables.every((name) => table(name).getKeysCount({ limit: 1 }) === 0);
 
   function write(projection: Projection, rows: WriteBackCache, position: Position) {
+    changes += 1;
     env.transactionSync(() => {
       rows.forEachChange((name, key, value) => {
         if (value === undefined) table(name).removeSync(key as Key);
@@ -113,6 +116,7 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
     reset(projection: Projection) {
       rebuilds.delete(projection.name);
       live.delete(projection.name);
+      changes += 1;
       env.transactionSync(() => {
         for (const name of projection.tables) table(name).clearSync();
         checkpoints.removeSync(projection.name);
@@ -130,6 +134,8 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
     },
 
     count: (name, range = {}) => table(name).getKeysCount(toLmdbRange(range)),
+
+    changes: () => changes,
 
     hash(names: readonly string[]) {
       const hash = createHash('sha256');

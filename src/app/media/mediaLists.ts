@@ -45,7 +45,8 @@ export interface MediaTables {
 
 /**
  * Lists live media of one kind. One product's media, the hottest read, come from a cache of
- * decoded lists checked against the product's gallery revision (one small get per request), and
+ * decoded lists checked against the product's gallery revision (one small get per request, none
+ * while the store committed nothing since the last check), and
  * are read with one range of the covering `byProduct` index when the revision moved. The whole
  * catalog ordered by `order` is read off `byOrder` with the page's offset and limit, plus one get
  * per item. Any other combination selects the candidates, filters and sorts them in memory.
@@ -68,12 +69,15 @@ export function mediaLister<View extends ListedView>(readModels: ReadModelStore,
 
   /** One product's live media in (order, pk) order; shared and frozen, never to be changed. */
   function productMedia(productPk: number): View[] {
+    const changes = readModels.changes();
+    const unchanged = cache.unchangedSince(productPk, changes);
+    if (unchanged !== undefined) return unchanged;
     const revision = readModels.get<GalleryRevision>(GALLERIES_TABLE, productPk)?.revision;
     if (revision === undefined) return [];
-    const cached = cache.get(productPk, revision);
+    const cached = cache.get(productPk, revision, changes);
     if (cached !== undefined) return cached;
     const views = readModels.range<View>(tables.byProduct, productKeyRange(productPk)).map((row) => row.value);
-    return cache.set(productPk, revision, views);
+    return cache.set(productPk, revision, views, changes);
   }
 
   function catalogByOrder(page: Page, reverse: boolean): ListResult<View> {

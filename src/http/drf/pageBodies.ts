@@ -12,24 +12,25 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * product's gallery keeps its revision its list stays the same object, and every change makes a
  * new one. So a body found under that object and the same query string is exactly what
  * rendering again would give, and the usual client request (one product's page) is answered
- * without building, linking and serializing it again. Other pages are rendered each time.
+ * without building, linking and serializing it again. Bodies are kept as bytes (no encoding per
+ * answer). Other pages are rendered each time.
  */
 export function pageBodies(publicBaseUrl: string) {
-  const bodies = new WeakMap<readonly unknown[], Map<string, string>>();
+  const bodies = new WeakMap<readonly unknown[], Map<string, Buffer>>();
 
   return function sendPage<View>(ctx: Context, list: ListResult<View>, page: PageRequest, represent: (view: View) => unknown): void {
     const { count, items } = list;
     const remembered = Object.isFrozen(items) ? bodies.get(items) : undefined;
     let body = remembered?.get(ctx.querystring);
     if (body === undefined) {
-      body = JSON.stringify(toPage(items.map(represent), count, page, new URL(ctx.url, publicBaseUrl)));
+      body = Buffer.from(JSON.stringify(toPage(items.map(represent), count, page, new URL(ctx.url, publicBaseUrl))));
       if (Object.isFrozen(items)) remember(items, ctx.querystring, body);
     }
     ctx.set('Content-Type', JSON_CONTENT_TYPE);
     ctx.body = body;
   };
 
-  function remember(items: readonly unknown[], query: string, body: string): void {
+  function remember(items: readonly unknown[], query: string, body: Buffer): void {
     let forList = bodies.get(items);
     if (forList === undefined) bodies.set(items, (forList = new Map()));
     if (forList.size >= QUERIES_PER_LIST) forList.delete(forList.keys().next().value!);

@@ -1,0 +1,44 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createLogger } from '../../src/logging/logger.ts';
+
+const capture = (level?: 'debug' | 'info' | 'warn' | 'error' | 'silent') => {
+  const lines: string[] = [];
+  const logger = createLogger({ ...(level ? { level } : {}), write: (line) => lines.push(line) });
+  return { logger, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+};
+
+test('each line is one JSON object with time, level, message, bindings and fields', () => {
+  const { logger, lines, parsed } = capture();
+  logger.child({ requestId: 'r-1' }).child({ user: 'erp' }).info('request', { status: 200, path: '/x"y', actor: undefined });
+  assert.is(lines.length, 1);
+  assert.ok(lines[0]!.endsWith('}\n'));
+  const [line] = parsed();
+  assert.match(String(line!.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal({ ...line, time: undefined }, { time: undefined, level: 'info', msg: 'request', requestId: 'r-1', user: 'erp', status: 200, path: '/x"y' });
+});
+
+test('a line without fields or bindings is still valid JSON; a field wins over a binding of its name', () => {
+  const { logger, parsed } = capture();
+  logger.warn('plain');
+  logger.child({ a: 1 }).error('x', { a: 2 });
+  logger.child({}).info('empty bindings', {});
+  const [plain, overridden, empty] = parsed();
+  assert.equal(Object.keys(plain!), ['time', 'level', 'msg']);
+  assert.is(overridden!.a, 2);
+  assert.is(empty!.msg, 'empty bindings');
+});
+
+test('lines below the level are not written', () => {
+  const { logger, parsed } = capture('warn');
+  logger.debug('d');
+  logger.info('i');
+  logger.warn('w');
+  logger.child({ x: 1 }).error('e');
+  assert.equal(parsed().map((line) => line.level), ['warn', 'error']);
+  const silent = capture('silent');
+  silent.logger.error('nothing');
+  assert.is(silent.lines.length, 0);
+});
+
+test.run();
