@@ -49,52 +49,61 @@ export function createApp(deps: AppDeps): App {
   app.use(drfErrorMiddleware);
 
   const health = healthRoutes(deps.isReady);
-  mountRouter(app, health);
+  app.use(routeByPrefix([health]));
 
   const { jsonRpc } = deps;
   if (jsonRpc) {
-    app.use(async (ctx, next) => {
-      if (ctx.path === JSON_RPC_PATH || ctx.path === `${JSON_RPC_PATH}/`) await jsonRpc(ctx);
-      else await next();
-    });
+    app.use((ctx, next) => (ctx.path === JSON_RPC_PATH || ctx.path === `${JSON_RPC_PATH}/` ? jsonRpc(ctx) : next()));
   }
 
   // Every endpoint but the probes above needs credentials: the API below /api (except the login
   // that hands them out) and the binaries below /media, including paths that do not exist (so
   // nothing tells an anonymous client which keys exist), and before any body is read.
   const authenticate = tokenAuth(deps.users);
-  app.use(async (ctx, next) => {
-    if (needsCredentials(ctx.path)) await authenticate(ctx, next);
-    else await next();
-  });
+  app.use((ctx, next) => (needsCredentials(ctx.path) ? authenticate(ctx, next) : next()));
   app.use(deps.bodyParser);
   if (deps.idempotency) app.use(deps.idempotency);
   const routers = [authRoutes(deps.users), ...deps.restRouters];
-  for (const router of routers) mountRouter(app, router);
+  app.use(routeByPrefix(routers));
   const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];
   return Object.assign(app, { routes: [...routesOf([health, ...routers]), ...rpcRoutes].sort() });
 }
 
 /**
- * Mounts a router behind a test of the path prefix all its routes share: a router's own
- * dispatch costs a host check, a match against every route and a composed chain per request,
- * so the others are not even asked (a tenth of the time of a cached list request).
+ * Routers in turn, as if each were mounted with `app.use`, but a router is only asked when the
+ * path starts with the literal prefix all its routes share: a router's own dispatch costs a host
+ * check, a match against every route and a composed chain per request, so one request no longer
+ * pays that for every router (a tenth of the time of a cached list request).
  */
-function mountRouter(app: Koa, router: Router): void {
-  const prefix = staticPrefix(router.stack.map((layer) => (typeof layer.path === 'string' ? layer.path : '')));
-  const dispatch = router.routes() as unknown as Koa.Middleware;
-  const allowedMethods = router.allowedMethods() as unknown as Koa.Middleware;
-  app.use((ctx, next) => (ctx.path.startsWith(prefix) ? dispatch(ctx, () => allowedMethods(ctx, next)) : next()));
+function routeByPrefix(routers: readonly Router[]): Koa.Middleware {
+  const mounted = routers.map((router) => {
+    const dispatch = router.routes() as unknown as Koa.Middleware;
+    const allowedMethods = router.allowedMethods() as unknown as Koa.Middleware;
+    return {
+      prefixes: literalPrefixes(router.stack.map((layer) => (typeof layer.path === 'string' ? layer.path : ''))),
+      run: (ctx: Koa.Context, next: Koa.Next) => dispatch(ctx, () => allowedMethods(ctx, next)),
+    };
+  });
+  return (ctx, next) => {
+    const path = ctx.path;
+    const from = (index: number): Promise<unknown> => {
+      for (let candidate = index; candidate < mounted.length; candidate += 1) {
+        const { prefixes, run } = mounted[candidate]!;
+        if (prefixes.some((prefix) => path.startsWith(prefix))) return run(ctx, () => from(candidate + 1));
+      }
+      return next();
+    };
+    return from(0);
+  };
 }
 
 /**
- * The longest literal start shared by route paths (up to the first parameter), without a
- * trailing slash (routes match with or without one). Case-sensitive, like the credentials check
- * in front of the routers: `/API/...` is not `/api/...` (Django's URLs are case-sensitive too).
+ * The literal starts of route paths (up to the first parameter, without a trailing slash:
+ * routes match with or without one), leaving out those another one already starts.
+ * Case-sensitive, like the credentials check in front of the routers: `/API/...` is not
+ * `/api/...` (Django's URLs are case-sensitive too).
  */
-function staticPrefix(paths: readonly string[]): string {
-  const literals = paths.map((path) => path.split(/[:(*]/, 1)[0]!);
-  let prefix = literals[0] ?? '';
-  for (const literal of literals) while (!literal.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+export function literalPrefixes(paths: readonly string[]): string[] {
+  const literals = [...new Set(paths.map((path) => path.split(/[:(*]/, 1)[0]!.replace(/\/$/, '')))].sort();
+  return literals.filter((literal, index) => !literals.slice(0, index).some((shorter) => literal.startsWith(shorter)));
 }

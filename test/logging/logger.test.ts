@@ -29,6 +29,27 @@ test('a line without fields or bindings is still valid JSON; a field wins over a
   assert.is(empty!.msg, 'empty bindings');
 });
 
+test('members are written as JSON.stringify would write them', () => {
+  const { logger, parsed } = capture();
+  const fields = {
+    text: 'quote " backslash \\ newline \n unicode é \u2028',
+    integer: 42,
+    fraction: 1.25,
+    negative: -0.5,
+    notANumber: Number.NaN,
+    infinite: Number.POSITIVE_INFINITY,
+    flag: false,
+    nothing: null,
+    skipped: undefined,
+    nested: { list: [1, 'two', { three: 3 }] },
+    when: new Date('2024-05-25T10:00:00.000Z'),
+    'odd "name"': 1,
+  };
+  logger.info('all kinds', fields);
+  const [line] = parsed();
+  assert.equal({ ...line, time: undefined, level: undefined, msg: undefined }, { time: undefined, level: undefined, msg: undefined, ...JSON.parse(JSON.stringify(fields)) });
+});
+
 test('lines below the level are not written', () => {
   const { logger, parsed } = capture('warn');
   logger.debug('d');

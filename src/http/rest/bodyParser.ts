@@ -59,8 +59,12 @@ export async function createBodyParser(limits: BodyLimits) {
     },
   });
 
-  return async function bodyParser(ctx: Context, next: Next): Promise<void> {
-    if (!BODY_METHODS.has(ctx.method)) return next();
+  // Not `async` itself: requests without a body (most of them) pass straight on.
+  return function bodyParser(ctx: Context, next: Next): Promise<void> {
+    return BODY_METHODS.has(ctx.method) ? parse(ctx, next) : next();
+  };
+
+  async function parse(ctx: Context, next: Next): Promise<void> {
     const hasBody = ctx.request.length !== undefined || ctx.get('transfer-encoding') !== '';
     if (hasBody && ctx.request.length !== 0 && !ctx.is(PARSED_TYPES)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${ctx.get('content-type')}" in request.`, { status: 415 });
@@ -89,5 +93,5 @@ export async function createBodyParser(limits: BodyLimits) {
     } finally {
       await rm(spool, { recursive: true, force: true });
     }
-  };
+  }
 }

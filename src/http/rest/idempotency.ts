@@ -16,9 +16,14 @@ const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
 export function idempotency(store: IdempotencyStore, clock: () => string) {
   const running = new Map<string, Promise<void>>();
 
-  return async function idempotentRequests(ctx: Context, next: Next): Promise<void> {
+  // Not `async` itself: requests without a key (most of them) pass straight on.
+  return function idempotentRequests(ctx: Context, next: Next): Promise<void> {
+    if (ctx.method !== 'POST') return next();
     const key = ctx.get('idempotency-key');
-    if (ctx.method !== 'POST' || key === '') return next();
+    return key === '' ? next() : answerOnce(ctx, next, key);
+  };
+
+  async function answerOnce(ctx: Context, next: Next, key: string): Promise<void> {
     if (!KEY.test(key)) throw new AppError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 visible characters.', { status: 400 });
     const scope = `${String(ctx.state.actor)}\n${key}`;
     const fingerprint = await fingerprintOf(ctx);
@@ -49,7 +54,7 @@ export function idempotency(store: IdempotencyStore, clock: () => string) {
       running.delete(scope);
       done();
     }
-  };
+  }
 }
 
 /** What the request asks: method, path and body (multipart files by their content hash). */
