@@ -29,8 +29,6 @@ export interface ProcessedImage {
   width: number;
   height: number;
   bytes: number;
-  /** Lower-case hex SHA-256 of `data`. */
-  sha256: string;
 }
 
 export interface ImageProcessor {

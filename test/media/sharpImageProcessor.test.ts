@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { suite } from 'uvu';
@@ -194,9 +193,8 @@ output('an animated GIF is fitted frame by frame', async () => {
   assert.equal([stored.pages, stored.pageHeight], [3, 5]);
 });
 
-output('sha256 and bytes describe the output', async () => {
+output('bytes describe the output', async () => {
   const image = await images.process(await readFixture('tiny.jpg'), REST);
-  assert.is(image.sha256, createHash('sha256').update(image.data).digest('hex'));
   assert.is(image.bytes, image.data.length);
 });
 

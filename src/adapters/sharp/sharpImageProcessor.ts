@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../../errors/appError.ts';
@@ -57,7 +56,7 @@ function checkPixels(header: Metadata, limit: number): void {
  * One decode, one encode: `metadata()` parses only the header, then the pipeline orients, fits and
  * re-encodes; `resolveWithObject` gives the output size without another metadata pass.
  */
-async function transcode(input: Buffer, format: ImageFormat, options: ImageProcessingOptions): Promise<Omit<ProcessedImage, 'sha256'>> {
+async function transcode(input: Buffer, format: ImageFormat, options: ImageProcessingOptions): Promise<ProcessedImage> {
   const read = { failOn: 'warning', animated: format === 'gif' } as const;
   // No pixel limit for the header read itself: libvips would refuse a bomb there without its size.
   const header = await sharp(input, { ...read, limitInputPixels: false }).metadata();
@@ -111,13 +110,11 @@ export function createSharpImageProcessor(options: SharpImageProcessorOptions = 
       const format = sniffImageFormat(input);
       if (format === undefined) throw notAnImage();
       if (!isImageFormat(format) || !processing.accept.includes(format)) throw unsupportedFormat(format, processing.accept);
-      let image: Omit<ProcessedImage, 'sha256'>;
       try {
-        image = await limiter.run(() => transcode(input, format, processing));
+        return await limiter.run(() => transcode(input, format, processing));
       } catch (error) {
         throw imageFailure(error, processing.maxInputPixels);
       }
-      return { ...image, sha256: createHash('sha256').update(image.data).digest('hex') };
     },
   };
 }

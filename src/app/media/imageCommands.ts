@@ -3,7 +3,7 @@ import type { ImageRole, ImageSource, ImageType, SpecialImageType, StoredImage }
 import { AppError } from '../../errors/appError.ts';
 import type { ImageDimensions } from '../../domain/settings/settingDefinitions.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
-import type { ImageFormat, ImageProcessor } from '../../ports/imageProcessor.ts';
+import type { ImageFormat, ImageProcessor, ProcessedImage } from '../../ports/imageProcessor.ts';
 import type { ObjectStore } from '../../ports/objectStore.ts';
 import type { Clock } from '../clock.ts';
 import type { HandleCommand, RequestContext } from '../commandHandler.ts';
@@ -61,24 +61,41 @@ export interface PreparedImage {
  */
 export function imageCommands(deps: ImageCommandsDeps) {
 
-  async function store(productPk: number, { content, accept, format }: ImageContent): Promise<StoredImage> {
+  /** Runs the image pipeline, which is also the check of the content. */
+  async function processImage({ content, accept, format }: ImageContent): Promise<ProcessedImage> {
     const { WIDTH, HEIGHT } = deps.maxImageDimensions();
     const image = await deps.imageProcessor.process(content, { accept, maxWidth: WIDTH, maxHeight: HEIGHT, maxInputPixels: deps.maxInputPixels });
     if (format !== undefined && image.format !== format) {
       throw new AppError('IMAGE_FORMAT_MISMATCH', `The content is ${image.format}, not the declared ${format}.`, { status: 400 });
     }
+    return image;
+  }
+
+  /** Writes the processed bytes (blob first); the store hashes what it wrote. */
+  async function putImage(productPk: number, image: ProcessedImage): Promise<StoredImage> {
     const key = imageKey(productPk, deps.clock(), image.extension);
-    await deps.objectStore.put({ key, body: image.data, contentType: image.contentType, sha256: image.sha256 });
-    return { key, contentType: image.contentType, width: image.width, height: image.height, bytes: image.bytes, sha256: image.sha256 };
+    const stored = await deps.objectStore.put({ key, body: image.data, contentType: image.contentType });
+    return { key, contentType: image.contentType, width: image.width, height: image.height, bytes: stored.size, sha256: stored.sha256 };
+  }
+
+  async function store(productPk: number, content: ImageContent): Promise<StoredImage> {
+    return putImage(productPk, await processImage(content));
   }
 
   const decide = galleryDecision(deps.handle);
 
   return {
     async upload(input: NewImageInput, context: RequestContext): Promise<GalleryWrite & { imagePk: number }> {
-      const product = await loadProductFacts(deps.eventStore, input.productPk);
-      const blob = await store(input.productPk, input);
-      const imagePk = await deps.allocatePk('image', context);
+      // Independent steps overlap: the product is read while the image is processed, and a pk is
+      // drawn while the blob is written (only for content the pipeline accepted, so a refused
+      // upload leaves no event). Errors keep their order: an unknown product is reported first.
+      const facts = loadProductFacts(deps.eventStore, input.productPk);
+      const processing = processImage(input);
+      facts.catch(() => undefined);
+      processing.catch(() => undefined);
+      const product = await facts;
+      const image = await processing;
+      const [blob, imagePk] = await Promise.all([putImage(input.productPk, image), deps.allocatePk('image', context)]);
       const write = await decide(
         input.productPk,
         {
