@@ -15,6 +15,7 @@ declare module 'autocannon' {
     connectionRate?: number;
     headers?: Record<string, string>;
     method?: string;
+    body?: string | Buffer;
     timeout?: number;
   }
 

@@ -9,6 +9,9 @@ export interface HttpLoad {
   headers?: Record<string, string>;
   /** Requests per second across all connections; unset → as fast as the server answers. */
   overallRate?: number;
+  /** Default GET without a body. */
+  method?: 'GET' | 'POST';
+  body?: string;
 }
 
 export interface HttpLoadResult {
@@ -31,12 +34,14 @@ export function percentile(values: readonly number[], fraction: number): number 
  * from every response's own duration. Any non-2xx answer, socket error or timeout fails the run:
  * a fast error page must not pass for throughput.
  */
-export async function runHttpLoad({ url, connections, durationSeconds, headers, overallRate }: HttpLoad): Promise<HttpLoadResult> {
+export async function runHttpLoad({ url, connections, durationSeconds, headers, overallRate, method, body }: HttpLoad): Promise<HttpLoadResult> {
   const latencies: number[] = [];
   const instance = autocannon({
     url,
     connections,
     duration: durationSeconds,
+    ...(method === undefined ? {} : { method }),
+    ...(body === undefined ? {} : { body }),
     ...(headers === undefined ? {} : { headers }),
     ...(overallRate === undefined ? {} : { overallRate: Math.max(1, Math.round(overallRate)) }),
   });

@@ -6,6 +6,9 @@ export interface ProductFilter {
   pkIn?: number[];
 }
 
+/** SKU answers kept between two commits of the read models. */
+const MAX_REMEMBERED_SKUS = 10_000;
+
 /** Reads products from the `products` read model. */
 export function productQueries(readModels: ReadModelStore) {
   const get = (pk: number) => readModels.get<ProductView>(PRODUCTS_TABLE, pk);
@@ -27,10 +30,23 @@ export function productQueries(readModels: ReadModelStore) {
     return { count: matching.length, items: matching.slice(page.offset, page.offset + page.limit) };
   }
 
-  /** The product with this SKU (exact match), from the SKU index. */
+  // SKU lookups (every JSON-RPC call names its product by SKU) are answered from memory while the
+  // read models commit nothing: the store's change count says when the answers may be stale.
+  const bySkuAnswers = new Map<string, ProductView | undefined>();
+  let answersAt = readModels.changes();
+
+  /** The product with this SKU (exact match), from the SKU index. Frozen: never change it. */
   const bySku = (sku: string): ProductView | undefined => {
+    const changes = readModels.changes();
+    if (changes !== answersAt || bySkuAnswers.size >= MAX_REMEMBERED_SKUS) {
+      bySkuAnswers.clear();
+      answersAt = changes;
+    }
+    if (bySkuAnswers.has(sku)) return bySkuAnswers.get(sku);
     const pk = readModels.get<number>(PRODUCTS_BY_SKU_TABLE, sku);
-    return pk === undefined ? undefined : get(pk);
+    const view = pk === undefined ? undefined : get(pk);
+    bySkuAnswers.set(sku, view === undefined ? undefined : Object.freeze(view));
+    return view;
   };
 
   return { get, bySku, list };

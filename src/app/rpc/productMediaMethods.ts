@@ -54,8 +54,9 @@ const MAX_NAME_ATTEMPTS = 5;
  */
 export function productMediaMethods(deps: ProductMediaDeps): Record<string, ProductMediaMethod> {
   const { products, gallery, images } = deps;
-  // A product's gallery list is cached per revision (galleryQueries), and so is its wire form.
-  const represented = new WeakMap<readonly ImageView[], ShipStreamImage[]>();
+  // A product's gallery list is cached per revision (galleryQueries), and so is its wire form:
+  // deeply frozen, so the transport may also serialize it once.
+  const represented = new WeakMap<readonly ImageView[], readonly ShipStreamImage[]>();
 
   const represent = (view: ImageView): ShipStreamImage => ({
     file: view.file,
@@ -65,6 +66,11 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     url: `${deps.mediaBaseUrl}/${view.key}`,
     types: [...view.roles],
   });
+  const frozenRepresentation = (view: ImageView): ShipStreamImage => {
+    const image = represent(view);
+    Object.freeze(image.types);
+    return Object.freeze(image);
+  };
 
   /** @throws ShipStreamFault 100 (store), 101 (unknown SKU). */
   function product(args: MethodArguments, withStore = true): ProductView {
@@ -149,7 +155,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
         const views = gallery.galleryOf(product(args).pk);
         let list = represented.get(views);
         if (list === undefined) {
-          list = views.map(represent);
+          list = Object.freeze(views.map(frozenRepresentation));
           represented.set(views, list);
         }
         return list;

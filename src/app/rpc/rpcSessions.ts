@@ -18,6 +18,8 @@ export interface RpcSessionsDeps {
 const REFRESH_EVERY_MS = 60_000;
 const PURGE_EVERY_MS = 60 * 60_000;
 const SESSION_ID = /^[0-9a-f]{32}$/;
+/** Sessions whose store entry is also kept in memory (the most recently used ones). */
+const REMEMBERED_SESSIONS = 10_000;
 
 const digest = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 
@@ -30,6 +32,14 @@ export function rpcSessions(deps: RpcSessionsDeps) {
   const now = deps.now ?? Date.now;
   const newSessionId = deps.newSessionId ?? (() => randomBytes(16).toString('hex'));
   let purgedAt = 0;
+  // The store entries of sessions in use, by session id: a call then needs neither a digest nor a
+  // read. This instance is the only writer of its store, so the copy stays exact.
+  const remembered = new Map<string, { user: string; expiresAt: number }>();
+  const remember = (sessionId: string, session: { user: string; expiresAt: number }) => {
+    remembered.delete(sessionId);
+    remembered.set(sessionId, session);
+    if (remembered.size > REMEMBERED_SESSIONS) remembered.delete(remembered.keys().next().value!);
+  };
 
   return {
     /** @throws ShipStreamFault 2 for an unknown user or a wrong key. */
@@ -41,7 +51,9 @@ export function rpcSessions(deps: RpcSessionsDeps) {
         await deps.store.removeExpired(at);
       }
       const sessionId = newSessionId();
-      await deps.store.put(digest(sessionId), { user: username, expiresAt: at + deps.ttlMs });
+      const session = { user: username, expiresAt: at + deps.ttlMs };
+      await deps.store.put(digest(sessionId), session);
+      remember(sessionId, session);
       return sessionId;
     },
 
@@ -51,17 +63,25 @@ export function rpcSessions(deps: RpcSessionsDeps) {
      */
     async userOf(sessionId: string): Promise<string> {
       if (!SESSION_ID.test(sessionId)) throw new ShipStreamFault(5);
-      const key = digest(sessionId);
-      const session = deps.store.get(key);
+      const session = remembered.get(sessionId) ?? deps.store.get(digest(sessionId));
       const at = now();
-      if (session === undefined || session.expiresAt <= at) throw new ShipStreamFault(5);
-      if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) await deps.store.put(key, { ...session, expiresAt: at + deps.ttlMs });
+      if (session === undefined || session.expiresAt <= at) {
+        remembered.delete(sessionId);
+        throw new ShipStreamFault(5);
+      }
+      if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) {
+        const refreshed = { ...session, expiresAt: at + deps.ttlMs };
+        await deps.store.put(digest(sessionId), refreshed);
+        remember(sessionId, refreshed);
+      } else if (!remembered.has(sessionId)) remember(sessionId, session);
       return session.user;
     },
 
     /** Ends a session; ending an unknown one is not an error (OpenMage answers true too). */
     async end(sessionId: string): Promise<void> {
       if (SESSION_ID.test(sessionId)) await deps.store.remove(digest(sessionId));
+      // After the removal: a call that read the entry meanwhile must not keep it in memory.
+      remembered.delete(sessionId);
     },
 
     /** The user of HTTP Basic credentials (username and API key), for calls with a null session. @throws ShipStreamFault 2 */

@@ -46,9 +46,20 @@ export function readRequest(value: unknown): { request: JsonRpcRequest } | { inv
 
 const VERSION_TOKEN: Record<VersionForm, string> = { number: '2.0', string: '"2.0"' };
 
+/** The JSON of results that are frozen objects, which promise that they and all they hold never change. */
+const frozenResultJson = new WeakMap<object, string>();
+
+/** A result's JSON; a frozen result (e.g. a cached list) is serialized once. */
+function resultJson(result: unknown): string {
+  if (typeof result !== 'object' || result === null || !Object.isFrozen(result)) return JSON.stringify(result ?? null);
+  let json = frozenResultJson.get(result);
+  if (json === undefined) frozenResultJson.set(result, (json = JSON.stringify(result)));
+  return json;
+}
+
 /** `{"jsonrpc":2.0,"id":…,"error":null,"result":…}`, written by hand to keep `2.0` as the seed has it. */
 export function successResponse(version: VersionForm, id: RequestId, result: unknown): string {
-  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":${JSON.stringify(result ?? null)}}`;
+  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":${resultJson(result)}}`;
 }
 
 export function errorResponse(version: VersionForm, id: RequestId, error: JsonRpcError): string {
