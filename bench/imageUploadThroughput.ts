@@ -1,31 +1,10 @@
-import { fork } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makePhotoJpeg } from '../test/support/imageFixtures.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
-import { progress, withTempDir } from './benchEnvironment.ts';
-import { alternateRounds, formatCount, formatRatio, median, throughputFor, type Throughput } from './measure.ts';
-import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
+import { BENCH_AUTHORIZATION } from './serviceChild.ts';
 import { isEntryPoint, runStandalone } from './standalone.ts';
+import { uploadAgainstSharp } from './uploadAgainstSharp.ts';
 
-const WORKER = fileURLToPath(new URL('./sharpPipelineWorker.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Extra node flags for the service, e.g. `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
-const SERVICE_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const PHOTO = { width: 1500, height: 1000, quality: 90 };
-/** The service's default MAX_INPUT_PIXELS. */
-const MAX_INPUT_PIXELS = 64_000_000;
-/** Uploads go round-robin to this many products, so no gallery grows past a few images. */
-const PRODUCTS = 100;
-const ROUND_MS = 6000;
-const WARM_UP_MS = 3000;
-const ROUNDS = 4;
 const BOUNDARY = '----bench-upload-boundary-7d1c';
 
-/** One prebuilt multipart body per product: the client does no encoding work during the rounds. */
 function multipartBody(productPk: number, jpeg: Buffer): Buffer {
   return Buffer.concat([
     Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="product"\r\n\r\n${productPk}\r\n`),
@@ -35,119 +14,22 @@ function multipartBody(productPk: number, jpeg: Buffer): Buffer {
   ]);
 }
 
-function post(service: ChildServer, agent: Agent, body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      `${service.url}/api/v1/product_image/`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: BENCH_AUTHORIZATION, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
+/** Issue 4, uploads: multipart `POST /api/v1/product_image/` → 201, against sharp alone. Target ≥ 0.7×. */
+export function imageUploadThroughput(): Promise<BenchmarkResult> {
+  return uploadAgainstSharp({
+    label: 'imageUploadThroughput',
+    name: 'Image upload',
+    subjectLabel: 'whole service (`node --import tsx src/main.ts`, LMDB, files under DATA_DIR, LOG_LEVEL=info): multipart `POST /api/v1/product_image/` → 201',
+    inputEncoding: 'binary',
+    target: 0.7,
+    requests: (products, jpeg) => ({
+      path: '/api/v1/product_image/',
+      headers: { authorization: BENCH_AUTHORIZATION, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      bodies: products.map(({ pk }) => multipartBody(pk, jpeg)),
+      expect(status, body) {
+        if (status !== 201) throw new Error(`upload answered ${status}: ${body}`);
       },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          response.statusCode === 201 ? resolve() : reject(new Error(`upload answered ${response.statusCode}: ${Buffer.concat(chunks).toString()}`)),
-        );
-      },
-    );
-    outgoing.once('error', reject);
-    outgoing.end(body);
-  });
-}
-
-async function createProducts(service: ChildServer): Promise<number[]> {
-  const pks: number[] = [];
-  for (let index = 0; index < PRODUCTS; index++) {
-    const response = await fetch(`${service.url}/api/v1/products/`, {
-      method: 'POST',
-      headers: { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' },
-      body: JSON.stringify({ sku: `BENCH-UPLOAD-${index}` }),
-    });
-    if (response.status !== 201) throw new Error(`creating a product answered ${response.status}: ${await response.text()}`);
-    pks.push(((await response.json()) as { pk: number }).pk);
-  }
-  return pks;
-}
-
-/** The forked sharp-only worker: `round(ms)` runs one timed round in it. */
-async function startWorker(imageFile: string, parallelism: number) {
-  const child = fork(WORKER, [], {
-    cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: { PATH: process.env.PATH ?? '', IMAGE_FILE: imageFile, PARALLELISM: String(parallelism), MAX_INPUT_PIXELS: String(MAX_INPUT_PIXELS) },
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the sharp worker exited (${code}) before it was ready`)));
-  });
-  return {
-    round: (durationMs: number) =>
-      new Promise<Throughput>((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the sharp worker exited (${code}) mid-round`));
-        child.once('exit', onExit);
-        child.once('message', (result) => {
-          child.off('exit', onExit);
-          resolve(result as Throughput);
-        });
-        child.send({ durationMs });
-      }),
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
-  };
-}
-
-/**
- * Issue 4, uploads: `POST /api/v1/product_image/` of a 1.5 MP photo JPEG through the whole service
- * at parallelism = cores, against the same image work (header-less sharp pipeline + sha256) in a
- * forked process at the same parallelism on the same bytes. Target ≥ 0.7×.
- */
-export async function imageUploadThroughput(): Promise<BenchmarkResult> {
-  const parallelism = availableParallelism();
-  return withTempDir('bench-image-upload-', async (dir) => {
-    const jpeg = await makePhotoJpeg(PHOTO);
-    const imageFile = join(dir, 'photo.jpg');
-    await writeFile(imageFile, jpeg);
-    const service = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'), SERVICE_NODE_ARGS);
-    const worker = await startWorker(imageFile, parallelism);
-    const agent = new Agent({ keepAlive: true, maxSockets: parallelism });
-    try {
-      progress('imageUploadThroughput', `creating ${PRODUCTS} products`);
-      const bodies = (await createProducts(service)).map((pk) => multipartBody(pk, jpeg));
-      let uploads = 0;
-      const uploadRound = (durationMs: number) => throughputFor(durationMs, parallelism, () => post(service, agent, bodies[uploads++ % bodies.length]!));
-      const sides = (durationMs: number) => ({ baseline: () => worker.round(durationMs), subject: () => uploadRound(durationMs) });
-
-      progress('imageUploadThroughput', 'warm-up');
-      await alternateRounds(1, sides(WARM_UP_MS));
-      const results = await alternateRounds(ROUNDS, sides(ROUND_MS), ({ baseline, subject }, index) =>
-        progress(
-          'imageUploadThroughput',
-          `round ${index + 1}/${ROUNDS}: sharp ${baseline.perSecond.toFixed(1)}/s, service ${subject.perSecond.toFixed(1)}/s, ${formatRatio(subject.perSecond / baseline.perSecond)}`,
-        ),
-      );
-      const ratios = results.map(({ baseline, subject }) => subject.perSecond / baseline.perSecond);
-      const perSecond = (values: Throughput[]) => `${median(values.map((value) => value.perSecond)).toFixed(1)} images/s`;
-      return {
-        name: `Image upload, ${PHOTO.width}×${PHOTO.height} JPEG, parallelism ${parallelism}`,
-        baselineLabel: 'sharp alone in a forked process: autoOrient → resize inside 2000×2000 → JPEG (the service\'s JPEG_OUTPUT) + sha256, same bytes, same parallelism',
-        subjectLabel: 'whole service (`node --import tsx src/main.ts`, LMDB, files under DATA_DIR, LOG_LEVEL=info): multipart `POST /api/v1/product_image/` → 201',
-        baseline: perSecond(results.map((round) => round.baseline)),
-        subject: perSecond(results.map((round) => round.subject)),
-        ratio: median(ratios),
-        ratioMeaning: 'subject uploads/s ÷ baseline images/s, median of the per-round ratios (higher is better)',
-        target: { comparison: '>=', value: 0.7 },
-        details: [
-          `${ROUNDS} alternating ${ROUND_MS / 1000} s rounds after a ${WARM_UP_MS / 1000} s warm-up of each side; ${parallelism} loops each (the core count, the service's sharp job limit)`,
-          `the photo: ${formatCount(jpeg.length)} bytes, quality ${PHOTO.quality}; uploads go round-robin to ${PRODUCTS} products (bodies prebuilt, keep-alive http.Agent), ${formatCount(results.reduce((sum, round) => sum + round.subject.operations, 0))} measured uploads in all`,
-          `per-round ratios: ${ratios.map(formatRatio).join(', ')}`,
-        ],
-      };
-    } finally {
-      agent.destroy();
-      await worker.stop();
-      await service.stop();
-    }
+    }),
   });
 }
 

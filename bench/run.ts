@@ -11,6 +11,9 @@ import { describeCodeRevision } from './codeRevision.ts';
 import { esdbAppends } from './esdbAppends.ts';
 import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
+import { pixelBombRefusal } from './pixelBombRefusal.ts';
+import { rpcCreateThroughput } from './rpcCreateThroughput.ts';
+import { rpcListThroughput } from './rpcListThroughput.ts';
 import { elapsedMs, formatCount } from './measure.ts';
 import { createProductDataset } from './productDataset.ts';
 import { benchEventCount, RECORDED_EVENT_COUNT } from './productEventLog.ts';
@@ -42,6 +45,9 @@ async function main(): Promise<void> {
   results.push(await esdbAppends());
   results.push(...(await imageListThroughput()));
   results.push(await imageUploadThroughput());
+  results.push(...(await pixelBombRefusal()));
+  results.push(...(await rpcListThroughput()));
+  results.push(await rpcCreateThroughput());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();
