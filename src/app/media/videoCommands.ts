@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createMp4Validator } from '../../media/mp4Validation.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
@@ -21,8 +20,9 @@ export interface VideoCommandsDeps {
 
 /** A spooled upload: its file on disk and its length. */
 export interface VideoFile {
-  path: string;
   size: number;
+  /** A new stream of the file's bytes at each call (the file is read twice: checked, then stored). */
+  stream(): Readable;
 }
 
 /**
@@ -42,7 +42,7 @@ export function videoCommands(deps: VideoCommandsDeps) {
       await validateMp4File(input.file);
       const stored = await deps.objectStore.put({
         key,
-        body: createReadStream(input.file.path),
+        body: input.file.stream(),
         size: input.file.size,
         contentType: 'video/mp4',
       });
@@ -66,7 +66,7 @@ export type VideoCommands = ReturnType<typeof videoCommands>;
 async function validateMp4File(file: VideoFile): Promise<void> {
   const validator = createMp4Validator({ totalSize: file.size });
   await pipeline(
-    createReadStream(file.path),
+    file.stream(),
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
         try {

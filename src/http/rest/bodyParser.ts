@@ -1,8 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context, Next } from 'koa';
 import { koaBody, type KoaBodyMiddlewareOptions } from 'koa-body';
 import { AppError } from '../../errors/appError.ts';
+import { IN_MEMORY_FILE_BYTES, spoolingWriter } from './spooledFile.ts';
 
 export interface BodyLimits {
   /** Where multipart files are spooled: one directory per request, removed when it ends. */
@@ -15,6 +17,8 @@ export interface BodyLimits {
   fields: number;
   /** Most files in one multipart request. */
   files: number;
+  /** Files up to this size stay in memory; larger ones are spooled under `uploadRoot`. */
+  inMemoryFileBytes: number;
 }
 
 export const DEFAULT_BODY_LIMITS: Omit<BodyLimits, 'uploadRoot'> = {
@@ -22,6 +26,7 @@ export const DEFAULT_BODY_LIMITS: Omit<BodyLimits, 'uploadRoot'> = {
   fileBytes: 512 * 1024 * 1024,
   fields: 32,
   files: 1,
+  inMemoryFileBytes: IN_MEMORY_FILE_BYTES,
 };
 
 const PARSED_TYPES = ['json', 'urlencoded', 'multipart'];
@@ -37,8 +42,9 @@ function toAppError(error: Error & { status?: number; httpCode?: number }, multi
 
 /**
  * DRF's parsers: JSON, form and multipart bodies; any other media type is a 415 with DRF's text.
- * Multipart files are spooled to a directory of the request's own, removed when the request
- * ends whatever happened, so no temp file outlives its request (limits → 413).
+ * Multipart files stay in memory up to `inMemoryFileBytes` (see spooledFile.ts); larger ones are
+ * spooled to a directory of the request's own, removed when the request ends whatever happened,
+ * so no temp file outlives its request (limits → 413).
  */
 export async function createBodyParser(limits: BodyLimits) {
   await rm(limits.uploadRoot, { recursive: true, force: true }); // spools of a previous crash
@@ -70,13 +76,16 @@ export async function createBodyParser(limits: BodyLimits) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${ctx.get('content-type')}" in request.`, { status: 415 });
     }
     if (!ctx.is('multipart')) return parseSimple(ctx, next);
-    const spool = await mkdtemp(join(limits.uploadRoot, 'request-'));
+    // The request's spool directory only comes into being when a file outgrows memory.
+    const spool = join(limits.uploadRoot, `request-${randomUUID()}`);
+    let spooled = false;
     try {
       const parseMultipart = koaBody({
         ...common,
         multipart: true,
         formidable: {
           uploadDir: spool,
+          fileWriteStreamHandler: spoolingWriter(limits.inMemoryFileBytes, () => (spooled = true)),
           maxFileSize: limits.fileBytes,
           maxTotalFileSize: limits.fileBytes,
           maxFiles: limits.files,
@@ -91,7 +100,7 @@ export async function createBodyParser(limits: BodyLimits) {
       });
       await parseMultipart(ctx, next);
     } finally {
-      await rm(spool, { recursive: true, force: true });
+      if (spooled) await rm(spool, { recursive: true, force: true });
     }
   }
 }

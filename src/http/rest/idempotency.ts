@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { spooledContents, type SpooledFile } from './spooledFile.ts';
 import type { Context, Next } from 'koa';
 import { AppError } from '../../errors/appError.ts';
 import type { IdempotencyStore } from '../../ports/idempotencyStore.ts';
@@ -60,10 +60,10 @@ export function idempotency(store: IdempotencyStore, clock: () => string) {
 /** What the request asks: method, path and body (multipart files by their content hash). */
 async function fingerprintOf(ctx: Context): Promise<string> {
   const hash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n`).update(JSON.stringify(ctx.request.body ?? null));
-  const files = (ctx.request as { files?: Record<string, { filepath?: string } | Array<{ filepath?: string }>> }).files ?? {};
+  const files = (ctx.request as { files?: Record<string, SpooledFile | SpooledFile[]> }).files ?? {};
   for (const name of Object.keys(files).sort()) {
-    for (const file of ([] as Array<{ filepath?: string }>).concat(files[name]!)) {
-      if (file.filepath) hash.update(`\n${name}:`).update(await readFile(file.filepath));
+    for (const file of ([] as SpooledFile[]).concat(files[name]!)) {
+      if (file.filepath) hash.update(`\n${name}:`).update(await spooledContents(file));
     }
   }
   return hash.digest('hex');

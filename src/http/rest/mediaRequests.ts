@@ -1,12 +1,17 @@
 import type { Context } from 'koa';
 import { MEDIA_ORDERINGS, type MediaFilter, type MediaOrdering } from '../../app/media/galleryQueries.ts';
+import type { Readable } from 'node:stream';
 import { ValidationError } from '../../errors/appError.ts';
+import { spooledContents, spooledStream, type SpooledFile } from './spooledFile.ts';
 
-/** A file of a multipart request, spooled on disk (removed when the request ends). */
+/** A file of a multipart request: in memory, or spooled on disk until the request ends. */
 export interface UploadedFile {
-  path: string;
   size: number;
   originalName: string | null;
+  /** All its bytes (for files the service keeps in memory anyway: images). */
+  contents(): Promise<Buffer>;
+  /** Its bytes as a stream (for files that must not be held in memory: videos). */
+  stream(): Readable;
 }
 
 const NO_FILE = 'No file was submitted.';
@@ -19,14 +24,15 @@ const NOT_A_FILE = 'The submitted data was not a file. Check the encoding type o
 export function uploadedFile(ctx: Context, field: string): UploadedFile {
   const files = (ctx.request as { files?: Record<string, unknown> }).files;
   const entry = files?.[field];
-  const file = (Array.isArray(entry) ? entry[0] : entry) as { filepath?: string; size?: number; originalFilename?: string | null } | undefined;
+  const file = (Array.isArray(entry) ? entry[0] : entry) as Partial<SpooledFile> | undefined;
   if (file?.filepath === undefined) {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const sentAsText = body !== undefined && typeof body === 'object' && body[field] !== undefined && body[field] !== '';
     throw ValidationError.field(field, sentAsText ? NOT_A_FILE : NO_FILE, 'NO_FILE');
   }
   if (!file.size) throw ValidationError.field(field, 'The submitted file is empty.', 'EMPTY_FILE');
-  return { path: file.filepath, size: file.size, originalName: file.originalFilename ?? null };
+  const spooled = file as SpooledFile;
+  return { size: spooled.size, originalName: spooled.originalFilename ?? null, contents: () => spooledContents(spooled), stream: () => spooledStream(spooled) };
 }
 
 /**

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { readFile } from 'node:fs/promises';
 import type { Context } from 'koa';
 import type { ImageView } from '../../../projections/gallery.ts';
 import type { ImageCommands } from '../../app/media/imageCommands.ts';
@@ -88,7 +87,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     if (file.size > deps.maxImageBytes) {
       throw new AppError('IMAGE_TOO_LARGE', `Image files are limited to ${deps.maxImageBytes} bytes.`, { status: 413 });
     }
-    const content = await readFile(file.path);
+    const content = await file.contents();
     const write = await deps.commands
       .upload(
         { productPk: fields.product!, content, accept: ['jpeg', 'png'], order: fields.order!, source: fields.source ?? null },
