@@ -8,6 +8,7 @@ import { settingsProjection } from '../projections/settings.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
+import { upcastingEventStore } from './app/upcastingEventStore.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
@@ -82,7 +83,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await mkdir(config.dataDir, { recursive: true });
 
   const engines = await openEngines(config);
-  const { eventStore, objectStore } = engines;
+  // Every reader sees events at their current schema version (src/domain/upcasters.ts).
+  const eventStore = upcastingEventStore(engines.eventStore);
+  const { objectStore } = engines;
   const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
