@@ -9,6 +9,9 @@ import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
 import { upcastingEventStore } from './app/upcastingEventStore.ts';
+import { pastMedia } from './app/history/pastMedia.ts';
+import { mediaHistory } from './app/history/mediaHistory.ts';
+import { historyRoutes } from './http/rest/historyRoutes.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
@@ -93,6 +96,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const handle = commandHandler({ eventStore, clock, schemaVersionOf });
   const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
+  const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
   // One image pipeline for every route, so its bound on concurrent jobs holds for the process.
   const images = imageCommands({
@@ -143,6 +147,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
         maxImageBytes: config.maxImageBytes,
+        past,
       }),
       downloadableImageRoutes({
         commands: downloadCommands({
@@ -163,8 +168,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
         maxVideoBytes: config.maxVideoBytes,
+        past,
       }),
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
+      historyRoutes({ history: mediaHistory(eventStore), gallery, products, publicBaseUrl: config.publicBaseUrl }),
       productsRoutes({
         commands: productCommands({ eventStore, handle, allocatePk, clock }),
         queries: products,

@@ -15,6 +15,18 @@ const MEDIA_FILTERS = [
   query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
   query('ordering', { enum: ['order', '-order', 'pk', '-pk', 'created_date', '-created_date'] }, 'Sort order (`sort` is an alias); default `order`, then pk.'),
 ];
+const TIME_TRAVEL = [
+  query('as_of', { type: 'string', format: 'date-time' }, 'Time travel: the gallery as it was at this ISO-8601 time (lists need `product` or `product__in`).'),
+  query('at_revision', { type: 'integer', minimum: 0 }, 'Time travel: the gallery as it was at this revision of the product\'s gallery stream.'),
+];
+const HISTORY_PARAMETERS = [
+  ...PAGE_PARAMETERS,
+  query('event', { type: 'string' }, 'Comma-separated event types, e.g. `MainImageSet,ImageReordered`.'),
+  query('occurred_after', { type: 'string', format: 'date-time' }, 'Only changes at or after this time.'),
+  query('occurred_before', { type: 'string', format: 'date-time' }, 'Only changes at or before this time.'),
+  query('changed', { type: 'string' }, 'Only changes that name this key, e.g. `main_image`.'),
+  query('ordering', { enum: ['occurred_at', '-occurred_at'] }, 'Default oldest first.'),
+];
 const ERRORS = {
   400: respond('Invalid input: `{"field": ["message"]}`.', ref('FieldErrors')),
   401: respond('Missing or invalid credentials.', ref('Detail')),
@@ -45,6 +57,7 @@ export function openApiDocument(publicBaseUrl: string) {
         ProductImagePage: pageOf('ProductImage'),
         ProductVideoPage: pageOf('ProductVideo'),
         DynamicSettingPage: pageOf('DynamicSetting'),
+        HistoryPage: pageOf('HistoryEntry'),
       },
       securitySchemes: {
         TokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
@@ -68,7 +81,7 @@ export function openApiDocument(publicBaseUrl: string) {
         patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductInput')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
       },
       '/api/v1/product_image/': {
-        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
+        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
         post: {
           summary: 'Upload a product image (multipart)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },
@@ -77,7 +90,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/product_image/{pk}/': {
         parameters: [pkParameter()],
-        get: { summary: 'A product image', responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
+        get: { summary: 'A product image', parameters: TIME_TRAVEL, responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
         patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductImage')), ...WRITE_ERRORS } },
         delete: { summary: 'Delete the image', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
       },
@@ -85,8 +98,24 @@ export function openApiDocument(publicBaseUrl: string) {
         parameters: [pkParameter()],
         post: { summary: 'Make the image special (`base` = main image)', parameters: [IF_MATCH], requestBody: { content: json(ref('MakeSpecial')) }, responses: { 200: respond('`{"special_image_type": "base"}`', ref('MakeSpecial')), ...WRITE_ERRORS } },
       },
+      '/api/v1/product_image/{pk}/restore/': {
+        parameters: [pkParameter()],
+        post: { summary: 'Bring a deleted image back (same pk, same binary, no roles)', parameters: [IF_MATCH], responses: { 200: respond('The restored image.', ref('ProductImage')), ...WRITE_ERRORS } },
+      },
+      '/api/v1/product_image/{pk}/history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of an image (deleted images too)', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/product_video/{pk}/history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of a video (deleted videos too)', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/products/{pk}/media_history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of a product\'s whole gallery', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
       '/api/v1/product_video/': {
-        get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
+        get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
         post: {
           summary: 'Upload a product video (multipart, MP4 by content)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductVideoUpload') } } },
@@ -95,7 +124,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/product_video/{pk}/': {
         parameters: [pkParameter()],
-        get: { summary: 'A product video', responses: { 200: respond('The video.', ref('ProductVideo')), ...ERRORS } },
+        get: { summary: 'A product video', parameters: TIME_TRAVEL, responses: { 200: respond('The video.', ref('ProductVideo')), ...ERRORS } },
         patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductVideo')), ...WRITE_ERRORS } },
         delete: { summary: 'Delete the video', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
       },

@@ -1,0 +1,142 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { callOk, imageBase64, imageData, login, registerProduct } from '../support/rpcClient.ts';
+import { startTestService, type TestService } from '../support/testService.ts';
+import { BACKOFFICE, imageList, uploadImage } from './historySupport.ts';
+
+interface Day {
+  productPk: number;
+  sku: string;
+  pks: { a: number; b: number; c: number };
+  /** occurred_at of the last event before each snapshot, and the REST list then. */
+  moments: Array<{ asOf: string; revision: number; list: unknown[] }>;
+}
+
+const test = suite<{ api: TestService; day: Day }>('history and time travel after a scripted day');
+
+/** A day of changes through both APIs, with three snapshots of the REST list on the way. */
+async function scriptedDay(api: TestService): Promise<Day> {
+  const sku = 'DAY-1';
+  const productPk = await registerProduct(api, sku);
+  const moments: Day['moments'] = [];
+  const snapshot = async () => {
+    const history = await api.request('GET', `/api/v1/products/${productPk}/media_history/?ordering=-occurred_at&limit=1`);
+    const [last] = history.body.results;
+    moments.push({ asOf: last.occurred_at, revision: last.revision, list: await imageList(api, productPk) });
+  };
+  const a = await uploadImage(api, productPk, { order: 0, correlationId: 'corr-upload-a' });
+  const b = await uploadImage(api, productPk, { order: 1, background: '#a36' });
+  await snapshot();
+  const special = await api.request('POST', `/api/v1/product_image/${b.pk}/make_special/`, {
+    body: { special_image_type: 'base' },
+    auth: BACKOFFICE,
+    headers: { 'x-correlation-id': 'corr-main-b' },
+  });
+  assert.is(special.status, 200);
+  const session = await login(api);
+  await callOk(api, session, 'product_media.create', [sku, imageData(await imageBase64('jpeg', 40, 30, '#63a'), 'image/jpeg', { position: 2, types: ['image'] })]);
+  await snapshot();
+  assert.is((await api.request('PATCH', `/api/v1/product_image/${a.pk}/`, { body: { order: 5 } })).status, 200);
+  assert.is((await api.request('DELETE', `/api/v1/product_image/${b.pk}/`)).status, 204);
+  await snapshot();
+  const c = (await imageList(api, productPk)).find((image: { pk: number }) => image.pk !== a.pk && image.pk !== b.pk);
+  return { productPk, sku, pks: { a: a.pk, b: b.pk, c: c.pk }, moments };
+}
+
+test.before(async (context) => {
+  context.api = await startTestService();
+  context.day = await scriptedDay(context.api);
+});
+test.after(async ({ api }) => api.stop());
+
+test('history answers who set the main image of the product, and when', async ({ api, day }) => {
+  const response = await api.request('GET', `/api/v1/products/${day.productPk}/media_history/?changed=main_image&ordering=-occurred_at`);
+  assert.is(response.status, 200);
+  const [latest, earlier] = response.body.results;
+  // The RPC upload of C with the `image` type took the main image from B.
+  assert.equal([latest.actor, latest.api, latest.event, latest.changes.main_image], ['erp', 'rpc', 'ImageUploaded', [day.pks.b, day.pks.c]]);
+  assert.equal([earlier.actor, earlier.api, earlier.event, earlier.correlation_id, earlier.changes.main_image], ['backoffice', 'rest', 'MainImageSet', 'corr-main-b', [null, day.pks.b]]);
+  assert.match(latest.occurred_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  assert.ok(earlier.occurred_at < latest.occurred_at);
+});
+
+test('an entry names its position, revision, event, time, actor, api, correlation id and changes', async ({ api, day }) => {
+  const response = await api.request('GET', `/api/v1/product_image/${day.pks.a}/history/`);
+  assert.is(response.status, 200);
+  const [uploaded] = response.body.results;
+  assert.equal(Object.keys(uploaded), ['position', 'revision', 'event', 'occurred_at', 'actor', 'api', 'correlation_id', 'image', 'video', 'changes']);
+  assert.equal([uploaded.event, uploaded.revision, uploaded.actor, uploaded.api, uploaded.correlation_id], ['ImageUploaded', 0, 'erp', 'rest', 'corr-upload-a']);
+  const reordered = response.body.results.find((entry: { event: string }) => entry.event === 'ImageReordered');
+  assert.equal(reordered.changes, { order: [0, 5] });
+});
+
+test('a deleted image keeps its history; newest first, event and time filters', async ({ api, day }) => {
+  const response = await api.request('GET', `/api/v1/product_image/${day.pks.b}/history/?ordering=-occurred_at`);
+  assert.is(response.status, 200);
+  assert.equal(response.body.results.map((entry: { event: string }) => entry.event), ['ImageDeleted', 'ImageUploaded', 'MainImageSet', 'ImageUploaded']);
+  assert.equal(response.body.results[1].image, day.pks.c, 'the upload of C took the main image from B');
+  const deletions = await api.request('GET', `/api/v1/products/${day.productPk}/media_history/?event=ImageDeleted,ImageReordered`);
+  assert.equal(deletions.body.results.map((entry: { event: string }) => entry.event), ['ImageReordered', 'ImageDeleted']);
+  const [, second] = day.moments;
+  const until = await api.request('GET', `/api/v1/products/${day.productPk}/media_history/?occurred_before=${second!.asOf}`);
+  assert.is(until.body.results.at(-1).occurred_at, second!.asOf);
+  const after = await api.request('GET', `/api/v1/products/${day.productPk}/media_history/?occurred_after=${encodeURIComponent(second!.asOf)}`);
+  assert.is(until.body.count + after.body.count - 1, (await api.request('GET', `/api/v1/products/${day.productPk}/media_history/`)).body.count);
+});
+
+test('as_of at three moments returns exactly the galleries of those moments', async ({ api, day }) => {
+  for (const [index, moment] of day.moments.entries()) {
+    assert.equal(await imageList(api, day.productPk, `&as_of=${encodeURIComponent(moment.asOf)}`), moment.list, `moment ${index + 1} by time`);
+    assert.equal(await imageList(api, day.productPk, `&at_revision=${moment.revision}`), moment.list, `moment ${index + 1} by revision`);
+  }
+  const before = await imageList(api, day.productPk, '&as_of=2000-01-01T00:00:00Z');
+  assert.equal(before, []);
+});
+
+test('the detail endpoint travels too, and a deleted image is found as it was', async ({ api, day }) => {
+  const [first, , third] = day.moments;
+  const past = await api.request('GET', `/api/v1/product_image/${day.pks.b}/?as_of=${encodeURIComponent(first!.asOf)}`);
+  assert.is(past.status, 200);
+  assert.equal(past.body, (first!.list as Array<{ pk: number }>).find((image) => image.pk === day.pks.b));
+  const gone = await api.request('GET', `/api/v1/product_image/${day.pks.b}/?at_revision=${third!.revision}`);
+  assert.equal([gone.status, gone.body], [404, { detail: 'Not found.' }]);
+});
+
+test('restore brings a deleted image back with its pk and binary, as a new event', async ({ api, day }) => {
+  const before = (day.moments[1]!.list as Array<{ pk: number; image: string }>).find((image) => image.pk === day.pks.b)!;
+  const restored = await api.request('POST', `/api/v1/product_image/${day.pks.b}/restore/`);
+  assert.is(restored.status, 200);
+  assert.equal([restored.body.pk, restored.body.image], [day.pks.b, before.image]);
+  const binary = await api.request('GET', new URL(before.image).pathname);
+  assert.is(binary.status, 200, 'the binary is still there');
+  const history = await api.request('GET', `/api/v1/product_image/${day.pks.b}/history/?ordering=-occurred_at&limit=1`);
+  assert.equal([history.body.results[0].event, history.body.results[0].changes], ['ImageRestored', { status: ['deleted', 'live'] }]);
+  const again = await api.request('POST', `/api/v1/product_image/${day.pks.b}/restore/`);
+  assert.is(again.status, 400);
+  const unknown = await api.request('POST', '/api/v1/product_image/999999/restore/');
+  assert.equal([unknown.status, unknown.body], [404, { detail: 'Not found.' }]);
+});
+
+test('bad time-travel and history parameters are DRF 400s, unknown pks 404s', async ({ api, day }) => {
+  const cases: Array<[string, number, unknown]> = [
+    [`/api/v1/product_image/?product=${day.productPk}&as_of=yesterday`, 400, { as_of: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
+    [`/api/v1/product_image/?product=${day.productPk}&at_revision=x`, 400, { at_revision: ['A valid integer is required.'] }],
+    [`/api/v1/product_video/?product=${day.productPk}&at_revision=-1`, 400, { at_revision: ['Ensure this value is greater than or equal to 0.'] }],
+    [`/api/v1/product_image/${day.pks.a}/?at_revision=1&as_of=2024-01-01`, 400, { non_field_errors: ['Give either as_of or at_revision, not both.'] }],
+    ['/api/v1/product_image/?as_of=2024-01-01T00:00:00Z', 400, { product: ['This filter is required with as_of or at_revision.'] }],
+    [`/api/v1/products/${day.productPk}/media_history/?event=Nope`, 400, { event: ['Select a valid choice. Nope is not one of the available choices.'] }],
+    [`/api/v1/products/${day.productPk}/media_history/?ordering=pk`, 400, { ordering: ['Select a valid choice. pk is not one of the available choices.'] }],
+    [`/api/v1/products/${day.productPk}/media_history/?occurred_after=soon`, 400, { occurred_after: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
+    ['/api/v1/products/999999/media_history/', 404, { detail: 'Not found.' }],
+    ['/api/v1/product_image/999999/history/', 404, { detail: 'Not found.' }],
+    ['/api/v1/product_video/999999/history/', 404, { detail: 'Not found.' }],
+    ['/api/v1/product_image/999999/?as_of=2024-01-01', 404, { detail: 'Not found.' }],
+  ];
+  for (const [path, status, body] of cases) {
+    const response = await api.request('GET', path);
+    assert.equal([response.status, response.body], [status, body], path);
+  }
+  assert.is((await api.request('GET', `/api/v1/products/${day.productPk}/media_history/`, { auth: null })).status, 401);
+});
+
+test.run();
