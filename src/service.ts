@@ -12,6 +12,7 @@ import { upcastingEventStore } from './app/upcastingEventStore.ts';
 import { pastMedia } from './app/history/pastMedia.ts';
 import { mediaHistory } from './app/history/mediaHistory.ts';
 import { historyRoutes } from './http/rest/historyRoutes.ts';
+import { mediaEventsRoutes } from './http/rest/mediaEventsRoutes.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
@@ -130,6 +131,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
   });
+  const feed = mediaEventsRoutes({
+    eventStore,
+    products,
+    publicBaseUrl: config.publicBaseUrl,
+    stream: { heartbeatMs: config.feedHeartbeatMs, maxBufferedBytes: config.feedMaxBufferedBytes },
+  });
   const app = createApp({
     jsonRpc,
     logger,
@@ -171,6 +178,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         past,
       }),
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
+      feed.router,
       historyRoutes({ history: mediaHistory(eventStore), gallery, products, publicBaseUrl: config.publicBaseUrl }),
       productsRoutes({
         commands: productCommands({ eventStore, handle, allocatePk, clock }),
@@ -194,6 +202,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      feed.closeStreams();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
       await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);

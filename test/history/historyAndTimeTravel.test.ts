@@ -1,47 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callOk, imageBase64, imageData, login, registerProduct } from '../support/rpcClient.ts';
 import { startTestService, type TestService } from '../support/testService.ts';
-import { BACKOFFICE, imageList, uploadImage } from './historySupport.ts';
-
-interface Day {
-  productPk: number;
-  sku: string;
-  pks: { a: number; b: number; c: number };
-  /** occurred_at of the last event before each snapshot, and the REST list then. */
-  moments: Array<{ asOf: string; revision: number; list: unknown[] }>;
-}
+import { imageList, scriptedDay, type Day } from './historySupport.ts';
 
 const test = suite<{ api: TestService; day: Day }>('history and time travel after a scripted day');
-
-/** A day of changes through both APIs, with three snapshots of the REST list on the way. */
-async function scriptedDay(api: TestService): Promise<Day> {
-  const sku = 'DAY-1';
-  const productPk = await registerProduct(api, sku);
-  const moments: Day['moments'] = [];
-  const snapshot = async () => {
-    const history = await api.request('GET', `/api/v1/products/${productPk}/media_history/?ordering=-occurred_at&limit=1`);
-    const [last] = history.body.results;
-    moments.push({ asOf: last.occurred_at, revision: last.revision, list: await imageList(api, productPk) });
-  };
-  const a = await uploadImage(api, productPk, { order: 0, correlationId: 'corr-upload-a' });
-  const b = await uploadImage(api, productPk, { order: 1, background: '#a36' });
-  await snapshot();
-  const special = await api.request('POST', `/api/v1/product_image/${b.pk}/make_special/`, {
-    body: { special_image_type: 'base' },
-    auth: BACKOFFICE,
-    headers: { 'x-correlation-id': 'corr-main-b' },
-  });
-  assert.is(special.status, 200);
-  const session = await login(api);
-  await callOk(api, session, 'product_media.create', [sku, imageData(await imageBase64('jpeg', 40, 30, '#63a'), 'image/jpeg', { position: 2, types: ['image'] })]);
-  await snapshot();
-  assert.is((await api.request('PATCH', `/api/v1/product_image/${a.pk}/`, { body: { order: 5 } })).status, 200);
-  assert.is((await api.request('DELETE', `/api/v1/product_image/${b.pk}/`)).status, 204);
-  await snapshot();
-  const c = (await imageList(api, productPk)).find((image: { pk: number }) => image.pk !== a.pk && image.pk !== b.pk);
-  return { productPk, sku, pks: { a: a.pk, b: b.pk, c: c.pk }, moments };
-}
 
 test.before(async (context) => {
   context.api = await startTestService();

@@ -27,6 +27,13 @@ const HISTORY_PARAMETERS = [
   query('changed', { type: 'string' }, 'Only changes that name this key, e.g. `main_image`.'),
   query('ordering', { enum: ['occurred_at', '-occurred_at'] }, 'Default oldest first.'),
 ];
+const FEED_PARAMETERS = [
+  query('after', { type: 'string' }, 'Opaque cursor (a `position`); `0` or absent = the start of the log.'),
+  query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'Events per page.'),
+  query('product', { type: 'string' }, 'Comma-separated product pks.'),
+  query('sku', { type: 'string' }, 'Comma-separated SKUs.'),
+  query('type', { type: 'string' }, 'Comma-separated event types.'),
+];
 const ERRORS = {
   400: respond('Invalid input: `{"field": ["message"]}`.', ref('FieldErrors')),
   401: respond('Missing or invalid credentials.', ref('Detail')),
@@ -58,6 +65,11 @@ export function openApiDocument(publicBaseUrl: string) {
         ProductVideoPage: pageOf('ProductVideo'),
         DynamicSettingPage: pageOf('DynamicSetting'),
         HistoryPage: pageOf('HistoryEntry'),
+        FeedPage: {
+          type: 'object',
+          required: ['count', 'next', 'cursor', 'results'],
+          properties: { count: { type: 'integer' }, next: { type: ['string', 'null'], format: 'uri' }, cursor: { type: ['string', 'null'] }, results: { type: 'array', items: ref('FeedEntry') } },
+        },
       },
       securitySchemes: {
         TokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
@@ -113,6 +125,22 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/products/{pk}/media_history/': {
         parameters: [pkParameter()],
         get: { summary: 'Audit trail of a product\'s whole gallery', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/media_events/': {
+        get: {
+          summary: 'The downstream event feed: gallery events in commit order',
+          description: 'Pages of `{count, next, cursor, results}`. Pass `cursor` back as `after` to continue; `next` is null at the end of the log (poll again later with `after=<cursor>`). Works on either event store.',
+          parameters: FEED_PARAMETERS,
+          responses: { 200: respond('A page of events.', ref('FeedPage')), ...ERRORS },
+        },
+      },
+      '/api/v1/media_events/stream/': {
+        get: {
+          summary: 'The event feed as Server-Sent Events (history, then live)',
+          description: '`id:` = position, `event:` = type, `data:` = a FeedEntry. Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
+          parameters: [...FEED_PARAMETERS.filter((parameter) => parameter.name !== 'limit'), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
+        },
       },
       '/api/v1/product_video/': {
         get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },

@@ -3,6 +3,24 @@ const dateTime = { type: 'string', format: 'date-time', examples: ['2022-11-25T1
 const pk = { type: 'integer', minimum: 1 } as const;
 
 export const SCHEMAS = {
+  FeedEntry: {
+    type: 'object',
+    required: ['position', 'stream', 'revision', 'type', 'data', 'metadata', 'product', 'sku'],
+    description: 'One event of the published language (docs/events.md, /api/asyncapi.yaml), at its current schema version.',
+    properties: {
+      position: { type: 'string' },
+      stream: { type: 'string', examples: ['productMedia-16201'] },
+      revision: { type: 'integer', minimum: 0 },
+      type: { type: 'string', examples: ['ImageUploaded'] },
+      data: { type: 'object' },
+      metadata: {
+        type: 'object',
+        properties: { occurred_at: dateTime, actor: { type: 'string' }, api: { enum: ['rest', 'rpc', 'download', 'cli'] }, correlation_id: { type: 'string' }, causation_id: { type: 'string' }, schema_version: { type: 'integer' } },
+      },
+      product: { type: ['integer', 'null'] },
+      sku: { type: ['string', 'null'] },
+    },
+  },
   HistoryEntry: {
     type: 'object',
     required: ['position', 'revision', 'event', 'occurred_at', 'actor', 'api', 'correlation_id', 'changes'],
