@@ -1,13 +1,20 @@
 import Router from '@koa/router';
+import { asyncApiDocument } from '../asyncapi/asyncApiDocument.ts';
+import { toYaml } from '../asyncapi/yaml.ts';
 import { openApiDocument } from './openApiDocument.ts';
 
-/** `GET /api/schema/`: the OpenAPI 3.1 document of the REST surface. */
+/** `GET /api/schema/`: the OpenAPI 3.1 document of the REST surface; `GET /api/asyncapi.yaml`: the AsyncAPI 3 document of the events. */
 export function openApiRoutes(publicBaseUrl: string): Router {
   const router = new Router();
   const document = openApiDocument(publicBaseUrl);
   router.get('/api/schema', (ctx) => {
     ctx.set('Content-Type', 'application/vnd.oai.openapi+json; charset=utf-8');
     ctx.body = JSON.stringify(document);
+  });
+  const asyncApi = toYaml(asyncApiDocument(publicBaseUrl));
+  router.get('/api/asyncapi.yaml', (ctx) => {
+    ctx.set('Content-Type', 'application/yaml; charset=utf-8');
+    ctx.body = asyncApi;
   });
   return router;
 }
@@ -19,7 +26,7 @@ export function routesOf(routers: readonly Router[]): string[] {
     for (const layer of router.stack) {
       const base = String(layer.path).replace(/[:*](\w+)/g, '{$1}').replace(/\/$/, '');
       // The API's paths end in a slash, as Django's do; /health, /ready and /media/... do not.
-      const path = base.startsWith('/api/') ? `${base}/` : base;
+      const path = base.startsWith('/api/') && !/\.\w+$/.test(base) ? `${base}/` : base;
       for (const method of layer.methods) if (method !== 'HEAD') routes.add(`${method} ${path}`);
     }
   }
