@@ -1,10 +1,12 @@
 import type { CatalogEventType } from '../../domain/events.ts';
+import { IMAGE_ROLES } from '../../domain/gallery/galleryVocabulary.ts';
+import { PK_KINDS } from '../../domain/product/productEvents.ts';
 
 /** JSON Schemas of every event payload at its current schema version (docs/events.md in schema form). */
 const integer = { type: 'integer' } as const;
 const string = { type: 'string' } as const;
 const boolean = { type: 'boolean' } as const;
-const roles = { type: 'array', items: { enum: ['image', 'small_image', 'thumbnail'] } } as const;
+const roles = { type: 'array', items: { enum: [...IMAGE_ROLES] } } as const;
 const specialTypes = { type: 'array', items: string } as const;
 const takenFrom = { type: 'object', additionalProperties: integer, description: 'role → pk of the image it was taken from' } as const;
 const nullablePk = { type: ['integer', 'null'] } as const;
@@ -23,7 +25,7 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   ProductMediaDisabled: object({ productPk: integer }),
   SkuClaimed: object({ sku: string, productPk: integer }),
   SkuReleased: object({ sku: string, productPk: integer }),
-  PkAllocated: object({ kind: { enum: ['product', 'image', 'video'] } }),
+  PkAllocated: object({ kind: { enum: [...PK_KINDS] } }),
   ImageUploaded: object({
     imagePk: integer, productPk: integer, ...blob, file: string, order: integer, source, label: string, exclude: boolean, roles, imageType, takenFrom,
   }),
