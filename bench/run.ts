@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSequential } from './appendSequential.ts';
+import { asOfQuery } from './asOfQuery.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { renderBenchmarksMarkdown, renderConsoleTable } from './benchmarksReport.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     const dataset = await createProductDataset(dataDir, events);
     results.push(await projectionRebuild(dataset));
     results.push(await timeToReady(dataset));
+    // Last on this dataset: it appends one product's gallery history to the shared log.
+    results.push(await asOfQuery(dataset));
   });
   results.push(await esdbAppends());
   results.push(...(await imageListThroughput()));
