@@ -16,6 +16,7 @@ import { elapsedMs, formatCount } from './measure.ts';
 import { createProductDataset } from './productDataset.ts';
 import { benchEventCount, RECORDED_EVENT_COUNT } from './productEventLog.ts';
 import { projectionRebuild } from './projectionRebuild.ts';
+import { sseFanOut } from './sseFanOut.ts';
 import { timeToReady } from './timeToReady.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   results.push(await esdbAppends());
   results.push(...(await imageListThroughput()));
   results.push(await imageUploadThroughput());
+  results.push(await sseFanOut());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { foldGallery } from '../../src/app/history/galleryAt.ts';
 import type { Position, RecordedEvent } from '../../src/ports/eventStore.ts';
-import { streamEvents } from '../../src/http/rest/eventStreamResponse.ts';
+import { sharedFrames, streamEvents } from '../../src/http/rest/eventStreamResponse.ts';
 import { representImage } from '../../src/http/rest/productImageRoutes.ts';
 import { startTestService, TOKEN, type TestService } from '../support/testService.ts';
 import { imageList, scriptedDay, type Day } from './historySupport.ts';
@@ -120,7 +120,7 @@ test('a consumer that falls too far behind is disconnected instead of growing th
   const events = Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), type: 'VideoReordered', data: { videoPk: 1, order: i + 1, previousOrder: i }, metadata }));
   await eventStore.appendToStream(stream, events);
   const res = fakeResponse();
-  streamEvents(res as unknown as ServerResponse, { eventStore, skuOf: () => undefined }, { after: undefined as Position | undefined, filter: {} }, {
+  streamEvents(res as unknown as ServerResponse, { eventStore, frameOf: sharedFrames(() => undefined) }, { after: undefined as Position | undefined, filter: {} }, {
     heartbeatMs: 60_000,
     maxBufferedBytes: 10_000,
     retryMs: 1000,

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import type { FeedEntry, FeedFilter } from '../../app/feed/mediaFeed.ts';
 import { FEED_STREAM_PREFIXES, feedEntry, isFeedEvent } from '../../app/feed/mediaFeed.ts';
-import type { EventStore, Position } from '../../ports/eventStore.ts';
+import type { EventStore, Position, RecordedEvent } from '../../ports/eventStore.ts';
 
 export interface EventStreamOptions {
   /** Comment lines that keep proxies and clients from timing the connection out. */
@@ -28,7 +28,7 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: EventStreamOptions = { heartbeatMs: 1
  */
 export function streamEvents(
   res: ServerResponse,
-  deps: { eventStore: EventStore; skuOf: (productPk: number) => string | undefined },
+  deps: { eventStore: EventStore; frameOf: (event: RecordedEvent) => string },
   request: { after: Position | undefined; filter: FeedFilter },
   options: EventStreamOptions,
 ): () => void {
@@ -66,8 +66,7 @@ export function streamEvents(
     .subscribe({
       next: (message) => {
         if (message.kind !== 'event' || !isFeedEvent(message.event, request.filter)) return;
-        const entry = feedEntry(message.event, deps.skuOf);
-        write(`id: ${entry.position}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`);
+        write(deps.frameOf(message.event));
       },
       // A lost subscription ends the stream; the client reconnects with its Last-Event-ID.
       error: end,
@@ -75,4 +74,22 @@ export function streamEvents(
     });
   if (ended) subscription.unsubscribe();
   return end;
+}
+
+/**
+ * The SSE frame of an event, shared by every consumer: with many consumers on the same live
+ * events, each frame is built and serialized once (the last `size` positions are remembered).
+ */
+export function sharedFrames(skuOf: (productPk: number) => string | undefined, size = 4096): (event: RecordedEvent) => string {
+  const frames = new Map<string, string>();
+  return (event) => {
+    let frame = frames.get(event.position);
+    if (frame === undefined) {
+      const entry = feedEntry(event, skuOf);
+      frame = `id: ${entry.position}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`;
+      if (frames.size >= size) frames.delete(frames.keys().next().value!);
+      frames.set(event.position, frame);
+    }
+    return frame;
+  };
 }

@@ -3,7 +3,7 @@ import { feedEntry, readFeedPage } from '../../app/feed/mediaFeed.ts';
 import type { ProductQueries } from '../../app/products/productQueries.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../drf/pagination.ts';
-import { DEFAULT_EVENT_STREAM_OPTIONS, streamEvents, type EventStreamOptions } from './eventStreamResponse.ts';
+import { DEFAULT_EVENT_STREAM_OPTIONS, sharedFrames, streamEvents, type EventStreamOptions } from './eventStreamResponse.ts';
 import { parseCursor, parseFeedFilter } from './feedRequests.ts';
 
 export interface MediaEventsRoutesDeps {
@@ -23,6 +23,7 @@ export function mediaEventsRoutes(deps: MediaEventsRoutesDeps) {
   const options = { ...DEFAULT_EVENT_STREAM_OPTIONS, ...deps.stream };
   const skuOf = (productPk: number) => deps.products.get(productPk)?.sku;
   const open = new Set<() => void>();
+  const frameOf = sharedFrames(skuOf);
 
   router.get('/', async (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
@@ -51,7 +52,7 @@ export function mediaEventsRoutes(deps: MediaEventsRoutesDeps) {
       ? await parseCursor(deps.eventStore, lastEventId, 'Last-Event-ID')
       : await parseCursor(deps.eventStore, query.get('after') ?? undefined);
     ctx.respond = false;
-    const end = streamEvents(ctx.res, { eventStore: deps.eventStore, skuOf }, { after, filter }, options);
+    const end = streamEvents(ctx.res, { eventStore: deps.eventStore, frameOf }, { after, filter }, options);
     open.add(end);
     ctx.res.once('close', () => open.delete(end));
   });
