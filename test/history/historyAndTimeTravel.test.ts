@@ -79,6 +79,16 @@ test('restore brings a deleted image back with its pk and binary, as a new event
   assert.equal([unknown.status, unknown.body], [404, { detail: 'Not found.' }]);
 });
 
+test('every event records the authenticated user, the API and the X-Correlation-ID, which is returned', async ({ api, day }) => {
+  const patched = await api.request('PATCH', `/api/v1/product_image/${day.pks.c}/`, { body: { order: 7 }, headers: { 'x-correlation-id': 'ticket-4711' } });
+  assert.is(patched.headers.get('x-correlation-id'), 'ticket-4711');
+  const [entry] = (await api.request('GET', `/api/v1/product_image/${day.pks.c}/history/?ordering=-occurred_at&limit=1`)).body.results;
+  assert.equal([entry.event, entry.actor, entry.api, entry.correlation_id], ['ImageReordered', 'erp', 'rest', 'ticket-4711']);
+  const generated = await api.request('PATCH', `/api/v1/product_image/${day.pks.c}/`, { body: { order: 8 } });
+  const [next] = (await api.request('GET', `/api/v1/product_image/${day.pks.c}/history/?ordering=-occurred_at&limit=1`)).body.results;
+  assert.is(next.correlation_id, generated.headers.get('x-correlation-id'), 'without one, the request id correlates');
+});
+
 test('bad time-travel and history parameters are DRF 400s, unknown pks 404s', async ({ api, day }) => {
   const cases: Array<[string, number, unknown]> = [
     [`/api/v1/product_image/?product=${day.productPk}&as_of=yesterday`, 400, { as_of: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
