@@ -1,5 +1,5 @@
 import { map } from 'rxjs';
-import { upcast } from '../domain/upcasters.ts';
+import { hasUpcasters, upcast } from '../domain/upcasters.ts';
 import type { EventStore, RecordedEvent } from '../ports/eventStore.ts';
 
 /**
@@ -23,6 +23,7 @@ export function upcastingEventStore(store: EventStore): EventStore {
 
 /** `event` at the current schema version of its type (the metadata says which version it now is). */
 export function upcastRecorded(event: RecordedEvent): RecordedEvent {
+  if (!hasUpcasters(event.type)) return event;
   const metadata = event.metadata as { schemaVersion?: number } | null;
   const stored = typeof metadata?.schemaVersion === 'number' ? metadata.schemaVersion : undefined;
   const { data, schemaVersion } = upcast(event.type, stored, event);

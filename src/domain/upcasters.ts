@@ -27,6 +27,9 @@ export const UPCASTERS: { readonly [type: string]: { readonly [fromVersion: numb
 
 const CURRENT_VERSIONS: ReadonlyMap<string, number> = new Map(EVENT_CATALOG.map((entry) => [entry.type, entry.schemaVersion]));
 
+/** Whether any stored version of `type` may need upcasting (a cheap test for the hot read paths). */
+export const hasUpcasters = (type: string): boolean => Object.hasOwn(UPCASTERS, type);
+
 /**
  * The payload of `type` at the catalog's current schema version, given the version it was
  * stored with (events written before versions were stamped count as 1). Types outside the
