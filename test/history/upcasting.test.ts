@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { filter, firstValueFrom } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { upcast } from '../../src/domain/upcasters.ts';
@@ -32,6 +33,13 @@ test('a raw v1 event appended to the store reads back as the current version eve
   assert.is((read!.metadata as { schemaVersion: number }).schemaVersion, 2);
   const [fromAll] = (await eventStore.readAll({ direction: 'backwards', maxCount: 1 }));
   assert.equal(fromAll!.data, { imagePk: 5, productPk: 987654 });
+  const subscribed = await firstValueFrom(
+    eventStore.subscribeToAll({ filter: { streamNamePrefixes: [stream] } }).pipe(filter((message) => message.kind === 'event')),
+  );
+  assert.equal(subscribed.kind === 'event' && subscribed.event.data, { imagePk: 5, productPk: 987654 });
+  const history = await api.request('GET', '/api/v1/media_events/?after=0&product=987654');
+  assert.equal(history.body.results[0].data, { imagePk: 5, productPk: 987654 });
+  assert.is(history.body.results[0].metadata.schema_version, 2);
 });
 
 test.run();
