@@ -11,7 +11,7 @@ import { commandHandler } from './app/commandHandler.ts';
 import { upcastingEventStore } from './app/upcastingEventStore.ts';
 import { pastMedia } from './app/history/pastMedia.ts';
 import { mediaHistory } from './app/history/mediaHistory.ts';
-import { historyRoutes } from './http/rest/historyRoutes.ts';
+import { addHistoryRoutes } from './http/rest/historyRoutes.ts';
 import { mediaEventsRoutes } from './http/rest/mediaEventsRoutes.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
@@ -36,7 +36,7 @@ import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
 import { idempotency } from './http/rest/idempotency.ts';
 import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
-import { openApiRoutes } from './http/openapi/openApiRoutes.ts';
+import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import { mediaRoutes } from './http/rest/mediaRoutes.ts';
@@ -131,6 +131,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
   });
+  const imageRouter = productImageRoutes({
+    commands: images,
+    queries: gallery,
+    writes,
+    publicBaseUrl: config.publicBaseUrl,
+    mediaBaseUrl: config.mediaBaseUrl,
+    maxImageBytes: config.maxImageBytes,
+    past,
+  });
+  const videoRouter = productVideoRoutes({
+    commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
+    queries: gallery,
+    writes,
+    publicBaseUrl: config.publicBaseUrl,
+    mediaBaseUrl: config.mediaBaseUrl,
+    maxVideoBytes: config.maxVideoBytes,
+    past,
+  });
+  const productsRouter = productsRoutes({
+    commands: productCommands({ eventStore, handle, allocatePk, clock }),
+    queries: products,
+    projections,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  addHistoryRoutes(
+    { images: imageRouter, videos: videoRouter, products: productsRouter },
+    { history: mediaHistory(eventStore), gallery, products, publicBaseUrl: config.publicBaseUrl },
+  );
   const feed = mediaEventsRoutes({
     eventStore,
     products,
@@ -147,15 +175,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     restRouters: [
       mediaRoutes({ objectStore }),
       openApiRoutes(config.publicBaseUrl),
-      productImageRoutes({
-        commands: images,
-        queries: gallery,
-        writes,
-        publicBaseUrl: config.publicBaseUrl,
-        mediaBaseUrl: config.mediaBaseUrl,
-        maxImageBytes: config.maxImageBytes,
-        past,
-      }),
+      asyncApiRoutes(config.publicBaseUrl),
+      imageRouter,
       downloadableImageRoutes({
         commands: downloadCommands({
           eventStore,
@@ -168,24 +189,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
       }),
-      productVideoRoutes({
-        commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
-        queries: gallery,
-        writes,
-        publicBaseUrl: config.publicBaseUrl,
-        mediaBaseUrl: config.mediaBaseUrl,
-        maxVideoBytes: config.maxVideoBytes,
-        past,
-      }),
+      videoRouter,
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
       feed.router,
-      historyRoutes({ history: mediaHistory(eventStore), gallery, products, publicBaseUrl: config.publicBaseUrl }),
-      productsRoutes({
-        commands: productCommands({ eventStore, handle, allocatePk, clock }),
-        queries: products,
-        projections,
-        publicBaseUrl: config.publicBaseUrl,
-      }),
+      productsRouter,
     ],
   });
 

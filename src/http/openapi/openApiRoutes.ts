@@ -3,7 +3,7 @@ import { asyncApiDocument } from '../asyncapi/asyncApiDocument.ts';
 import { toYaml } from '../asyncapi/yaml.ts';
 import { openApiDocument } from './openApiDocument.ts';
 
-/** `GET /api/schema/`: the OpenAPI 3.1 document of the REST surface; `GET /api/asyncapi.yaml`: the AsyncAPI 3 document of the events. */
+/** `GET /api/schema/`: the OpenAPI 3.1 document of the REST surface. */
 export function openApiRoutes(publicBaseUrl: string): Router {
   const router = new Router();
   const document = openApiDocument(publicBaseUrl);
@@ -11,6 +11,12 @@ export function openApiRoutes(publicBaseUrl: string): Router {
     ctx.set('Content-Type', 'application/vnd.oai.openapi+json; charset=utf-8');
     ctx.body = JSON.stringify(document);
   });
+  return router;
+}
+
+/** `GET /api/asyncapi.yaml`: the AsyncAPI 3 document of the events (a router of its own, so its prefix stays specific). */
+export function asyncApiRoutes(publicBaseUrl: string): Router {
+  const router = new Router();
   const asyncApi = toYaml(asyncApiDocument(publicBaseUrl));
   router.get('/api/asyncapi.yaml', (ctx) => {
     ctx.set('Content-Type', 'application/yaml; charset=utf-8');

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { HistoryEntry, HistoryFilter, HistorySubject, MediaHistory } from '../../app/history/mediaHistory.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
@@ -34,12 +34,23 @@ export function representHistoryEntry(entry: HistoryEntry) {
   };
 }
 
+/** The routers of the resources whose history is served (their prefixes: see below). */
+export interface HistoryRouters {
+  /** `/api/v1/product_image` */
+  images: Router;
+  /** `/api/v1/product_video` */
+  videos: Router;
+  /** `/api/v1/products` */
+  products: Router;
+}
+
 /**
  * The audit trail: `GET /api/v1/product_image/<pk>/history/`, `/product_video/<pk>/history/`
  * (deleted media included) and `/products/<pk>/media_history/`. DRF pages, oldest first.
+ * The routes join the resources' own routers: a router of its own on `/api/v1` would be asked
+ * about every API request (see mountRouter in app.ts).
  */
-export function historyRoutes(deps: HistoryRoutesDeps): Router {
-  const router = new Router({ prefix: '/api/v1' });
+export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDeps): void {
 
   const pkOf = (ctx: Context): number => {
     const text = ctx.params.pk ?? '';
@@ -54,25 +65,23 @@ export function historyRoutes(deps: HistoryRoutesDeps): Router {
     ctx.body = toPage(results, entries.length, page, new URL(ctx.url, deps.publicBaseUrl));
   };
 
-  router.get('/product_image/:pk/history', async (ctx) => {
+  routers.images.get('/:pk/history', async (ctx) => {
     const image = deps.gallery.image(pkOf(ctx), { includeDeleted: true });
     if (!image) throw new NotFoundError();
     await answer(ctx, { productPk: image.productPk, imagePk: image.pk });
   });
 
-  router.get('/product_video/:pk/history', async (ctx) => {
+  routers.videos.get('/:pk/history', async (ctx) => {
     const video = deps.gallery.video(pkOf(ctx), { includeDeleted: true });
     if (!video) throw new NotFoundError();
     await answer(ctx, { productPk: video.productPk, videoPk: video.pk });
   });
 
-  router.get('/products/:pk/media_history', async (ctx) => {
+  routers.products.get('/:pk/media_history', async (ctx) => {
     const product = deps.products.get(pkOf(ctx));
     if (!product) throw new NotFoundError();
     await answer(ctx, { productPk: product.pk });
   });
-
-  return router;
 }
 
 /** `event` (comma list), `occurred_after`, `occurred_before`, `changed`, `ordering`: bad values are DRF 400s. */
