@@ -86,7 +86,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   });
 
   router.get('/:pk', async (ctx) => {
-    const moment = parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
     if (moment === undefined) return respond(ctx, load(ctx));
     // The image as it was: found among deleted images too, since it may have been live then.
     const text = ctx.params.pk ?? '';

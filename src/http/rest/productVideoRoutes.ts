@@ -77,7 +77,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   });
 
   router.get('/:pk', async (ctx) => {
-    const moment = parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
     if (moment === undefined) return respond(ctx, load(ctx));
     const text = ctx.params.pk ?? '';
     const known = /^\d{1,15}$/.test(text) ? queries.video(Number(text), { includeDeleted: true }) : undefined;
