@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type TestService } from '../support/testService.ts';
+import { readFile } from 'node:fs/promises';
+import { startTestService, TOKEN, type TestService } from '../support/testService.ts';
 import { imageList, scriptedDay, type Day } from './historySupport.ts';
 
 const test = suite<{ api: TestService; day: Day }>('history and time travel after a scripted day');
@@ -87,6 +88,29 @@ test('every event records the authenticated user, the API and the X-Correlation-
   const generated = await api.request('PATCH', `/api/v1/product_image/${day.pks.c}/`, { body: { order: 8 } });
   const [next] = (await api.request('GET', `/api/v1/product_image/${day.pks.c}/history/?ordering=-occurred_at&limit=1`)).body.results;
   assert.is(next.correlation_id, generated.headers.get('x-correlation-id'), 'without one, the request id correlates');
+});
+
+test('a video keeps its history after deletion, and its list travels in time', async ({ api, day }) => {
+  const data = new FormData();
+  data.append('product', String(day.productPk));
+  data.append('video', new Blob([await readFile(new URL('../fixtures/minimal.mp4', import.meta.url))], { type: 'video/mp4' }), 'clip.mp4');
+  const created = await fetch(`${api.service.url}/api/v1/product_video/`, { method: 'POST', headers: { authorization: TOKEN }, body: data });
+  const video = (await created.json()) as { pk: number };
+  assert.is(created.status, 201);
+  const listed = (await api.request('GET', `/api/v1/product_video/?product=${day.productPk}`)).body.results;
+  assert.is((await api.request('PATCH', `/api/v1/product_video/${video.pk}/`, { body: { order: 3 } })).status, 200);
+  assert.is((await api.request('DELETE', `/api/v1/product_video/${video.pk}/`)).status, 204);
+  const history = await api.request('GET', `/api/v1/product_video/${video.pk}/history/`);
+  assert.equal(history.body.results.map((entry: { event: string; changes: unknown }) => [entry.event, entry.changes]), [
+    ['VideoUploaded', { video: [null, video.pk], order: [null, 0] }],
+    ['VideoReordered', { order: [0, 3] }],
+    ['VideoDeleted', { status: ['live', 'deleted'] }],
+  ]);
+  const uploadedAt = history.body.results[0].revision;
+  const past = await api.request('GET', `/api/v1/product_video/?product=${day.productPk}&at_revision=${uploadedAt}`);
+  assert.equal(past.body.results, listed);
+  const detail = await api.request('GET', `/api/v1/product_video/${video.pk}/?at_revision=${uploadedAt}`);
+  assert.equal(detail.body, listed[0]);
 });
 
 test('bad time-travel and history parameters are DRF 400s, unknown pks 404s', async ({ api, day }) => {
