@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSequential } from './appendSequential.ts';
+import { asOfQuery } from './asOfQuery.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { renderBenchmarksMarkdown, renderConsoleTable } from './benchmarksReport.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
@@ -18,6 +19,7 @@ import { elapsedMs, formatCount } from './measure.ts';
 import { createProductDataset } from './productDataset.ts';
 import { benchEventCount, RECORDED_EVENT_COUNT } from './productEventLog.ts';
 import { projectionRebuild } from './projectionRebuild.ts';
+import { sseFanOut } from './sseFanOut.ts';
 import { timeToReady } from './timeToReady.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
     const dataset = await createProductDataset(dataDir, events);
     results.push(await projectionRebuild(dataset));
     results.push(await timeToReady(dataset));
+    // Last on this dataset: it appends one product's gallery history to the shared log.
+    results.push(await asOfQuery(dataset));
   });
   results.push(await esdbAppends());
   results.push(...(await imageListThroughput()));
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
   results.push(...(await pixelBombRefusal()));
   results.push(...(await rpcListThroughput()));
   results.push(await rpcCreateThroughput());
+  results.push(await sseFanOut());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

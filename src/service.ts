@@ -8,6 +8,11 @@ import { settingsProjection } from '../projections/settings.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
+import { upcastingEventStore } from './app/upcastingEventStore.ts';
+import { pastMedia } from './app/history/pastMedia.ts';
+import { mediaHistory } from './app/history/mediaHistory.ts';
+import { addHistoryRoutes } from './http/rest/historyRoutes.ts';
+import { mediaEventsRoutes } from './http/rest/mediaEventsRoutes.ts';
 import { pkAllocator } from './app/pkAllocator.ts';
 import { productCommands } from './app/products/productCommands.ts';
 import { productQueries } from './app/products/productQueries.ts';
@@ -31,7 +36,7 @@ import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
 import { idempotency } from './http/rest/idempotency.ts';
 import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
-import { openApiRoutes } from './http/openapi/openApiRoutes.ts';
+import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import { mediaRoutes } from './http/rest/mediaRoutes.ts';
@@ -82,7 +87,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await mkdir(config.dataDir, { recursive: true });
 
   const engines = await openEngines(config);
-  const { eventStore, objectStore } = engines;
+  // Every reader sees events at their current schema version (src/domain/upcasters.ts).
+  const eventStore = upcastingEventStore(engines.eventStore);
+  const { objectStore } = engines;
   const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
@@ -90,6 +97,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const handle = commandHandler({ eventStore, clock, schemaVersionOf });
   const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
+  const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
   // One image pipeline for every route, so its bound on concurrent jobs holds for the process.
   const images = imageCommands({
@@ -123,6 +131,40 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
   });
+  const imageRouter = productImageRoutes({
+    commands: images,
+    queries: gallery,
+    writes,
+    publicBaseUrl: config.publicBaseUrl,
+    mediaBaseUrl: config.mediaBaseUrl,
+    maxImageBytes: config.maxImageBytes,
+    past,
+  });
+  const videoRouter = productVideoRoutes({
+    commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
+    queries: gallery,
+    writes,
+    publicBaseUrl: config.publicBaseUrl,
+    mediaBaseUrl: config.mediaBaseUrl,
+    maxVideoBytes: config.maxVideoBytes,
+    past,
+  });
+  const productsRouter = productsRoutes({
+    commands: productCommands({ eventStore, handle, allocatePk, clock }),
+    queries: products,
+    projections,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  addHistoryRoutes(
+    { images: imageRouter, videos: videoRouter, products: productsRouter },
+    { history: mediaHistory(eventStore), gallery, products, publicBaseUrl: config.publicBaseUrl },
+  );
+  const feed = mediaEventsRoutes({
+    eventStore,
+    products,
+    publicBaseUrl: config.publicBaseUrl,
+    stream: { heartbeatMs: config.feedHeartbeatMs, maxBufferedBytes: config.feedMaxBufferedBytes },
+  });
   const app = createApp({
     jsonRpc,
     logger,
@@ -133,14 +175,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     restRouters: [
       mediaRoutes({ objectStore }),
       openApiRoutes(config.publicBaseUrl),
-      productImageRoutes({
-        commands: images,
-        queries: gallery,
-        writes,
-        publicBaseUrl: config.publicBaseUrl,
-        mediaBaseUrl: config.mediaBaseUrl,
-        maxImageBytes: config.maxImageBytes,
-      }),
+      asyncApiRoutes(config.publicBaseUrl),
+      imageRouter,
       downloadableImageRoutes({
         commands: downloadCommands({
           eventStore,
@@ -153,21 +189,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         publicBaseUrl: config.publicBaseUrl,
         mediaBaseUrl: config.mediaBaseUrl,
       }),
-      productVideoRoutes({
-        commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
-        queries: gallery,
-        writes,
-        publicBaseUrl: config.publicBaseUrl,
-        mediaBaseUrl: config.mediaBaseUrl,
-        maxVideoBytes: config.maxVideoBytes,
-      }),
+      videoRouter,
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
-      productsRoutes({
-        commands: productCommands({ eventStore, handle, allocatePk, clock }),
-        queries: products,
-        projections,
-        publicBaseUrl: config.publicBaseUrl,
-      }),
+      feed.router,
+      productsRouter,
     ],
   });
 
@@ -184,6 +209,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      feed.closeStreams();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
       await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);

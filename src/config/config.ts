@@ -29,6 +29,13 @@ export interface Config {
   maxVideoBytes: number;
   /** `RPC_SESSION_TTL_SECONDS` (default 86400, ShipStream's 24 h): lifetime of a JSON-RPC session after its last use. */
   rpcSessionTtlSeconds: number;
+  /** `FEED_HEARTBEAT_MS` (default 15000): comment lines on idle event streams (SSE). */
+  feedHeartbeatMs: number;
+  /**
+   * `FEED_MAX_BUFFERED_BYTES` (default 1 MiB): bytes an SSE consumer may fall behind before it is
+   * disconnected (it resumes with Last-Event-ID), so memory per consumer stays bounded.
+   */
+  feedMaxBufferedBytes: number;
   /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -89,6 +96,8 @@ export function loadConfig(env: Env): Config {
     maxImageBytes: parsePositiveInteger('MAX_IMAGE_BYTES', read('MAX_IMAGE_BYTES'), 25 * 1024 * 1024, problems),
     maxVideoBytes: parsePositiveInteger('MAX_VIDEO_BYTES', read('MAX_VIDEO_BYTES'), 512 * 1024 * 1024, problems),
     rpcSessionTtlSeconds: parsePositiveInteger('RPC_SESSION_TTL_SECONDS', read('RPC_SESSION_TTL_SECONDS'), 24 * 60 * 60, problems),
+    feedHeartbeatMs: parsePositiveInteger('FEED_HEARTBEAT_MS', read('FEED_HEARTBEAT_MS'), 15_000, problems),
+    feedMaxBufferedBytes: parsePositiveInteger('FEED_MAX_BUFFERED_BYTES', read('FEED_MAX_BUFFERED_BYTES'), 1024 * 1024, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -41,7 +41,7 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   ImageExclusionChanged: { category: 'productMedia', schemaVersion: 1 },
   ImageContentReplaced: { category: 'productMedia', schemaVersion: 1 },
   ImageDeleted: { category: 'productMedia', schemaVersion: 1 },
-  ImageRestored: { category: 'productMedia', schemaVersion: 1 },
+  ImageRestored: { category: 'productMedia', schemaVersion: 2 },
   VideoUploaded: { category: 'productMedia', schemaVersion: 1 },
   VideoReordered: { category: 'productMedia', schemaVersion: 1 },
   VideoDeleted: { category: 'productMedia', schemaVersion: 1 },

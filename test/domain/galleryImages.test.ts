@@ -165,10 +165,10 @@ test('DeleteImage of an unknown pk is not found', () => {
 test('RestoreImage brings a deleted image back without its former roles', () => {
   const history = [imageUploaded(131, 1, { roles: ['image'] }), imageDeleted(131, 1, ['image'])];
   spec.given(history).when(command('RestoreImage', { imagePk: 1, product: product(131) })).then([
-    { type: 'ImageRestored', data: { imagePk: 1 } },
+    { type: 'ImageRestored', data: { imagePk: 1, productPk: 131 } },
   ]);
   spec
-    .given([...history, { type: 'ImageRestored', data: { imagePk: 1 } }])
+    .given([...history, { type: 'ImageRestored', data: { imagePk: 1, productPk: 131 } }])
     .when(command('ChangeImageRoles', { imagePk: 1, roles: ['image'] }))
     .then([{ type: 'ImageRolesChanged', data: { imagePk: 1, roles: ['image'], previousRoles: [], takenFrom: {} } }]);
 });

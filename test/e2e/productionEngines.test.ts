@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdbStandIn/esdbStandIn.ts';
 import { startS3rver, type S3rverFixture } from '../support/s3rverFixture.ts';
 import { startTestService, TOKEN, waitUntil, type TestService } from '../support/testService.ts';
+import { readSse } from '../history/sseClient.ts';
 
 interface Context {
   esdb: EsdbStandIn;
@@ -122,6 +123,24 @@ test('images and videos go through the REST API into S3 and come back through /m
     }
     const videoBytes = await fetch(`${api.service.url}${new URL(video.body.video).pathname}`, { headers: { authorization: TOKEN } });
     assert.ok(Buffer.from(await videoBytes.arrayBuffer()).equals(mp4), 'the video comes back as uploaded');
+
+    // History, time travel, restore and the downstream feed work the same on EventStoreDB.
+    const history = await api.request('GET', `/api/v1/product_image/${first.body.pk}/history/`);
+    assert.equal(history.body.results.map((entry: { event: string }) => entry.event), ['ImageUploaded', 'ImageReordered', 'ImageDeleted']);
+    const past = await api.request('GET', `/api/v1/product_image/?product=${product}&at_revision=1`);
+    assert.equal(past.body.results.map((image: { pk: number }) => image.pk), [first.body.pk, second.body.pk]);
+    assert.is((await api.request('POST', `/api/v1/product_image/${first.body.pk}/restore/`)).status, 200);
+    const page = await api.request('GET', `/api/v1/media_events/?after=0&limit=100&product=${product}`);
+    assert.equal(page.body.results.map((entry: { type: string }) => entry.type), [
+      'ImageUploaded', 'ImageUploaded', 'VideoUploaded', 'ImageReordered', 'MainImageSet', 'ImageDeleted', 'ImageRestored',
+    ]);
+    const streamed = await readSse(`${api.service.url}/api/v1/media_events/stream?product=${product}`, {
+      headers: { authorization: TOKEN },
+      until: (events) => events.length === page.body.results.length,
+    });
+    assert.equal(streamed.events.map((event) => event.id), page.body.results.map((entry: { position: string }) => entry.position));
+    const lmdbCursor = await api.request('GET', '/api/v1/media_events/?after=00000000000000ff');
+    assert.equal([lmdbCursor.status, lmdbCursor.body], [400, { after: ['Invalid cursor.'] }]);
   } finally {
     await api.stop();
   }

@@ -199,7 +199,7 @@ images('ImageRestored makes the image live again and re-indexes it, without role
   const model = project(galleryProjection, galleryLog(P, [
     ...uploads,
     imageDeleted(P, 1, ['image', 'thumbnail']),
-    { type: 'ImageRestored', data: { imagePk: 1 } },
+    { type: 'ImageRestored', data: { imagePk: 1, productPk: 1 } },
   ]));
   const view = imageOf(model, 1);
   assert.equal([view.status, view.roles, view.specialImageTypes, view.order, view.modifiedAt, view.revision], ['live', [], [], 0, at(4), 4]);
@@ -254,7 +254,7 @@ const history = galleryLog(P, [
   { type: 'ImageExclusionChanged', data: { imagePk: 3, exclude: true, previousExclude: false } },
   { type: 'ImageContentReplaced', data: { imagePk: 2, ...blob(P, 9), previousKey: blob(P, 2).key } },
   imageDeleted(P, 2, ['image']),
-  { type: 'ImageRestored', data: { imagePk: 2 } },
+  { type: 'ImageRestored', data: { imagePk: 2, productPk: 1 } },
   videoUploaded(P, 7, 0),
   { type: 'VideoReordered', data: { videoPk: 7, order: 3, previousOrder: 0 } },
   { type: 'VideoDeleted', data: { videoPk: 7, key: 'k' } },

@@ -165,6 +165,12 @@ export function imageCommands(deps: ImageCommandsDeps) {
 
     delete: (productPk: number, imagePk: number, context: RequestContext, expectedRevision?: number) =>
       decide(productPk, { type: 'DeleteImage', data: { imagePk } }, context, expectedRevision),
+
+    /** Brings a deleted image back with its pk and binary (a new `ImageRestored` event). */
+    async restore(productPk: number, imagePk: number, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite> {
+      const product = await loadProductFacts(deps.eventStore, productPk);
+      return decide(productPk, { type: 'RestoreImage', data: { imagePk, product } }, context, expectedRevision);
+    },
   };
 }
 

@@ -100,13 +100,13 @@ export function mediaLister<View extends ListedView>(readModels: ReadModelStore,
 }
 
 /** The page of a list already in order; the list itself when the page covers it (no copy). */
-function pageOf<View>(views: View[], page: Page): ListResult<View> {
+export function pageOf<View>(views: View[], page: Page): ListResult<View> {
   const whole = page.offset === 0 && page.limit >= views.length;
   return { count: views.length, items: whole ? views : views.slice(page.offset, page.offset + page.limit) };
 }
 
 /** The products a filter selects; `undefined` for the whole catalog. */
-function selectedProducts(filter: MediaFilter): number[] | undefined {
+export function selectedProducts(filter: MediaFilter): number[] | undefined {
   const { productPk, productPkIn } = filter;
   if (productPkIn === undefined) return productPk === undefined ? undefined : [productPk];
   if (productPk !== undefined) return productPkIn.includes(productPk) ? [productPk] : [];
@@ -133,7 +133,7 @@ const FIELD_COMPARATORS: Record<string, (a: ListedView, b: ListedView) => number
 };
 
 /** Sorts by the field, then pk; a leading `-` reverses both. */
-function comparator(ordering: MediaOrdering): (a: ListedView, b: ListedView) => number {
+export function comparator(ordering: MediaOrdering): (a: ListedView, b: ListedView) => number {
   const descending = ordering.startsWith('-');
   const byField = FIELD_COMPARATORS[descending ? ordering.slice(1) : ordering]!;
   const sign = descending ? -1 : 1;

@@ -57,8 +57,11 @@ export type ImageDeleted = DomainEvent<
   'ImageDeleted',
   { imagePk: number; key: string; clearedRoles: ImageRole[]; clearedSpecialImageTypes: SecondarySpecialImageType[] }
 >;
-/** A deleted image is live again, without the roles it lost when deleted. */
-export type ImageRestored = DomainEvent<'ImageRestored', { imagePk: number }>;
+/**
+ * A deleted image is live again (same pk, same binary), without the roles it lost when deleted.
+ * Schema v2 added `productPk`; v1 events are upcast from their stream name (src/domain/upcasters.ts).
+ */
+export type ImageRestored = DomainEvent<'ImageRestored', { imagePk: number; productPk: number }>;
 
 export type VideoUploaded = DomainEvent<
   'VideoUploaded',

@@ -112,7 +112,7 @@ export function decideRestoreImage(state: GalleryState, product: ProductFacts, i
   if (image.status === 'live') throw new DomainRuleError('IMAGE_NOT_DELETED', `Image ${imagePk} is not deleted.`);
   requireMediaEnabled(product, 'images');
   requireFreeFileName(galleryFor(state, product), image.file, imagePk);
-  return [{ type: 'ImageRestored', data: { imagePk } }];
+  return [{ type: 'ImageRestored', data: { imagePk, productPk: product.pk } }];
 }
 
 /** Copies exactly the blob facts, so nothing else a caller attached leaks into an event. */

@@ -15,6 +15,25 @@ const MEDIA_FILTERS = [
   query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
   query('ordering', { enum: ['order', '-order', 'pk', '-pk', 'created_date', '-created_date'] }, 'Sort order (`sort` is an alias); default `order`, then pk.'),
 ];
+const TIME_TRAVEL = [
+  query('as_of', { type: 'string', format: 'date-time' }, 'Time travel: the gallery as it was at this ISO-8601 time (lists need `product` or `product__in`).'),
+  query('at_revision', { type: 'integer', minimum: 0 }, 'Time travel: the gallery as it was at this revision of the product\'s gallery stream.'),
+];
+const HISTORY_PARAMETERS = [
+  ...PAGE_PARAMETERS,
+  query('event', { type: 'string' }, 'Comma-separated event types, e.g. `MainImageSet,ImageReordered`.'),
+  query('occurred_after', { type: 'string', format: 'date-time' }, 'Only changes at or after this time.'),
+  query('occurred_before', { type: 'string', format: 'date-time' }, 'Only changes at or before this time.'),
+  query('changed', { type: 'string' }, 'Only changes that name this key, e.g. `main_image`.'),
+  query('ordering', { enum: ['occurred_at', '-occurred_at'] }, 'Default oldest first.'),
+];
+const FEED_PARAMETERS = [
+  query('after', { type: 'string' }, 'Opaque cursor (a `position`); `0` or absent = the start of the log.'),
+  query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'Events per page.'),
+  query('product', { type: 'string' }, 'Comma-separated product pks.'),
+  query('sku', { type: 'string' }, 'Comma-separated SKUs.'),
+  query('type', { type: 'string' }, 'Comma-separated event types.'),
+];
 const ERRORS = {
   400: respond('Invalid input: `{"field": ["message"]}`.', ref('FieldErrors')),
   401: respond('Missing or invalid credentials.', ref('Detail')),
@@ -45,6 +64,12 @@ export function openApiDocument(publicBaseUrl: string) {
         ProductImagePage: pageOf('ProductImage'),
         ProductVideoPage: pageOf('ProductVideo'),
         DynamicSettingPage: pageOf('DynamicSetting'),
+        HistoryPage: pageOf('HistoryEntry'),
+        FeedPage: {
+          type: 'object',
+          required: ['count', 'next', 'cursor', 'results'],
+          properties: { count: { type: 'integer' }, next: { type: ['string', 'null'], format: 'uri' }, cursor: { type: ['string', 'null'] }, results: { type: 'array', items: ref('FeedEntry') } },
+        },
       },
       securitySchemes: {
         TokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
@@ -55,6 +80,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up or the event store is unreachable.') } } },
       '/api/schema/': { get: { summary: 'This document', responses: { 200: respond('OpenAPI 3.1') } } },
+      '/api/asyncapi.yaml': { get: { summary: 'The AsyncAPI 3 document of every published event', responses: { 200: { description: 'AsyncAPI 3.0 (YAML)', content: { 'application/yaml': { schema: { type: 'string' } } } }, 401: ERRORS[401] } } },
       '/api/v1/auth/login/': {
         post: { summary: 'Obtain the token of a user', security: [], requestBody: { content: json(ref('Login')) }, responses: { 200: respond('The key.', ref('Token')), 400: ERRORS[400] } },
       },
@@ -68,7 +94,7 @@ export function openApiDocument(publicBaseUrl: string) {
         patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductInput')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
       },
       '/api/v1/product_image/': {
-        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
+        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
         post: {
           summary: 'Upload a product image (multipart)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },
@@ -77,7 +103,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/product_image/{pk}/': {
         parameters: [pkParameter()],
-        get: { summary: 'A product image', responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
+        get: { summary: 'A product image', parameters: TIME_TRAVEL, responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
         patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductImage')), ...WRITE_ERRORS } },
         delete: { summary: 'Delete the image', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
       },
@@ -85,8 +111,40 @@ export function openApiDocument(publicBaseUrl: string) {
         parameters: [pkParameter()],
         post: { summary: 'Make the image special (`base` = main image)', parameters: [IF_MATCH], requestBody: { content: json(ref('MakeSpecial')) }, responses: { 200: respond('`{"special_image_type": "base"}`', ref('MakeSpecial')), ...WRITE_ERRORS } },
       },
+      '/api/v1/product_image/{pk}/restore/': {
+        parameters: [pkParameter()],
+        post: { summary: 'Bring a deleted image back (same pk, same binary, no roles)', parameters: [IF_MATCH], responses: { 200: respond('The restored image.', ref('ProductImage')), ...WRITE_ERRORS } },
+      },
+      '/api/v1/product_image/{pk}/history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of an image (deleted images too)', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/product_video/{pk}/history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of a video (deleted videos too)', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/products/{pk}/media_history/': {
+        parameters: [pkParameter()],
+        get: { summary: 'Audit trail of a product\'s whole gallery', parameters: HISTORY_PARAMETERS, responses: { 200: respond('A page of changes.', ref('HistoryPage')), ...ERRORS } },
+      },
+      '/api/v1/media_events/': {
+        get: {
+          summary: 'The downstream event feed: gallery events in commit order',
+          description: 'Pages of `{count, next, cursor, results}`. Pass `cursor` back as `after` to continue; `next` is null at the end of the log (poll again later with `after=<cursor>`). Works on either event store.',
+          parameters: FEED_PARAMETERS,
+          responses: { 200: respond('A page of events.', ref('FeedPage')), ...ERRORS },
+        },
+      },
+      '/api/v1/media_events/stream/': {
+        get: {
+          summary: 'The event feed as Server-Sent Events (history, then live)',
+          description: '`id:` = position, `event:` = type, `data:` = a FeedEntry. Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
+          parameters: [...FEED_PARAMETERS.filter((parameter) => parameter.name !== 'limit'), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
+        },
+      },
       '/api/v1/product_video/': {
-        get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
+        get: { summary: 'List product videos', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL], responses: { 200: respond('A page.', ref('ProductVideoPage')), ...ERRORS } },
         post: {
           summary: 'Upload a product video (multipart, MP4 by content)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductVideoUpload') } } },
@@ -95,7 +153,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/product_video/{pk}/': {
         parameters: [pkParameter()],
-        get: { summary: 'A product video', responses: { 200: respond('The video.', ref('ProductVideo')), ...ERRORS } },
+        get: { summary: 'A product video', parameters: TIME_TRAVEL, responses: { 200: respond('The video.', ref('ProductVideo')), ...ERRORS } },
         patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductVideo')), ...WRITE_ERRORS } },
         delete: { summary: 'Delete the video', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
       },

@@ -3,6 +3,40 @@ const dateTime = { type: 'string', format: 'date-time', examples: ['2022-11-25T1
 const pk = { type: 'integer', minimum: 1 } as const;
 
 export const SCHEMAS = {
+  FeedEntry: {
+    type: 'object',
+    required: ['position', 'stream', 'revision', 'type', 'data', 'metadata', 'product', 'sku'],
+    description: 'One event of the published language (docs/events.md, /api/asyncapi.yaml), at its current schema version.',
+    properties: {
+      position: { type: 'string' },
+      stream: { type: 'string', examples: ['productMedia-16201'] },
+      revision: { type: 'integer', minimum: 0 },
+      type: { type: 'string', examples: ['ImageUploaded'] },
+      data: { type: 'object' },
+      metadata: {
+        type: 'object',
+        properties: { occurred_at: dateTime, actor: { type: 'string' }, api: { enum: ['rest', 'rpc', 'download', 'cli'] }, correlation_id: { type: 'string' }, causation_id: { type: 'string' }, schema_version: { type: 'integer' } },
+      },
+      product: { type: ['integer', 'null'] },
+      sku: { type: ['string', 'null'] },
+    },
+  },
+  HistoryEntry: {
+    type: 'object',
+    required: ['position', 'revision', 'event', 'occurred_at', 'actor', 'api', 'correlation_id', 'changes'],
+    properties: {
+      position: { type: 'string', description: 'Opaque position in the global log (a feed cursor).' },
+      revision: { type: 'integer', minimum: 0, description: 'Revision of the product\'s gallery stream (`at_revision`).' },
+      event: { type: 'string', examples: ['MainImageSet'] },
+      occurred_at: dateTime,
+      actor: { type: 'string', description: 'The authenticated API user.' },
+      api: { enum: ['rest', 'rpc', 'download', 'cli'] },
+      correlation_id: { type: 'string', description: 'The request\'s X-Correlation-ID (or its request id).' },
+      image: { type: ['integer', 'null'] },
+      video: { type: ['integer', 'null'] },
+      changes: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2 }, description: '`{"name": [before, after]}`, e.g. `{"order": [0, 2]}`, `{"main_image": [12, 15]}`.', examples: [{ order: [0, 2] }] },
+    },
+  },
   Product: {
     type: 'object',
     required: ['pk', 'sku', 'name', 'media_enabled', 'created_date', 'modified_date'],

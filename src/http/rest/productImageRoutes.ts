@@ -13,6 +13,8 @@ import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
 import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
+import type { PastMedia } from '../../app/history/pastMedia.ts';
+import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 
 export interface ProductImageRoutesDeps {
   commands: ImageCommands;
@@ -22,6 +24,8 @@ export interface ProductImageRoutesDeps {
   mediaBaseUrl: string;
   /** Largest image upload accepted (bytes). */
   maxImageBytes: number;
+  /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
+  past: PastMedia;
 }
 
 const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
@@ -69,15 +73,27 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     return view;
   };
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { filter, source } = parseMediaListQuery(query);
     const sourceFilter = source === undefined ? {} : { source: parseSource(source) };
-    sendPage(ctx, queries.listImages({ ...filter, ...sourceFilter }, page), page, represent);
+    const moment = parseGalleryMoment(query);
+    if (moment === undefined) return sendPage(ctx, queries.listImages({ ...filter, ...sourceFilter }, page), page, represent);
+    requireProductFilter(filter);
+    sendPage(ctx, await deps.past.listImages({ ...filter, ...sourceFilter }, moment, page), page, represent);
   });
 
-  router.get('/:pk', (ctx) => respond(ctx, load(ctx)));
+  router.get('/:pk', async (ctx) => {
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    if (moment === undefined) return respond(ctx, load(ctx));
+    // The image as it was: found among deleted images too, since it may have been live then.
+    const text = ctx.params.pk ?? '';
+    const known = /^\d{1,15}$/.test(text) ? queries.image(Number(text), { includeDeleted: true }) : undefined;
+    const view = known && (await deps.past.image(known.productPk, known.pk, moment));
+    if (!view) throw new NotFoundError();
+    ctx.body = represent(view);
+  });
 
   router.post('/', async (ctx) => {
     const [file, fields] = collectFieldErrors(
@@ -111,6 +127,16 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     await writes.settle(write);
     writes.setEtag(ctx, view.productPk);
     ctx.body = { special_image_type: type };
+  });
+
+  router.post('/:pk/restore', async (ctx) => {
+    const text = ctx.params.pk ?? '';
+    const view = /^\d{1,15}$/.test(text) ? queries.image(Number(text), { includeDeleted: true }) : undefined;
+    if (!view) throw new NotFoundError();
+    const expected = ifMatchRevision(ctx);
+    const write = await withIfMatch(() => deps.commands.restore(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
+    await writes.settle(write);
+    respond(ctx, reload(view.pk));
   });
 
   return router;

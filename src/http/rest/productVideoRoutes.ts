@@ -11,6 +11,8 @@ import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
+import type { PastMedia } from '../../app/history/pastMedia.ts';
+import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 
 export interface ProductVideoRoutesDeps {
   commands: VideoCommands;
@@ -19,6 +21,8 @@ export interface ProductVideoRoutesDeps {
   publicBaseUrl: string;
   mediaBaseUrl: string;
   maxVideoBytes: number;
+  /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
+  past: PastMedia;
 }
 
 const INVALID_VIDEO = 'Upload a valid video. The file you uploaded was either not an MP4 video or a corrupted one.';
@@ -62,14 +66,25 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     ctx.body = representVideo(view, deps.mediaBaseUrl);
   };
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { filter } = parseMediaListQuery(query);
-    sendPage(ctx, queries.listVideos(filter, page), page, represent);
+    const moment = parseGalleryMoment(query);
+    if (moment === undefined) return sendPage(ctx, queries.listVideos(filter, page), page, represent);
+    requireProductFilter(filter);
+    sendPage(ctx, await deps.past.listVideos(filter, moment, page), page, represent);
   });
 
-  router.get('/:pk', (ctx) => respond(ctx, load(ctx)));
+  router.get('/:pk', async (ctx) => {
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    if (moment === undefined) return respond(ctx, load(ctx));
+    const text = ctx.params.pk ?? '';
+    const known = /^\d{1,15}$/.test(text) ? queries.video(Number(text), { includeDeleted: true }) : undefined;
+    const view = known && (await deps.past.video(known.productPk, known.pk, moment));
+    if (!view) throw new NotFoundError();
+    ctx.body = represent(view);
+  });
 
   router.post('/', async (ctx) => {
     const [file, fields] = collectFieldErrors(

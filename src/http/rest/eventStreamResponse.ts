@@ -1,0 +1,95 @@
+import type { ServerResponse } from 'node:http';
+import type { Subscription } from 'rxjs';
+import type { FeedEntry, FeedFilter } from '../../app/feed/mediaFeed.ts';
+import { FEED_STREAM_PREFIXES, feedEntry, isFeedEvent } from '../../app/feed/mediaFeed.ts';
+import type { EventStore, Position, RecordedEvent } from '../../ports/eventStore.ts';
+
+export interface EventStreamOptions {
+  /** Comment lines that keep proxies and clients from timing the connection out. */
+  heartbeatMs: number;
+  /**
+   * Bytes written but not yet taken by the client, at most. A consumer that falls this far
+   * behind is disconnected (the stream ends) and resumes with `Last-Event-ID`: the server's
+   * memory per consumer stays bounded whatever its speed.
+   */
+  maxBufferedBytes: number;
+  /** How long a browser waits before reconnecting (the SSE `retry:` field). */
+  retryMs: number;
+}
+
+export const DEFAULT_EVENT_STREAM_OPTIONS: EventStreamOptions = { heartbeatMs: 15_000, maxBufferedBytes: 1 << 20, retryMs: 1_000 };
+
+/**
+ * Streams gallery events as Server-Sent Events on `res`: `id:` is the event's position (the
+ * cursor to resume after), `event:` its type, `data:` its {@link FeedEntry}. History after
+ * `after` comes first, then live events, from one `$all` catch-up subscription filtered by
+ * stream prefix (either event store), so the switch has no gap and no duplicate.
+ * @returns a function that ends the stream (e.g. at shutdown).
+ */
+export function streamEvents(
+  res: ServerResponse,
+  deps: { eventStore: EventStore; frameOf: (event: RecordedEvent) => string },
+  request: { after: Position | undefined; filter: FeedFilter },
+  options: EventStreamOptions,
+): () => void {
+  let subscription: Subscription | undefined;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(heartbeat);
+    subscription?.unsubscribe();
+    res.end();
+  };
+  const write = (text: string) => {
+    if (ended) return;
+    res.write(text);
+    // Slow consumer: drop it before its backlog grows further; it resumes where it stopped.
+    if (res.writableLength > options.maxBufferedBytes) end();
+  };
+
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write(`retry: ${options.retryMs}\n\n`);
+  const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
+  res.on('close', end);
+
+  subscription = deps.eventStore
+    .subscribeToAll({
+      ...(request.after === undefined ? {} : { fromPosition: request.after }),
+      filter: { streamNamePrefixes: [...FEED_STREAM_PREFIXES] },
+    })
+    .subscribe({
+      next: (message) => {
+        if (message.kind !== 'event' || !isFeedEvent(message.event, request.filter)) return;
+        write(deps.frameOf(message.event));
+      },
+      // A lost subscription ends the stream; the client reconnects with its Last-Event-ID.
+      error: end,
+      complete: end,
+    });
+  if (ended) subscription.unsubscribe();
+  return end;
+}
+
+/**
+ * The SSE frame of an event, shared by every consumer: with many consumers on the same live
+ * events, each frame is built and serialized once (the last `size` positions are remembered).
+ */
+export function sharedFrames(skuOf: (productPk: number) => string | undefined, size = 4096): (event: RecordedEvent) => string {
+  const frames = new Map<string, string>();
+  return (event) => {
+    let frame = frames.get(event.position);
+    if (frame === undefined) {
+      const entry = feedEntry(event, skuOf);
+      frame = `id: ${entry.position}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`;
+      if (frames.size >= size) frames.delete(frames.keys().next().value!);
+      frames.set(event.position, frame);
+    }
+    return frame;
+  };
+}
