@@ -13,8 +13,8 @@ export interface Logger {
 
 export interface LoggerOptions {
   level?: LogLevel;
-  /** Where lines go (`urgent` for warnings and errors); default: standard output in chunks (see stdoutLines). */
-  write?: (line: string, urgent: boolean) => void;
+  /** Where lines go; default: standard output, a turn's lines in one write (see stdoutLines). */
+  write?: (line: string) => void;
   bindings?: Fields;
 }
 
@@ -31,7 +31,7 @@ class JsonLogger implements Logger {
 
   constructor(
     private readonly threshold: number,
-    private readonly write: (line: string, urgent: boolean) => void,
+    private readonly write: (line: string) => void,
     private readonly bindings: Fields,
   ) {
     this.bindingsJson = membersJson(bindings);
@@ -60,8 +60,7 @@ class JsonLogger implements Logger {
   private log(level: Exclude<LogLevel, 'silent'>, message: string, fields: Fields | undefined): void {
     if (SEVERITY[level] < this.threshold) return;
     const fieldsJson = fields === undefined ? '' : membersJson(fields);
-    const line = `{"time":"${isoTimeNow()}","level":"${level}","msg":${JSON.stringify(message)}${this.bindingsJson}${fieldsJson}}\n`;
-    this.write(line, SEVERITY[level] >= SEVERITY.warn);
+    this.write(`{"time":"${isoTimeNow()}","level":"${level}","msg":${JSON.stringify(message)}${this.bindingsJson}${fieldsJson}}\n`);
   }
 }
 
@@ -98,34 +97,33 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return new JsonLogger(SEVERITY[options.level ?? 'info'], options.write ?? stdoutLines(), options.bindings ?? {});
 }
 
-/** Lines wait at most this long before they are written... */
-const FLUSH_AFTER_MS = 20;
-/** ...or until this many characters are waiting. */
+/** Lines waiting past this many characters are written at once. */
 const FLUSH_AT_CHARS = 64 * 1024;
 
 /**
- * Writes lines to standard output in chunks: at most every 20 ms or 64 KiB, instead of one write
- * per line (a synchronous system call each when standard output is a file or a pipe, and about
- * a sixth of the cost of a cached list request). Warnings and errors are written at once, with
- * whatever waits before them, and nothing waiting is lost when the process exits; a SIGKILL can
- * lose the last 20 ms of lines.
+ * Writes lines to standard output in chunks: the lines of one event-loop turn together, instead
+ * of one write per line (a synchronous system call each when standard output is a file or a
+ * pipe). Not on a timer: a write every 20 ms lands on whichever requests wait behind it, and
+ * raised the p99 of a cached list by half. Nothing waiting is lost when the process exits.
  */
-function stdoutLines(): (line: string, urgent: boolean) => void {
+function stdoutLines(): (line: string) => void {
   let pending = '';
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled = false;
   const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    scheduled = false;
     if (pending === '') return;
     const lines = pending;
     pending = '';
     process.stdout.write(lines);
   };
   process.once('exit', flush);
-  return (line, urgent) => {
+  return (line) => {
     pending += line;
-    if (urgent || pending.length >= FLUSH_AT_CHARS) flush();
-    else timer ??= setTimeout(flush, FLUSH_AFTER_MS).unref();
+    if (pending.length >= FLUSH_AT_CHARS) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
 }
 
