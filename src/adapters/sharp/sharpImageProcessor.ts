@@ -12,6 +12,7 @@ import {
 } from '../../ports/imageProcessor.ts';
 import { imageFailure, notAnImage, tooManyPixels, unsupportedFormat } from './imageErrors.ts';
 import { sniffImageFormat } from './imageSignature.ts';
+import { headerDimensions } from './headerDimensions.ts';
 import { createJobLimiter, type JobLoad } from './jobLimiter.ts';
 import { encodeAs } from './outputEncoding.ts';
 
@@ -83,8 +84,9 @@ async function transcode(input: Buffer, format: ImageFormat, options: ImageProce
  * - The format is judged by content, twice: by signature before libvips sees the bytes (only
  *   jpeg/png/gif in `accept` go further, so SVG, WebP, TIFF or HEIF loaders never run), then by
  *   the decoder sharp picks.
- * - Pixel bombs are refused from the header (`width × height`, all frames of a GIF) before any
- *   decoding; `limitInputPixels` backs that up inside libvips.
+ * - Pixel bombs are refused from the header before any decoding: first from the dimensions the
+ *   file states (read in plain code, see headerDimensions.ts), then from libvips' own header read
+ *   (`width × height`, all frames of a GIF); `limitInputPixels` backs that up inside libvips.
  * - `failOn: 'warning'`: a truncated or corrupt file is refused rather than half-decoded.
  * - Output: EXIF orientation applied, fitted inside maxWidth×maxHeight (never enlarged), re-encoded
  *   in the input's format without any metadata (see `outputEncoding.ts`).
@@ -110,6 +112,10 @@ export function createSharpImageProcessor(options: SharpImageProcessorOptions = 
       const format = sniffImageFormat(input);
       if (format === undefined) throw notAnImage();
       if (!isImageFormat(format) || !processing.accept.includes(format)) throw unsupportedFormat(format, processing.accept);
+      const declared = headerDimensions(input, format);
+      if (declared !== undefined && declared.width * declared.height > processing.maxInputPixels) {
+        throw tooManyPixels(declared.width, declared.height, 1, processing.maxInputPixels);
+      }
       try {
         return await limiter.run(() => transcode(input, format, processing));
       } catch (error) {
