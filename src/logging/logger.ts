@@ -75,22 +75,35 @@ function membersJson(fields: Fields): string {
     const value = fields[name];
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
     const valueJson = typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value);
-    json += `,${JSON.stringify(name)}:${valueJson}`;
+    json += `${memberPrefix(name)}${valueJson}`;
   }
   return json;
 }
 
-let lastTimeMs = Number.NaN;
-let lastIsoTime = '';
+/** `,"name":` per field name: the names are the code's own, a few dozen at most. */
+const memberPrefixes = new Map<string, string>();
+function memberPrefix(name: string): string {
+  let prefix = memberPrefixes.get(name);
+  if (prefix === undefined) {
+    prefix = `,${JSON.stringify(name)}:`;
+    if (memberPrefixes.size < 1000) memberPrefixes.set(name, prefix);
+  }
+  return prefix;
+}
 
-/** The time as ISO 8601, formatted once per millisecond however many lines share it. */
+let secondStartMs = Number.NaN;
+/** `2024-05-25T10:00:00.` of the current second. */
+let secondPrefix = '';
+
+/** The time as ISO 8601 (`…T10:00:00.123Z`); the date and time of day are formatted once a second. */
 function isoTimeNow(): string {
   const now = Date.now();
-  if (now !== lastTimeMs) {
-    lastTimeMs = now;
-    lastIsoTime = new Date(now).toISOString();
+  const milliseconds = now % 1000;
+  if (now - milliseconds !== secondStartMs) {
+    secondStartMs = now - milliseconds;
+    secondPrefix = new Date(secondStartMs).toISOString().slice(0, 20);
   }
-  return lastIsoTime;
+  return `${secondPrefix}${milliseconds < 10 ? '00' : milliseconds < 100 ? '0' : ''}${milliseconds}Z`;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

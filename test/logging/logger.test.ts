@@ -50,6 +50,19 @@ test('members are written as JSON.stringify would write them', () => {
   assert.equal({ ...line, time: undefined, level: undefined, msg: undefined }, { time: undefined, level: undefined, msg: undefined, ...JSON.parse(JSON.stringify(fields)) });
 });
 
+test('the time is the ISO 8601 text of the moment the line was written', () => {
+  const { logger, parsed } = capture();
+  for (let index = 0; index < 50; index++) {
+    const before = Date.now();
+    logger.info('tick');
+    const after = Date.now();
+    const time = String(parsed().at(-1)!.time);
+    assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Date.parse(time) >= before && Date.parse(time) <= after, `${time} within [${before}, ${after}]`);
+    assert.is(new Date(Date.parse(time)).toISOString(), time);
+  }
+});
+
 test('lines below the level are not written', () => {
   const { logger, parsed } = capture('warn');
   logger.debug('d');
