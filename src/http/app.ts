@@ -53,14 +53,17 @@ export function createApp(deps: AppDeps): App {
 
   const { jsonRpc } = deps;
   if (jsonRpc) {
-    app.use((ctx, next) => (ctx.path === JSON_RPC_PATH || ctx.path === `${JSON_RPC_PATH}/` ? jsonRpc(ctx) : next()));
+    app.use((ctx, next) => {
+      const path = ctx.request.path;
+      return path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/` ? jsonRpc(ctx) : next();
+    });
   }
 
   // Every endpoint but the probes above needs credentials: the API below /api (except the login
   // that hands them out) and the binaries below /media, including paths that do not exist (so
   // nothing tells an anonymous client which keys exist), and before any body is read.
   const authenticate = tokenAuth(deps.users);
-  app.use((ctx, next) => (needsCredentials(ctx.path) ? authenticate(ctx, next) : next()));
+  app.use((ctx, next) => (needsCredentials(ctx.request.path) ? authenticate(ctx, next) : next()));
   app.use(deps.bodyParser);
   if (deps.idempotency) app.use(deps.idempotency);
   const routers = [authRoutes(deps.users), ...deps.restRouters];
@@ -85,7 +88,7 @@ function routeByPrefix(routers: readonly Router[]): Koa.Middleware {
     };
   });
   return (ctx, next) => {
-    const path = ctx.path;
+    const path = ctx.request.path;
     const from = (index: number): Promise<unknown> => {
       for (let candidate = index; candidate < mounted.length; candidate += 1) {
         const { prefixes, run } = mounted[candidate]!;
