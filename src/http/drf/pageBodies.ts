@@ -20,14 +20,16 @@ export function pageBodies(publicBaseUrl: string) {
 
   return function sendPage<View>(ctx: Context, list: ListResult<View>, page: PageRequest, represent: (view: View) => unknown): void {
     const { count, items } = list;
+    const { request, response } = ctx;
+    const query = request.querystring;
     const remembered = Object.isFrozen(items) ? bodies.get(items) : undefined;
-    let body = remembered?.get(ctx.querystring);
+    let body = remembered?.get(query);
     if (body === undefined) {
-      body = Buffer.from(JSON.stringify(toPage(items.map(represent), count, page, new URL(ctx.url, publicBaseUrl))));
-      if (Object.isFrozen(items)) remember(items, ctx.querystring, body);
+      body = Buffer.from(JSON.stringify(toPage(items.map(represent), count, page, new URL(request.url, publicBaseUrl))));
+      if (Object.isFrozen(items)) remember(items, query, body);
     }
-    ctx.set('Content-Type', JSON_CONTENT_TYPE);
-    ctx.body = body;
+    response.set('Content-Type', JSON_CONTENT_TYPE);
+    response.body = body;
   };
 
   function remember(items: readonly unknown[], query: string, body: Buffer): void {

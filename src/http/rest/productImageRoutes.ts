@@ -73,7 +73,8 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     return view;
   };
 
-  router.get('/', async (ctx) => {
+  // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
+  router.get('/', (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { filter, source } = parseMediaListQuery(query);
@@ -81,7 +82,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     const moment = parseGalleryMoment(query);
     if (moment === undefined) return sendPage(ctx, queries.listImages({ ...filter, ...sourceFilter }, page), page, represent);
     requireProductFilter(filter);
-    sendPage(ctx, await deps.past.listImages({ ...filter, ...sourceFilter }, moment, page), page, represent);
+    return deps.past.listImages({ ...filter, ...sourceFilter }, moment, page).then((past) => sendPage(ctx, past, page, represent));
   });
 
   router.get('/:pk', async (ctx) => {

@@ -66,14 +66,15 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     ctx.body = representVideo(view, deps.mediaBaseUrl);
   };
 
-  router.get('/', async (ctx) => {
+  // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
+  router.get('/', (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { filter } = parseMediaListQuery(query);
     const moment = parseGalleryMoment(query);
     if (moment === undefined) return sendPage(ctx, queries.listVideos(filter, page), page, represent);
     requireProductFilter(filter);
-    sendPage(ctx, await deps.past.listVideos(filter, moment, page), page, represent);
+    return deps.past.listVideos(filter, moment, page).then((past) => sendPage(ctx, past, page, represent));
   });
 
   router.get('/:pk', async (ctx) => {
