@@ -36,10 +36,10 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       logger.info('shutting down', { signal });
       service.close().then(
-        () => process.exit(0),
+        () => logger.flush().then(() => process.exit(0)),
         (error: unknown) => {
           logger.error('shutdown failed', { error: String(error) });
-          process.exit(1);
+          void logger.flush().then(() => process.exit(1));
         },
       );
     });

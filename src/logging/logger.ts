@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 /** Structured JSON logs, one object per line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 type Fields = Record<string, unknown>;
@@ -9,11 +10,13 @@ export interface Logger {
   error(message: string, fields?: Fields): void;
   /** A logger that adds `bindings` to every line (e.g. the request id). */
   child(bindings: Fields): Logger;
+  /** Resolves once every line logged so far is written (before a graceful exit). */
+  flush(): Promise<void>;
 }
 
 export interface LoggerOptions {
   level?: LogLevel;
-  /** Where lines go; default: standard output, a turn's lines in one write (see stdoutLines). */
+  /** Where lines go; default: standard output, a turn's lines in one write (see stdoutSink). */
   write?: (line: string) => void;
   bindings?: Fields;
 }
@@ -31,7 +34,7 @@ class JsonLogger implements Logger {
 
   constructor(
     private readonly threshold: number,
-    private readonly write: (line: string) => void,
+    private readonly sink: LineSink,
     private readonly bindings: Fields,
   ) {
     this.bindingsJson = membersJson(bindings);
@@ -54,13 +57,17 @@ class JsonLogger implements Logger {
   }
 
   child(bindings: Fields): Logger {
-    return new JsonLogger(this.threshold, this.write, { ...this.bindings, ...bindings });
+    return new JsonLogger(this.threshold, this.sink, { ...this.bindings, ...bindings });
+  }
+
+  flush(): Promise<void> {
+    return this.sink.flush();
   }
 
   private log(level: Exclude<LogLevel, 'silent'>, message: string, fields: Fields | undefined): void {
     if (SEVERITY[level] < this.threshold) return;
     const fieldsJson = fields === undefined ? '' : membersJson(fields);
-    this.write(`{"time":"${isoTimeNow()}","level":"${level}","msg":${JSON.stringify(message)}${this.bindingsJson}${fieldsJson}}\n`);
+    this.sink.write(`{"time":"${isoTimeNow()}","level":"${level}","msg":${JSON.stringify(message)}${this.bindingsJson}${fieldsJson}}\n`);
   }
 }
 
@@ -107,36 +114,66 @@ function isoTimeNow(): string {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return new JsonLogger(SEVERITY[options.level ?? 'info'], options.write ?? stdoutLines(), options.bindings ?? {});
+  const sink: LineSink = options.write === undefined ? stdoutSink() : { write: options.write, flush: () => Promise.resolve() };
+  return new JsonLogger(SEVERITY[options.level ?? 'info'], sink, options.bindings ?? {});
 }
 
+interface LineSink {
+  write(line: string): void;
+  flush(): Promise<void>;
+}
+
+const STDOUT = 1;
 /** Lines waiting past this many characters are written at once. */
-const FLUSH_AT_CHARS = 64 * 1024;
+const WRITE_AT_CHARS = 64 * 1024;
 
 /**
- * Writes lines to standard output in chunks: the lines of one event-loop turn together, instead
- * of one write per line (a synchronous system call each when standard output is a file or a
- * pipe). Not on a timer: a write every 20 ms lands on whichever requests wait behind it, and
- * raised the p99 of a cached list by half. Nothing waiting is lost when the process exits.
+ * Writes `bytes` to standard output now, waiting out a full non-blocking pipe for up to a few
+ * seconds; if standard output is gone, the lines are dropped and the service goes on.
  */
-function stdoutLines(): (line: string) => void {
+function writeNowOrDrop(bytes: Buffer): void {
+  const giveUpAt = Date.now() + 5000;
+  let offset = 0;
+  while (offset < bytes.length && Date.now() < giveUpAt) {
+    try {
+      offset += writeSync(STDOUT, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+  }
+}
+
+/**
+ * Standard output, the lines of one event-loop turn in one synchronous write instead of one
+ * write per line. Measured on the cached list: asynchronous writes (pino's way) gave 5 % more
+ * throughput but a p99 at half load 1.5x the bare baseline's instead of 1.15x (the writing
+ * thread competes for the cores with the request it delays); a write on a 20 ms timer held up
+ * the requests queued behind it. Whatever waits is written when the process exits.
+ */
+function stdoutSink(): LineSink {
   let pending = '';
   let scheduled = false;
-  const flush = () => {
+  const writePending = () => {
     scheduled = false;
     if (pending === '') return;
     const lines = pending;
     pending = '';
-    process.stdout.write(lines);
+    writeNowOrDrop(Buffer.from(lines));
   };
-  process.once('exit', flush);
-  return (line) => {
-    pending += line;
-    if (pending.length >= FLUSH_AT_CHARS) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+  process.once('exit', writePending);
+  return {
+    write(line) {
+      pending += line;
+      if (pending.length >= WRITE_AT_CHARS) writePending();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(writePending);
+      }
+    },
+    flush() {
+      writePending();
+      return Promise.resolve();
+    },
   };
 }
 
