@@ -90,7 +90,8 @@ function respond(ctx: Context, status: number, body: string | undefined): void {
     return;
   }
   ctx.status = status;
-  ctx.type = 'application/json';
+  // Set as the header itself: Koa's `type` setter looks the type up on every call.
+  ctx.response.set('Content-Type', 'application/json; charset=utf-8');
   ctx.body = body;
 }
 
