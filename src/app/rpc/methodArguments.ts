@@ -11,25 +11,33 @@ export interface MethodArguments {
   required(name: string): unknown;
 }
 
+/** A class rather than closures: two of these are made for every call. */
+class NamedArguments implements MethodArguments {
+  constructor(private readonly values: Map<string, unknown>) {}
+
+  optional(name: string): unknown {
+    return this.values.get(name) ?? undefined;
+  }
+
+  required(name: string): unknown {
+    const value = this.values.get(name);
+    if (value === undefined || value === null) throw new ShipStreamFault(6);
+    return value;
+  }
+}
+
 /** @throws InvalidParamsError for more arguments than the method takes. */
 export function methodArguments(args: unknown, names: readonly string[]): MethodArguments {
   const values = new Map<string, unknown>();
   if (Array.isArray(args)) {
     if (args.length > names.length) throw new InvalidParamsError(`expected at most ${names.length} arguments, got ${args.length}.`);
-    args.forEach((value, index) => values.set(names[index]!, value));
+    for (let index = 0; index < args.length; index++) values.set(names[index]!, args[index]);
   } else if (typeof args === 'object' && args !== null) {
     for (const name of names) if (Object.hasOwn(args, name)) values.set(name, (args as Record<string, unknown>)[name]);
   } else if (args !== undefined && args !== null) {
     values.set(names[0]!, args);
   }
-  return {
-    optional: (name) => values.get(name) ?? undefined,
-    required(name) {
-      const value = values.get(name);
-      if (value === undefined || value === null) throw new ShipStreamFault(6);
-      return value;
-    },
-  };
+  return new NamedArguments(values);
 }
 
 /** A SKU or file name: a string (a number is taken as its text). @throws InvalidParamsError */
