@@ -7,6 +7,7 @@ import { healthRoutes } from './healthRoutes.ts';
 import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes } from './rest/authRoutes.ts';
+import { BODY_METHODS } from './rest/bodyParser.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
 import { JSON_RPC_PATH } from './rpc/jsonRpcEndpoint.ts';
 
@@ -48,24 +49,26 @@ export function createApp(deps: AppDeps): App {
   app.use(requestContextMiddleware(deps.logger));
   app.use(drfErrorMiddleware);
 
+  // The probes and the JSON-RPC endpoint, which authenticates in its own way, come first.
   const health = healthRoutes(deps.isReady);
-  app.use(routeByPrefix([health]));
-
+  const probes = routeByPrefix([health]);
   const { jsonRpc } = deps;
-  if (jsonRpc) {
-    app.use((ctx, next) => {
-      const path = ctx.request.path;
-      return path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/` ? jsonRpc(ctx) : next();
-    });
-  }
+  app.use((ctx, next) => {
+    const path = ctx.request.path;
+    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return jsonRpc(ctx);
+    return probes(ctx, next);
+  });
 
-  // Every endpoint but the probes above needs credentials: the API below /api (except the login
-  // that hands them out) and the binaries below /media, including paths that do not exist (so
-  // nothing tells an anonymous client which keys exist), and before any body is read.
+  // Every other endpoint needs credentials: the API below /api (except the login that hands them
+  // out) and the binaries below /media, including paths that do not exist (so nothing tells an
+  // anonymous client which keys exist), and before any body is read.
   const authenticate = tokenAuth(deps.users);
   app.use((ctx, next) => (needsCredentials(ctx.request.path) ? authenticate(ctx, next) : next()));
-  app.use(deps.bodyParser);
-  if (deps.idempotency) app.use(deps.idempotency);
+  // Bodies are parsed, and retried POSTs answered, only for the methods that carry a body: the
+  // requests that do not (most of them) skip both layers.
+  const { bodyParser, idempotency } = deps;
+  const bodyLayers: Koa.Middleware = idempotency ? (ctx, next) => bodyParser(ctx, () => idempotency(ctx, next)) : bodyParser;
+  app.use((ctx, next) => (BODY_METHODS.has(ctx.request.method) ? bodyLayers(ctx, next) : next()));
   const routers = [authRoutes(deps.users), ...deps.restRouters];
   app.use(routeByPrefix(routers));
   const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];

@@ -30,7 +30,8 @@ export const DEFAULT_BODY_LIMITS: Omit<BodyLimits, 'uploadRoot'> = {
 };
 
 const PARSED_TYPES = ['json', 'urlencoded', 'multipart'];
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** The methods whose requests carry a body to parse. */
+export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
 function toAppError(error: Error & { status?: number; httpCode?: number }, multipart: boolean): AppError {
   const status = error.httpCode ?? error.status;
