@@ -1,9 +1,8 @@
 import { makePhotoJpeg } from '../test/support/imageFixtures.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
-import { renderConsoleTable } from './benchmarksReport.ts';
 import { listAgainstBareKoa } from './listAgainstBareKoa.ts';
 import { BENCH_AUTHORIZATION, type ChildServer } from './serviceChild.ts';
-import { isEntryPoint } from './standalone.ts';
+import { isEntryPoint, runStandalone } from './standalone.ts';
 
 export const LISTED_IMAGES = 10;
 
@@ -51,12 +50,4 @@ export function imageListThroughput(): Promise<BenchmarkResult[]> {
   });
 }
 
-if (isEntryPoint(import.meta.url)) {
-  imageListThroughput().then(
-    (results) => process.stdout.write(`${renderConsoleTable(results)}\n${results.flatMap((result) => result.details.map((line) => `- ${line}`)).join('\n')}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runStandalone(imageListThroughput);

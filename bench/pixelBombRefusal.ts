@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { BenchmarkResult } from './benchmarkResult.ts';
-import { renderConsoleTable } from './benchmarksReport.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
 import { alternateRounds, elapsedMs, formatCount, formatRatio, median } from './measure.ts';
 import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
-import { isEntryPoint } from './standalone.ts';
+import { isEntryPoint, runStandalone } from './standalone.ts';
 
 const PIXEL_BOMB = fileURLToPath(new URL('../test/fixtures/pixel-bomb.png', import.meta.url));
 const BOUNDARY = '----bench-pixel-bomb-boundary-41f2';
@@ -185,12 +184,4 @@ export async function pixelBombRefusal(): Promise<BenchmarkResult[]> {
   });
 }
 
-if (isEntryPoint(import.meta.url)) {
-  pixelBombRefusal().then(
-    (results) => process.stdout.write(`${renderConsoleTable(results)}\n${results.flatMap((result) => result.details.map((line) => `- ${line}`)).join('\n')}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runStandalone(pixelBombRefusal);

@@ -1,9 +1,8 @@
 import type { BenchmarkResult } from './benchmarkResult.ts';
-import { renderConsoleTable } from './benchmarksReport.ts';
 import { LISTED_IMAGES, seedListedProduct } from './imageListThroughput.ts';
 import { listAgainstBareKoa } from './listAgainstBareKoa.ts';
 import { BENCH_API_USERS } from './serviceChild.ts';
-import { isEntryPoint } from './standalone.ts';
+import { isEntryPoint, runStandalone } from './standalone.ts';
 
 const SKU = 'BENCH-RPC-LIST-1';
 
@@ -41,12 +40,4 @@ export function rpcListThroughput(): Promise<BenchmarkResult[]> {
   });
 }
 
-if (isEntryPoint(import.meta.url)) {
-  rpcListThroughput().then(
-    (results) => process.stdout.write(`${renderConsoleTable(results)}\n${results.flatMap((result) => result.details.map((line) => `- ${line}`)).join('\n')}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runStandalone(rpcListThroughput);

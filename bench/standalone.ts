@@ -14,11 +14,13 @@ export function isEntryPoint(moduleUrl: string): boolean {
   }
 }
 
-/** Runs one benchmark on its own and prints its row and notes (BENCHMARKS.md is left alone). */
-export function runStandalone(benchmark: () => Promise<BenchmarkResult>): void {
+/** Runs one benchmark on its own and prints its rows and notes (BENCHMARKS.md is left alone). */
+export function runStandalone(benchmark: () => Promise<BenchmarkResult | BenchmarkResult[]>): void {
   benchmark().then(
-    (result) => {
-      process.stdout.write(`${renderConsoleTable([result])}\n\n${result.details.map((line) => `- ${line}`).join('\n')}\n`);
+    (outcome) => {
+      const results = Array.isArray(outcome) ? outcome : [outcome];
+      const notes = results.flatMap((result) => result.details.map((line) => `- ${line}`));
+      process.stdout.write(`${renderConsoleTable(results)}\n\n${notes.join('\n')}\n`);
     },
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
