@@ -10,19 +10,13 @@ export interface RpcResponse {
 
 /** POSTs `body` (a value to encode, or raw text) to `/api/jsonrpc`. */
 export async function postRpc(api: TestService, body: unknown, options: { raw?: boolean; headers?: Record<string, string> } = {}): Promise<RpcResponse> {
-  const response = await fetch(`${api.service.url}/api/jsonrpc`, {
-    method: 'POST',
+  // No Token: the endpoint authenticates by session or by the Basic credentials in `headers`.
+  const response = await api.request('POST', '/api/jsonrpc', {
+    rawBody: options.raw ? (body as string) : JSON.stringify(body),
     headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.raw ? (body as string) : JSON.stringify(body),
+    auth: null,
   });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, text, body: parsed };
+  return { status: response.status, text: response.text, body: response.body };
 }
 
 /** A session of user `erp`. */
