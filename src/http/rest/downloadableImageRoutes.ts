@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import { pathPk } from './pathPk.ts';
 import type { DownloadRequest, downloadCommands } from '../../app/media/downloadCommands.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { INVALID_URL_MESSAGE, isHttpUrl } from '../../domain/download/imageDownloadDecider.ts';
@@ -45,17 +45,12 @@ const downloadFields = {
 export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/downloadable_image' });
 
-  const productPkOf = (ctx: Context): number => {
-    const text = ctx.params.product_pk ?? '';
-    if (!/^\d{1,15}$/.test(text)) throw new NotFoundError();
-    return Number(text);
-  };
   const productMustExist = (error: unknown): never => {
     throw error instanceof UnknownProductError ? new NotFoundError() : error;
   };
 
   router.post('/:product_pk/download', async (ctx) => {
-    const productPk = productPkOf(ctx);
+    const productPk = pathPk(ctx, 'product_pk');
     const fields = parseBody(ctx.request.body ?? {}, downloadFields, { ignoreUnknown: true });
     const request: DownloadRequest = { productPk, url: fields.url!, imageType: fields.image_type!, order: fields.order!, source: fields.source ?? null };
     const write = await deps.commands.requestDownload(request, commandContext(ctx, 'rest')).catch(productMustExist);
@@ -67,7 +62,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
   });
 
   router.post('/:product_pk/replace', async (ctx) => {
-    const productPk = productPkOf(ctx);
+    const productPk = pathPk(ctx, 'product_pk');
     const requests = parseImageSet(ctx.request.body, productPk);
     const write = await deps.commands.replaceImageSet(productPk, requests, commandContext(ctx, 'rest')).catch(productMustExist);
     await deps.writes.settle(write);

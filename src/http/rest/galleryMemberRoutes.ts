@@ -1,11 +1,18 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { RequestContext } from '../../app/commandHandler.ts';
+import type { GalleryMoment } from '../../app/history/galleryAt.ts';
 import type { GalleryWrite } from '../../app/media/galleryDecision.ts';
+import type { ListResult, MediaFilter } from '../../app/media/galleryQueries.ts';
+import { NotFoundError } from '../../errors/appError.ts';
+import type { pageBodies } from '../drf/pageBodies.ts';
+import { parsePageRequest, type PageRequest } from '../drf/pagination.ts';
 import { integerField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { pathPk } from './pathPk.ts';
+import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 
 export const MAX_ORDER = 2_147_483_647;
 const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
@@ -14,6 +21,57 @@ const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
 export interface GalleryMemberCommands {
   reorder(productPk: number, pk: number, order: number, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite>;
   delete(productPk: number, pk: number, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite>;
+}
+
+/** How a gallery member is read: now, or (time travel) as it was at a moment. */
+export interface GalleryMemberReads<View, Filter extends MediaFilter> {
+  /** The list's filter from the query string (DRF 400s for bad values). */
+  filter(query: URLSearchParams): Filter;
+  list(filter: Filter, page: PageRequest): ListResult<View>;
+  pastList(filter: Filter, moment: GalleryMoment, page: PageRequest): Promise<ListResult<View>>;
+  /** The member by pk, now; `includeDeleted` to find one that may have been live at a past moment. */
+  find(pk: number, options?: { includeDeleted?: boolean }): View | undefined;
+  past(productPk: number, pk: number, moment: GalleryMoment): Promise<View | undefined>;
+  represent(view: View): unknown;
+  /** The detail answer now (with its ETag). */
+  respond(ctx: Context, view: View): void;
+  sendPage: ReturnType<typeof pageBodies>;
+}
+
+/**
+ * `GET /` and `GET <pk>/` for a member of a gallery, identical for images and videos: the
+ * gallery now, or with `?as_of=` / `?at_revision=` as it was (from the product's own stream).
+ */
+export function routeListAndDetail<View extends { pk: number; productPk: number }, Filter extends MediaFilter>(
+  router: Router,
+  reads: GalleryMemberReads<View, Filter>,
+): void {
+  const { sendPage, represent } = reads;
+
+  // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
+  router.get('/', (ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const page = parsePageRequest(query);
+    const filter = reads.filter(query);
+    const moment = parseGalleryMoment(query);
+    if (moment === undefined) return sendPage(ctx, reads.list(filter, page), page, represent);
+    requireProductFilter(filter);
+    return reads.pastList(filter, moment, page).then((past) => sendPage(ctx, past, page, represent));
+  });
+
+  router.get('/:pk', async (ctx) => {
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    if (moment === undefined) {
+      const view = reads.find(pathPk(ctx));
+      if (!view) throw new NotFoundError();
+      return reads.respond(ctx, view);
+    }
+    // The member as it was: found among deleted ones too, since it may have been live then.
+    const known = reads.find(pathPk(ctx), { includeDeleted: true });
+    const view = known && (await reads.past(known.productPk, known.pk, moment));
+    if (!view) throw new NotFoundError();
+    ctx.body = represent(view);
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { pathPk } from './pathPk.ts';
 import type { Context } from 'koa';
 import type { HistoryEntry, HistoryFilter, HistorySubject, MediaHistory } from '../../app/history/mediaHistory.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
@@ -48,15 +49,9 @@ export interface HistoryRouters {
  * The audit trail: `GET /api/v1/product_image/<pk>/history/`, `/product_video/<pk>/history/`
  * (deleted media included) and `/products/<pk>/media_history/`. DRF pages, oldest first.
  * The routes join the resources' own routers: a router of its own on `/api/v1` would be asked
- * about every API request (see mountRouter in app.ts).
+ * about every API request (see routeByPrefix in app.ts).
  */
 export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDeps): void {
-
-  const pkOf = (ctx: Context): number => {
-    const text = ctx.params.pk ?? '';
-    if (!/^\d{1,15}$/.test(text)) throw new NotFoundError();
-    return Number(text);
-  };
   const answer = async (ctx: Context, subject: HistorySubject) => {
     const query = new URLSearchParams(ctx.querystring);
     const page = parsePageRequest(query);
@@ -66,19 +61,19 @@ export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDep
   };
 
   routers.images.get('/:pk/history', async (ctx) => {
-    const image = deps.gallery.image(pkOf(ctx), { includeDeleted: true });
+    const image = deps.gallery.image(pathPk(ctx), { includeDeleted: true });
     if (!image) throw new NotFoundError();
     await answer(ctx, { productPk: image.productPk, imagePk: image.pk });
   });
 
   routers.videos.get('/:pk/history', async (ctx) => {
-    const video = deps.gallery.video(pkOf(ctx), { includeDeleted: true });
+    const video = deps.gallery.video(pathPk(ctx), { includeDeleted: true });
     if (!video) throw new NotFoundError();
     await answer(ctx, { productPk: video.productPk, videoPk: video.pk });
   });
 
   routers.products.get('/:pk/media_history', async (ctx) => {
-    const product = deps.products.get(pkOf(ctx));
+    const product = deps.products.get(pathPk(ctx));
     if (!product) throw new NotFoundError();
     await answer(ctx, { productPk: product.pk });
   });

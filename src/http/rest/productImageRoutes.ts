@@ -6,15 +6,14 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { parsePageRequest } from '../drf/pagination.ts';
 import { choiceField, integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
-import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { MAX_ORDER, routeListAndDetail, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
-import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 
 export interface ProductImageRoutesDeps {
   commands: ImageCommands;
@@ -53,47 +52,32 @@ export function representImage(view: ImageView, mediaBaseUrl: string) {
 export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/product_image' });
   const { queries, writes } = deps;
-  const sendPage = pageBodies(deps.publicBaseUrl);
   const represent = (view: ImageView) => representImage(view, deps.mediaBaseUrl);
 
-  const load = (ctx: Context): ImageView => {
-    const text = ctx.params.pk ?? '';
-    const view = /^\d{1,15}$/.test(text) ? queries.image(Number(text)) : undefined;
-    if (!view) throw new NotFoundError();
-    return view;
-  };
-  const respond = (ctx: Context, view: ImageView, status = 200) => {
-    ctx.status = status;
-    writes.setEtag(ctx, view.productPk);
-    ctx.body = representImage(view, deps.mediaBaseUrl);
-  };
-  const reload = (pk: number): ImageView => {
+  const find = (pk: number): ImageView => {
     const view = queries.image(pk);
     if (!view) throw new NotFoundError();
     return view;
   };
-
-  // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
-  router.get('/', (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
-    const page = parsePageRequest(query);
-    const { filter, source } = parseMediaListQuery(query);
-    const sourceFilter = source === undefined ? {} : { source: parseSource(source) };
-    const moment = parseGalleryMoment(query);
-    if (moment === undefined) return sendPage(ctx, queries.listImages({ ...filter, ...sourceFilter }, page), page, represent);
-    requireProductFilter(filter);
-    return deps.past.listImages({ ...filter, ...sourceFilter }, moment, page).then((past) => sendPage(ctx, past, page, represent));
-  });
-
-  router.get('/:pk', async (ctx) => {
-    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
-    if (moment === undefined) return respond(ctx, load(ctx));
-    // The image as it was: found among deleted images too, since it may have been live then.
-    const text = ctx.params.pk ?? '';
-    const known = /^\d{1,15}$/.test(text) ? queries.image(Number(text), { includeDeleted: true }) : undefined;
-    const view = known && (await deps.past.image(known.productPk, known.pk, moment));
-    if (!view) throw new NotFoundError();
+  const load = (ctx: Context): ImageView => find(pathPk(ctx));
+  const respond = (ctx: Context, view: ImageView, status = 200) => {
+    ctx.status = status;
+    writes.setEtag(ctx, view.productPk);
     ctx.body = represent(view);
+  };
+
+  routeListAndDetail(router, {
+    filter(query) {
+      const { filter, source } = parseMediaListQuery(query);
+      return source === undefined ? filter : { ...filter, source: parseSource(source) };
+    },
+    list: (filter, page) => queries.listImages(filter, page),
+    pastList: (filter, moment, page) => deps.past.listImages(filter, moment, page),
+    find: (pk, options) => queries.image(pk, options),
+    past: (productPk, pk, moment) => deps.past.image(productPk, pk, moment),
+    represent,
+    respond,
+    sendPage: pageBodies(deps.publicBaseUrl),
   });
 
   router.post('/', async (ctx) => {
@@ -115,10 +99,10 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
         throw error;
       });
     await writes.settle(write);
-    respond(ctx, reload(write.imagePk), 201);
+    respond(ctx, find(write.imagePk), 201);
   });
 
-  routeReorderAndDelete(router, { load, find: reload, respond, commands: deps.commands, writes });
+  routeReorderAndDelete(router, { load, find, respond, commands: deps.commands, writes });
 
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);
@@ -131,13 +115,12 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   });
 
   router.post('/:pk/restore', async (ctx) => {
-    const text = ctx.params.pk ?? '';
-    const view = /^\d{1,15}$/.test(text) ? queries.image(Number(text), { includeDeleted: true }) : undefined;
+    const view = queries.image(pathPk(ctx), { includeDeleted: true });
     if (!view) throw new NotFoundError();
     const expected = ifMatchRevision(ctx);
     const write = await withIfMatch(() => deps.commands.restore(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
     await writes.settle(write);
-    respond(ctx, reload(view.pk));
+    respond(ctx, find(view.pk));
   });
 
   return router;

@@ -5,14 +5,13 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import type { VideoCommands } from '../../app/media/videoCommands.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { parsePageRequest } from '../drf/pagination.ts';
 import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
-import { MAX_ORDER, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { MAX_ORDER, routeListAndDetail, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
-import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 
 export interface ProductVideoRoutesDeps {
   commands: VideoCommands;
@@ -47,7 +46,6 @@ export function representVideo(view: VideoView, mediaBaseUrl: string) {
 export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/product_video' });
   const { queries, writes } = deps;
-  const sendPage = pageBodies(deps.publicBaseUrl);
   const represent = (view: VideoView) => representVideo(view, deps.mediaBaseUrl);
 
   const find = (pk: number): VideoView => {
@@ -55,36 +53,22 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     if (!view) throw new NotFoundError();
     return view;
   };
-  const load = (ctx: Context): VideoView => {
-    const text = ctx.params.pk ?? '';
-    if (!/^\d{1,15}$/.test(text)) throw new NotFoundError();
-    return find(Number(text));
-  };
+  const load = (ctx: Context): VideoView => find(pathPk(ctx));
   const respond = (ctx: Context, view: VideoView, status = 200) => {
     ctx.status = status;
     writes.setEtag(ctx, view.productPk);
-    ctx.body = representVideo(view, deps.mediaBaseUrl);
+    ctx.body = represent(view);
   };
 
-  // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
-  router.get('/', (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
-    const page = parsePageRequest(query);
-    const { filter } = parseMediaListQuery(query);
-    const moment = parseGalleryMoment(query);
-    if (moment === undefined) return sendPage(ctx, queries.listVideos(filter, page), page, represent);
-    requireProductFilter(filter);
-    return deps.past.listVideos(filter, moment, page).then((past) => sendPage(ctx, past, page, represent));
-  });
-
-  router.get('/:pk', async (ctx) => {
-    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
-    if (moment === undefined) return respond(ctx, load(ctx));
-    const text = ctx.params.pk ?? '';
-    const known = /^\d{1,15}$/.test(text) ? queries.video(Number(text), { includeDeleted: true }) : undefined;
-    const view = known && (await deps.past.video(known.productPk, known.pk, moment));
-    if (!view) throw new NotFoundError();
-    ctx.body = represent(view);
+  routeListAndDetail(router, {
+    filter: (query) => parseMediaListQuery(query).filter,
+    list: (filter, page) => queries.listVideos(filter, page),
+    pastList: (filter, moment, page) => deps.past.listVideos(filter, moment, page),
+    find: (pk, options) => queries.video(pk, options),
+    past: (productPk, pk, moment) => deps.past.video(productPk, pk, moment),
+    represent,
+    respond,
+    sendPage: pageBodies(deps.publicBaseUrl),
   });
 
   router.post('/', async (ctx) => {
@@ -105,7 +89,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     respond(ctx, find(write.videoPk), 201);
   });
 
-  routeReorderAndDelete(router, { load, find: find, respond, commands: deps.commands, writes });
+  routeReorderAndDelete(router, { load, find, respond, commands: deps.commands, writes });
 
   return router;
 }
