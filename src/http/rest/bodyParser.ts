@@ -66,12 +66,8 @@ export async function createBodyParser(limits: BodyLimits) {
     },
   });
 
-  // Not `async` itself: requests without a body (most of them) pass straight on.
-  return function bodyParser(ctx: Context, next: Next): Promise<void> {
-    return BODY_METHODS.has(ctx.method) ? parse(ctx, next) : next();
-  };
-
-  async function parse(ctx: Context, next: Next): Promise<void> {
+  // Mounted for the BODY_METHODS only (app.ts skips it, with idempotency, for the rest).
+  return async function bodyParser(ctx: Context, next: Next): Promise<void> {
     const hasBody = ctx.request.length !== undefined || ctx.get('transfer-encoding') !== '';
     if (hasBody && ctx.request.length !== 0 && !ctx.is(PARSED_TYPES)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${ctx.get('content-type')}" in request.`, { status: 415 });
@@ -103,5 +99,5 @@ export async function createBodyParser(limits: BodyLimits) {
     } finally {
       if (spooled) await rm(spool, { recursive: true, force: true });
     }
-  }
+  };
 }
