@@ -1,18 +1,10 @@
 import type { BenchmarkResult } from './benchmarkResult.ts';
+import { multipartImageBody } from './imageUploadRequests.ts';
 import { BENCH_AUTHORIZATION } from './serviceChild.ts';
 import { isEntryPoint, runStandalone } from './standalone.ts';
 import { uploadAgainstSharp } from './uploadAgainstSharp.ts';
 
 const BOUNDARY = '----bench-upload-boundary-7d1c';
-
-function multipartBody(productPk: number, jpeg: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="product"\r\n\r\n${productPk}\r\n`),
-    Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="photo.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`),
-    jpeg,
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-  ]);
-}
 
 /** Issue 4, uploads: multipart `POST /api/v1/product_image/` → 201, against sharp alone. Target ≥ 0.7×. */
 export function imageUploadThroughput(): Promise<BenchmarkResult> {
@@ -25,7 +17,7 @@ export function imageUploadThroughput(): Promise<BenchmarkResult> {
     requests: (products, jpeg) => ({
       path: '/api/v1/product_image/',
       headers: { authorization: BENCH_AUTHORIZATION, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      bodies: products.map(({ pk }) => multipartBody(pk, jpeg)),
+      bodies: products.map(({ pk }) => multipartImageBody(BOUNDARY, pk, jpeg, { name: 'photo.jpg', contentType: 'image/jpeg' })),
       expect(status, body) {
         if (status !== 201) throw new Error(`upload answered ${status}: ${body}`);
       },

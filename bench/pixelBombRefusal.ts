@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
 import { alternateRounds, elapsedMs, formatCount, formatRatio, median } from './measure.ts';
+import { percentile } from './httpLoad.ts';
+import { multipartImageBody, postBytes } from './imageUploadRequests.ts';
 import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
 import { isEntryPoint, runStandalone } from './standalone.ts';
 
@@ -17,42 +19,17 @@ const REQUESTS = 500;
 const LIMIT_MS = 5;
 const SAMPLE_EVERY_MS = 2;
 const MEMORY_ROUNDS = 4;
+const PNG_FILE = { name: 'bomb.png', contentType: 'image/png' };
+const UPLOAD_HEADERS = { authorization: BENCH_AUTHORIZATION, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
 const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
 
-function multipartBody(productPk: number, png: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="product"\r\n\r\n${productPk}\r\n`),
-    Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="image"; filename="bomb.png"\r\ncontent-type: image/png\r\n\r\n`),
-    png,
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-  ]);
-}
-
 /** One upload; resolves with the milliseconds from sending to the end of the answer, which must be the seed's 400. */
-function timedUpload(service: ChildServer, agent: Agent, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const outgoing = request(
-      `${service.url}/api/v1/product_image/`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: BENCH_AUTHORIZATION, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const ms = elapsedMs(started);
-          const text = Buffer.concat(chunks).toString();
-          if (response.statusCode !== 400 || !text.includes(INVALID_IMAGE)) reject(new Error(`the upload was answered ${response.statusCode}: ${text}`));
-          else resolve(ms);
-        });
-      },
-    );
-    outgoing.once('error', reject);
-    outgoing.end(body);
-  });
+async function timedUpload(service: ChildServer, agent: Agent, body: Buffer): Promise<number> {
+  const started = performance.now();
+  const { status, text } = await postBytes(`${service.url}/api/v1/product_image/`, agent, UPLOAD_HEADERS, body);
+  const ms = elapsedMs(started);
+  if (status !== 400 || !text.includes(INVALID_IMAGE)) throw new Error(`the upload was answered ${status}: ${text}`);
+  return ms;
 }
 
 /** Resident set size of a process now (`VmRSS`), in bytes. */
@@ -89,8 +66,6 @@ function corruptPngOfSize(size: number): Buffer {
   return Buffer.concat([header, garbage]);
 }
 
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-
 /**
  * Issue 4: a pixel-bomb PNG (16000×16000, 256 megapixels, 31 KB) uploaded through the whole
  * service is refused with the seed's invalid-image 400 in ≤ 5 ms, with no memory spike. Time is
@@ -112,8 +87,8 @@ export async function pixelBombRefusal(): Promise<BenchmarkResult[]> {
       if (created.status !== 201) throw new Error(`creating the product answered ${created.status}`);
       const pk = ((await created.json()) as { pk: number }).pk;
       const bomb = await readFile(PIXEL_BOMB);
-      const body = multipartBody(pk, bomb);
-      const corruptBody = multipartBody(pk, corruptPngOfSize(bomb.length));
+      const body = multipartImageBody(BOUNDARY, pk, bomb, PNG_FILE);
+      const corruptBody = multipartImageBody(BOUNDARY, pk, corruptPngOfSize(bomb.length), PNG_FILE);
 
       progress('pixelBombRefusal', `warm-up: ${WARM_UP} refusals of each`);
       for (let index = 0; index < WARM_UP; index++) {

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { makePhotoJpeg } from '../test/support/imageFixtures.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
 import { alternateRounds, formatCount, formatRatio, median, throughputFor, type Throughput } from './measure.ts';
+import { postBytes } from './imageUploadRequests.ts';
 import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
 
 const WORKER = fileURLToPath(new URL('./sharpPipelineWorker.ts', import.meta.url));
@@ -42,27 +43,9 @@ export interface UploadBenchmark {
   requests(products: { pk: number; sku: string }[], jpeg: Buffer): UploadRequests;
 }
 
-function post(service: ChildServer, agent: Agent, requests: UploadRequests, body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      `${service.url}${requests.path}`,
-      { method: 'POST', agent, headers: { ...requests.headers, 'content-length': body.length } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          try {
-            requests.expect(response.statusCode ?? 0, Buffer.concat(chunks).toString());
-            resolve();
-          } catch (error) {
-            reject(error);
-          }
-        });
-      },
-    );
-    outgoing.once('error', reject);
-    outgoing.end(body);
-  });
+async function post(service: ChildServer, agent: Agent, requests: UploadRequests, body: Buffer): Promise<void> {
+  const { status, text } = await postBytes(`${service.url}${requests.path}`, agent, requests.headers, body);
+  requests.expect(status, text);
 }
 
 async function createProducts(service: ChildServer): Promise<{ pk: number; sku: string }[]> {

@@ -22,11 +22,11 @@ export function pageBodies(publicBaseUrl: string) {
     const { count, items } = list;
     const { request, response } = ctx;
     const query = request.querystring;
-    const remembered = Object.isFrozen(items) ? bodies.get(items) : undefined;
-    let body = remembered?.get(query);
+    const cacheable = Object.isFrozen(items);
+    let body = cacheable ? bodies.get(items)?.get(query) : undefined;
     if (body === undefined) {
       body = Buffer.from(JSON.stringify(toPage(items.map(represent), count, page, new URL(request.url, publicBaseUrl))));
-      if (Object.isFrozen(items)) remember(items, query, body);
+      if (cacheable) remember(items, query, body);
     }
     response.set('Content-Type', JSON_CONTENT_TYPE);
     response.body = body;
