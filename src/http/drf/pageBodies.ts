@@ -28,7 +28,8 @@ export function pageBodies(publicBaseUrl: string) {
       body = Buffer.from(JSON.stringify(toPage(items.map(represent), count, page, new URL(request.url, publicBaseUrl))));
       if (cacheable) remember(items, query, body);
     }
-    response.set('Content-Type', JSON_CONTENT_TYPE);
+    // Straight to Node: Koa's `set` normalizes and maps its arguments first.
+    ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
     response.body = body;
   };
 
