@@ -34,4 +34,25 @@ for (const ending of ['flush', 'exit', 'return'] as const) {
   });
 }
 
+test('a line reaches standard output within milliseconds while the process goes on', async () => {
+  const script = `
+    const { createLogger } = await import(${JSON.stringify(LOGGER)});
+    createLogger().info('ready', { at: Date.now() });
+    setTimeout(() => {}, 10_000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', () => reject(new Error('the child exited before logging')));
+    });
+    const { msg, at } = JSON.parse(line) as { msg: string; at: number };
+    assert.is(msg, 'ready');
+    assert.ok(Date.now() - at < 1000, `the line came ${Date.now() - at} ms after it was logged`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 test.run();

@@ -17,7 +17,7 @@ export interface Caller {
   /** The audit facts of the request; `actor` becomes the session's user. */
   context: Omit<RequestContext, 'actor' | 'api'>;
   /** Told the user once a call is authenticated (for the access log). */
-  authenticated?: (user: string) => void;
+  authenticated(user: string): void;
 }
 
 /** JSON-RPC's "Method not found" (-32601): not one of the API server's methods. */
@@ -60,7 +60,7 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
       if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
       user = await sessions.userOf(sessionId);
     }
-    caller.authenticated?.(user);
+    caller.authenticated(user);
     return user;
   }
 

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { BasicCredentials, ShipStreamApi } from '../../app/rpc/shipStreamApi.ts';
+import type { BasicCredentials, Caller, ShipStreamApi } from '../../app/rpc/shipStreamApi.ts';
 import {
   errorResponse,
   INVALID_REQUEST,
@@ -28,17 +28,10 @@ export interface JsonRpcEndpointDeps {
 export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
   const tooLarge: JsonRpcError = { ...INVALID_REQUEST, message: `Invalid Request: the body is larger than ${deps.maxBodyBytes} bytes.` };
 
-  async function answer(ctx: Context, value: unknown, basic: BasicCredentials | undefined): Promise<string | undefined> {
+  async function answer(ctx: Context, value: unknown, caller: Caller): Promise<string | undefined> {
     const read = readRequest(value);
     if ('invalid' in read) return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
     const { request } = read;
-    const caller = {
-      basic,
-      context: { correlationId: ctx.state.correlationId as string, causationId: ctx.state.requestId as string },
-      authenticated: (user: string) => {
-        ctx.state.actor = user;
-      },
-    };
     let response: string;
     try {
       response = successResponse(request.version, request.id ?? null, await deps.api.dispatch(request.method, request.params, caller));
@@ -62,12 +55,12 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
     } catch {
       return respond(ctx, 200, errorResponse('string', null, PARSE_ERROR));
     }
-    const basic = basicCredentials(ctx.get('authorization'));
-    if (!Array.isArray(value)) return respond(ctx, 200, await answer(ctx, value, basic));
+    const caller = new RequestCaller(ctx.state, basicCredentials(ctx.get('authorization')));
+    if (!Array.isArray(value)) return respond(ctx, 200, await answer(ctx, value, caller));
     if (value.length === 0) return respond(ctx, 200, errorResponse('string', null, INVALID_REQUEST));
     const responses: string[] = [];
     for (const item of value) {
-      const response = await answer(ctx, item, basic);
+      const response = await answer(ctx, item, caller);
       if (response !== undefined) responses.push(response);
     }
     respond(ctx, 200, responses.length === 0 ? undefined : `[${responses.join(',')}]`);
@@ -81,6 +74,22 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
       respond(ctx, 200, errorResponse('string', null, toJsonRpcError(error, ctx.state.logger)));
     }
   };
+}
+
+/** The caller of the methods of one HTTP request: its audit facts, and its user for the access log. */
+class RequestCaller implements Caller {
+  readonly context: Caller['context'];
+
+  constructor(
+    private readonly state: Record<string, unknown>,
+    readonly basic: BasicCredentials | undefined,
+  ) {
+    this.context = { correlationId: state.correlationId as string, causationId: state.requestId as string };
+  }
+
+  authenticated(user: string): void {
+    this.state.actor = user;
+  }
 }
 
 /** A JSON body, or 204 with none (notifications only). */
