@@ -23,10 +23,10 @@ export const IN_MEMORY_FILE_BYTES = 2_621_440;
 /**
  * Formidable's `fileWriteStreamHandler`: a writable that keeps a file's bytes in memory until
  * they pass `inMemoryBytes`, then creates the file's directory and path and writes everything
- * there (`onSpill` is told first). When it finishes in memory, the bytes are left on the file as
+ * there (`onSpill` is told the path first). When it finishes in memory, the bytes are left on the file as
  * `contents`.
  */
-export function spoolingWriter(inMemoryBytes: number, onSpill: () => void): (file: unknown) => Writable {
+export function spoolingWriter(inMemoryBytes: number, onSpill: (filepath: string) => void): (file: unknown) => Writable {
   return (formidableFile) => {
     const file = formidableFile as SpooledFile;
     let chunks: Buffer[] = [];
@@ -34,7 +34,7 @@ export function spoolingWriter(inMemoryBytes: number, onSpill: () => void): (fil
     let disk: WriteStream | undefined;
 
     const spill = async (): Promise<WriteStream> => {
-      onSpill();
+      onSpill(file.filepath);
       await mkdir(dirname(file.filepath), { recursive: true });
       const stream = createWriteStream(file.filepath, { flags: 'wx' });
       for (const chunk of chunks) stream.write(chunk);
