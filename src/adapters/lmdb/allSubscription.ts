@@ -16,6 +16,8 @@ export interface AllSubscriptionTuning {
 
 export interface AllSubscriptionContext {
   databases: EventStoreDatabases;
+  /** The last durable sequence: a subscription reads no further (see readAllEvents). */
+  durableSequence: () => number;
   commits: CommitSignal;
   tuning: AllSubscriptionTuning;
   /** Open subscribers, so that closing the store can complete them. */
@@ -32,7 +34,7 @@ export function subscribeToAllEvents(
   context: AllSubscriptionContext,
   options: SubscribeToAllOptions,
 ): Observable<AllSubscriptionMessage> {
-  const { databases, commits, tuning, openSubscribers } = context;
+  const { databases, durableSequence, commits, tuning, openSubscribers } = context;
   const startAfter = options.fromPosition === undefined ? LOG_START_SEQUENCE : sequenceOf(options.fromPosition);
   const prefixes = options.filter?.streamNamePrefixes;
   if (prefixes !== undefined && (prefixes.length === 0 || prefixes.some((prefix) => typeof prefix !== 'string'))) {
@@ -82,6 +84,7 @@ export function subscribeToAllEvents(
       let scanned = 0;
       for (const { key: sequence, value: stored } of databases.log.getRange({
         start: lastSeenSequence + 1,
+        end: durableSequence() + 1,
         limit: tuning.batchSize,
       })) {
         scanned += 1;

@@ -27,6 +27,15 @@ export interface AppendBatcher {
  * - Otherwise it is queued, and the queue runs in one `transaction()` callback when LMDB starts the
  *   next transaction, so that every check sees the appends before it. One callback per queue
  *   rather than per append: LMDB's per-call bookkeeping was a third of an append's CPU time.
+ * - The environment commits with overlapping sync (eventStoreDatabases.ts): a transaction is
+ *   committed at once and flushed to disk by another thread while the next one is prepared; an
+ *   append is acknowledged only once its transaction is flushed. A queue found with no other
+ *   transaction awaiting its flush is split in two, so that the second half is checked and
+ *   written while the first is being flushed; from then on each group of writers comes back
+ *   while the other group's flush is in progress and goes whole. With a hundred concurrent
+ *   writers this gave 1.4 to 1.6 times the appends per second of committing each queue with
+ *   its fsync inside the transaction; a lone writer pays for it, its append waiting for the
+ *   flush after the commit (about 0.9 times the rate).
  *
  * Each append succeeds or fails on its own; a failed commit fails all the appends it carried.
  */
@@ -34,6 +43,15 @@ export function createAppendBatcher(context: AppendContext, onCommitted: () => v
   const { databases, streamIndex } = context;
   let queued: QueuedAppend[] = [];
   const inFlight = new Set<Promise<unknown>>();
+  /** Queue transactions issued whose flush has not completed. */
+  let unflushedQueues = 0;
+
+  /**
+   * Resolves once every write issued so far is committed and flushed (LMDB's `flushed`, read
+   * right after issuing the writes it must cover).
+   */
+  const flushOfWritesIssued = (): Promise<unknown> =>
+    new Promise((resolve, reject) => databases.root.flushed.then(resolve, reject));
 
   const track = <T>(write: Promise<T>): Promise<T> => {
     const tracked = write.finally(() => inFlight.delete(tracked));
@@ -47,7 +65,7 @@ export function createAppendBatcher(context: AppendContext, onCommitted: () => v
   };
 
   async function appendDirectly(request: AppendRequest): Promise<AppendResult> {
-    streamIndex.beginWrite();
+    streamIndex.beginWrite({ previousWritesSettled: true });
     let written: Promise<boolean> | undefined;
     const result = appendEvents(context, request, context.now().toISOString(), (sequence, storedEvent) => {
       // Puts issued in one turn share one transaction: the append stays atomic.
@@ -56,7 +74,7 @@ export function createAppendBatcher(context: AppendContext, onCommitted: () => v
     if (written === undefined) return result; // an idempotent retry, or no events
     const indexWrite = streamIndex.endWrite();
     try {
-      await track(written);
+      await track(Promise.all([written, flushOfWritesIssued()]));
     } catch (error) {
       throw commitFailed(error);
     }
@@ -100,16 +118,23 @@ export function createAppendBatcher(context: AppendContext, onCommitted: () => v
 
   function startQueue(): void {
     let batch: QueuedAppend[] = [];
-    // The callback takes whatever was queued until LMDB starts the transaction; appends queued
-    // later start the next queue.
+    // The callback takes what was queued until LMDB starts the transaction (half of it when no
+    // other transaction is being flushed); appends queued later, and the other half, start the
+    // next transaction.
     const committed = databases.root.transaction(() => {
-      batch = queued;
-      queued = [];
+      const alone = unflushedQueues === 1;
+      batch = alone && queued.length >= 2 ? queued.splice(0, Math.ceil(queued.length / 2)) : queued.splice(0);
+      // After this callback: LMDB runs a transaction() called inside one as part of it.
+      if (queued.length > 0) queueMicrotask(startQueue);
       return runQueue(batch);
     });
+    unflushedQueues += 1;
+    const durable = Promise.all([committed, flushOfWritesIssued()]).finally(() => {
+      unflushedQueues -= 1;
+    });
     void track(
-      committed.then(
-        (indexWrite) => settleQueue(batch, indexWrite),
+      durable.then(
+        ([indexWrite]) => settleQueue(batch, indexWrite),
         (error: unknown) => {
           const failure = commitFailed(error);
           for (const { reject } of batch) reject(failure);

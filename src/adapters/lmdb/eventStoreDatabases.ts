@@ -29,9 +29,11 @@ export function openEventStoreDatabases(directory: string): EventStoreDatabases 
   mkdirSync(directory, { recursive: true });
   const root = open({
     path: directory,
-    // Acknowledge a write only once it is on disk: with overlappingSync (the Linux default) the
-    // commit promise resolves before the fsync.
-    overlappingSync: false,
+    // A transaction commits without waiting for the disk, and another thread flushes it while the
+    // next one is prepared (lmdb-js' Linux default, crash-safe by its meta-page scheme). Appends
+    // are acknowledged on the flush (appendBatcher.ts), and readers see only flushed events
+    // (streamIndex.ts), so nothing is acknowledged or read that a power loss could take back.
+    overlappingSync: true,
     maxDbs: 3,
   });
   return {

@@ -83,6 +83,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
   );
   const subscriptions: AllSubscriptionContext = {
     databases,
+    durableSequence: streamIndex.durableSequence,
     commits,
     tuning,
     openSubscribers: new Set<Subscriber<AllSubscriptionMessage>>(),
@@ -112,7 +113,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
 
     async readAll(readOptions = {}) {
       assertOpen();
-      return readAllEvents(databases, readOptions);
+      return readAllEvents(databases, readOptions, streamIndex.durableSequence());
     },
 
     subscribeToAll(subscribeOptions = {}) {

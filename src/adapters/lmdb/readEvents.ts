@@ -32,7 +32,8 @@ export function readStreamEvents(
   return events;
 }
 
-export function readAllEvents(databases: EventStoreDatabases, options: ReadAllOptions): RecordedEvent[] {
+/** `$all` up to `durableSequence` (inclusive): a transaction still being flushed is not read. */
+export function readAllEvents(databases: EventStoreDatabases, options: ReadAllOptions, durableSequence: number): RecordedEvent[] {
   const maxCount = validMaxCount(options.maxCount);
   if (maxCount === 0) return [];
   const backwards = options.direction === 'backwards';
@@ -41,11 +42,10 @@ export function readAllEvents(databases: EventStoreDatabases, options: ReadAllOp
   const start = from === undefined ? undefined : backwards ? from - 1 : from;
   if (start !== undefined && start < 1 && backwards) return [];
   const events: RecordedEvent[] = [];
-  for (const { key, value } of databases.log.getRange({
-    start,
-    reverse: backwards,
-    limit: maxCount,
-  })) {
+  const range = backwards
+    ? { start: Math.min(start ?? durableSequence, durableSequence), reverse: true, limit: maxCount }
+    : { start, end: durableSequence + 1, limit: maxCount };
+  for (const { key, value } of databases.log.getRange(range)) {
     events.push(decodeStoredEvent(value, key));
   }
   return events;

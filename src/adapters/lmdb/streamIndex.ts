@@ -27,9 +27,15 @@ export interface IndexWrite {
  * readers and sees committed events only; only committed entries are flushed.
  */
 export interface StreamIndex {
-  /** At the start of a write transaction: recovers from a failed commit. */
-  beginWrite(): void;
+  /**
+   * At the start of a write transaction: recovers from a failed commit. `previousWritesSettled`
+   * when every earlier write has settled, so any failure was already reported (`failed()`) and
+   * the log need not be read to find one (a read before a write added a tenth to a lone append).
+   */
+  beginWrite(options?: { previousWritesSettled: boolean }): void;
   lastSequence(): number;
+  /** The last sequence of the log whose transaction is durable (flushed): what readers may see. */
+  durableSequence(): number;
   /** The last revision of a stream, -1 when it has no events. */
   currentRevision(streamName: string): number;
   sequenceAt(streamName: string, revision: number): number | undefined;
@@ -93,15 +99,17 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
   reload();
 
   return {
-    beginWrite() {
+    beginWrite(options) {
       // A failed commit that wrote events leaves the last written sequence missing from the log,
       // even before the failure is reported.
-      if (reloadNeeded || (writtenSequence !== LOG_START_SEQUENCE && !databases.log.doesExist(writtenSequence))) {
-        reload();
-      }
+      const unreportedFailure =
+        options?.previousWritesSettled !== true && writtenSequence !== LOG_START_SEQUENCE && !databases.log.doesExist(writtenSequence);
+      if (reloadNeeded || unreportedFailure) reload();
     },
 
     lastSequence: () => writtenSequence,
+
+    durableSequence: () => committedSequence,
 
     currentRevision(streamName) {
       const run = memtable.run(streamName);
