@@ -14,4 +14,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 USER node
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--initial-old-space-size=128", "--import", "tsx", "src/main.ts"]

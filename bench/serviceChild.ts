@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../src/nodeFlags.ts';
 import { freePort } from '../test/support/childService.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,16 +22,17 @@ export interface ChildServer {
 }
 
 /**
- * Spawns `node --import tsx <script>` with `env` and a free `PORT`, and resolves once `GET <readyPath>`
+ * Spawns `node <SERVICE_NODE_FLAGS> --import tsx <script>` with `env` and a free `PORT` (a
+ * baseline server gets the service's Node flags too), and resolves once `GET <readyPath>`
  * answers 200. `stop()` sends SIGTERM and waits for the exit.
  *
- * stdout and stderr go to `logFile`, not to a pipe: the service logs every request synchronously,
+ * stdout and stderr go to `logFile`, not to a pipe: the service writes its log synchronously,
  * and a pipe read by this (load-generating, busy) process would stall it on a full pipe buffer.
  */
 export async function startChildServer(script: string, env: Record<string, string>, readyPath: string, logFile: string, args: string[] = []): Promise<ChildServer> {
   const port = await freePort();
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...args, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...args, '--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', log, log],

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../src/nodeFlags.ts';
 import { freePort } from '../test/support/childService.ts';
 import { elapsedMs } from './measure.ts';
 
@@ -19,7 +20,7 @@ const EXIT_TIMEOUT_MS = 60_000;
 export async function timeServiceToReady(dataDir: string, timeoutMs: number): Promise<number> {
   const port = await freePort();
   const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, API_USERS, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { makePhotoJpeg } from '../test/support/imageFixtures.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
 import { alternateRounds, formatCount, formatRatio, median, throughputFor, type Throughput } from './measure.ts';
+import { SERVICE_NODE_FLAGS } from '../src/nodeFlags.ts';
 import { postBytes } from './imageUploadRequests.ts';
 import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
 
@@ -67,7 +68,8 @@ async function createProducts(service: ChildServer): Promise<{ pk: number; sku: 
 async function startWorker(imageFile: string, parallelism: number, inputEncoding: UploadBenchmark['inputEncoding']) {
   const child = fork(WORKER, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
+    // The service's Node flags, so that only the work differs.
+    execArgv: [...SERVICE_NODE_FLAGS, '--import', 'tsx'],
     env: { PATH: process.env.PATH ?? '', IMAGE_FILE: imageFile, PARALLELISM: String(parallelism), MAX_INPUT_PIXELS: String(MAX_INPUT_PIXELS), INPUT_ENCODING: inputEncoding },
   });
   await new Promise<void>((resolve, reject) => {

@@ -16,7 +16,7 @@ test('$all reads forwards and backwards stop at the durable sequence', async () 
   const databases = openEventStoreDatabases(directory);
   try {
     for (let sequence = 1; sequence <= 5; sequence++) {
-      const event = serializeEvent({ id: `event-${sequence}`, type: 'Tested', data: { sequence } });
+      const event = serializeEvent({ id: `event-${sequence}`, type: 'Tested', data: { sequence }, metadata: {} });
       await databases.log.put(sequence, encodeStoredEvent('"s"', sequence - 1, '2024-01-01T00:00:00.000Z', event));
     }
     const ids = (events: { id: string }[]) => events.map((event) => event.id);
