@@ -47,11 +47,12 @@ export function createApp(deps: AppDeps): App {
   app.proxy = false;
   app.silent = true;
   app.use(requestContextMiddleware(deps.logger));
-  app.use(drfErrorMiddleware);
 
-  // One layer routes everything after those two (each `app.use` layer costs every request a
-  // bound dispatch and a promise):
-  // - the probes and the JSON-RPC endpoint, which authenticates in its own way, come first;
+  // One layer routes everything after the request context (each `app.use` layer costs every
+  // request a bound dispatch and a promise):
+  // - the JSON-RPC endpoint authenticates in its own way and answers every problem as a
+  //   JSON-RPC error, so it runs outside the DRF error rendering that wraps the rest;
+  // - the probes come first, open;
   // - every other endpoint needs credentials: the API below /api (except the login that hands
   //   them out) and the binaries below /media, including paths that do not exist (so nothing
   //   tells an anonymous client which keys exist), and before any body is read;
@@ -65,12 +66,15 @@ export function createApp(deps: AppDeps): App {
   const afterBody: Koa.Middleware = idempotency ? (ctx, next) => idempotency(ctx, () => routeRest(ctx, next)) : routeRest;
   const parseThenRoute: Koa.Middleware = (ctx, next) =>
     BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => afterBody(ctx, next)) : routeRest(ctx, next);
-  app.use((ctx, next) => {
-    const path = ctx.request.path;
-    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return jsonRpc(ctx);
+  const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
     if (probes.serves(path)) return probes(ctx, () => parseThenRoute(ctx, next));
     if (needsCredentials(path)) return authenticate(ctx, () => parseThenRoute(ctx, next));
     return parseThenRoute(ctx, next);
+  };
+  app.use((ctx, next) => {
+    const path = ctx.request.path;
+    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return jsonRpc(ctx);
+    return drfErrorMiddleware(ctx, () => rest(ctx, path, next));
   });
   const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];
   return Object.assign(app, { routes: [...routesOf([health, ...routers]), ...rpcRoutes].sort() });

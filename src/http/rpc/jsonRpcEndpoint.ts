@@ -99,8 +99,8 @@ function respond(ctx: Context, status: number, body: string | undefined): void {
     return;
   }
   ctx.status = status;
-  // Set as the header itself: Koa's `type` setter looks the type up on every call.
-  ctx.response.set('Content-Type', 'application/json; charset=utf-8');
+  // Straight to Node: Koa's `type` setter looks the type up, and its `set` normalizes first.
+  ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
   ctx.body = body;
 }
 
