@@ -41,7 +41,7 @@ export interface AppendBatcher {
  */
 export function createAppendBatcher(context: AppendContext, onCommitted: () => void): AppendBatcher {
   const { databases, streamIndex } = context;
-  let queued: QueuedAppend[] = [];
+  const queued: QueuedAppend[] = [];
   const inFlight = new Set<Promise<unknown>>();
   /** Queue transactions issued whose flush has not completed. */
   let unflushedQueues = 0;
