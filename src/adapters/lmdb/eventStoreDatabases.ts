@@ -29,10 +29,11 @@ export function openEventStoreDatabases(directory: string): EventStoreDatabases 
   mkdirSync(directory, { recursive: true });
   const root = open({
     path: directory,
-    // A transaction commits without waiting for the disk, and another thread flushes it while the
-    // next one is prepared (lmdb-js' Linux default, crash-safe by its meta-page scheme). Appends
-    // are acknowledged on the flush (appendBatcher.ts), and readers see only flushed events
-    // (streamIndex.ts), so nothing is acknowledged or read that a power loss could take back.
+    // A transaction commits and releases the write lock before it is flushed, so the next one is
+    // prepared meanwhile (lmdb-js' Linux default, crash-safe by its meta-page scheme). Appends
+    // are acknowledged on the flush (appendBatcher.ts), and readers stop at the last flushed
+    // sequence (streamIndex.durableSequence), so nothing is acknowledged or read that a power
+    // loss could take back.
     overlappingSync: true,
     maxDbs: 3,
   });
