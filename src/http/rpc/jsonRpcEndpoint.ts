@@ -101,7 +101,8 @@ function respond(ctx: Context, status: number, body: string | undefined): void {
   ctx.status = status;
   // Straight to Node: Koa's `type` setter looks the type up, and its `set` normalizes first.
   ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  ctx.body = body;
+  // Encoded once here: for a string, Koa measures its UTF-8 length and Node then encodes it.
+  ctx.body = Buffer.from(body);
 }
 
 /** `Authorization: Basic base64(user:key)`; anything else is no credentials. */
