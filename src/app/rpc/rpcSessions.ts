@@ -58,10 +58,11 @@ export function rpcSessions(deps: RpcSessionsDeps) {
     },
 
     /**
-     * The user of a live session.
+     * The user of a live session: answered at once, or once stored when the use pushes the
+     * expiry forward (at most once a minute), so that a call awaits nothing it need not.
      * @throws ShipStreamFault 5 for an unknown, ended or expired session.
      */
-    async userOf(sessionId: string): Promise<string> {
+    userOf(sessionId: string): string | Promise<string> {
       if (!SESSION_ID.test(sessionId)) throw new ShipStreamFault(5);
       const session = remembered.get(sessionId) ?? deps.store.get(digest(sessionId));
       const at = now();
@@ -71,9 +72,12 @@ export function rpcSessions(deps: RpcSessionsDeps) {
       }
       if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) {
         const refreshed = { ...session, expiresAt: at + deps.ttlMs };
-        await deps.store.put(digest(sessionId), refreshed);
-        remember(sessionId, refreshed);
-      } else if (!remembered.has(sessionId)) remember(sessionId, session);
+        return deps.store.put(digest(sessionId), refreshed).then(() => {
+          remember(sessionId, refreshed);
+          return session.user;
+        });
+      }
+      if (!remembered.has(sessionId)) remember(sessionId, session);
       return session.user;
     },
 

@@ -50,22 +50,32 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
     return Object.hasOwn(methods, resolved) ? methods[resolved] : undefined;
   }
 
-  /** @throws ShipStreamFault 5 (no or unknown session), 2 (bad Basic credentials). */
-  async function userOf(sessionId: unknown, caller: Caller): Promise<string> {
-    let user: string;
+  /**
+   * The user a call runs as: at once for Basic credentials and sessions in use, later only when
+   * the session's use must be stored first.
+   * @throws ShipStreamFault 5 (no or unknown session), 2 (bad Basic credentials).
+   */
+  function userOf(sessionId: unknown, caller: Caller): string | Promise<string> {
     if (sessionId === undefined || sessionId === null || sessionId === '') {
       if (caller.basic === undefined) throw new ShipStreamFault(5);
-      user = sessions.userOfCredentials(caller.basic.username, caller.basic.password);
-    } else {
-      if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
-      user = await sessions.userOf(sessionId);
+      return sessions.userOfCredentials(caller.basic.username, caller.basic.password);
     }
-    caller.authenticated(user);
-    return user;
+    if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
+    return sessions.userOf(sessionId);
   }
 
-  async function call(sessionId: unknown, path: string, args: unknown, caller: Caller): Promise<unknown> {
-    const user = await userOf(sessionId, caller);
+  /**
+   * Runs a resource method as the caller's user. Plain functions rather than async ones down to
+   * the method: every async layer costs a JSON-RPC list call its own promise and turn.
+   */
+  function call(sessionId: unknown, path: string, args: unknown, caller: Caller): Promise<unknown> {
+    const user = userOf(sessionId, caller);
+    if (typeof user !== 'string') return user.then((known) => runAs(known, path, args, caller));
+    return runAs(user, path, args, caller);
+  }
+
+  function runAs(user: string, path: string, args: unknown, caller: Caller): Promise<unknown> {
+    caller.authenticated(user);
     const method = methodAt(path);
     if (method === undefined) throw new ShipStreamFault(3);
     return runMethod(method, args, { ...caller.context, actor: user, api: 'rpc' });

@@ -1,0 +1,93 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rpcSessions } from '../../src/app/rpc/rpcSessions.ts';
+import { ShipStreamFault } from '../../src/app/rpc/shipStreamFaults.ts';
+import { createUserDirectory } from '../../src/auth/userDirectory.ts';
+import type { SessionStore, StoredSession } from '../../src/ports/sessionStore.ts';
+
+const TTL_MS = 24 * 60 * 60_000;
+
+/** A session store in memory that counts its writes. */
+function memoryStore() {
+  const sessions = new Map<string, StoredSession>();
+  const store: SessionStore & { puts: number; entries(): StoredSession[] } = {
+    puts: 0,
+    entries: () => [...sessions.values()],
+    get: (digest) => sessions.get(digest),
+    async put(digest, session) {
+      store.puts++;
+      sessions.set(digest, session);
+    },
+    async remove(digest) {
+      sessions.delete(digest);
+    },
+    async removeExpired(now) {
+      const expired = [...sessions].filter(([, session]) => session.expiresAt <= now);
+      for (const [digest] of expired) sessions.delete(digest);
+      return expired.length;
+    },
+    async close() {},
+  };
+  return store;
+}
+
+function setUp() {
+  let now = 1_700_000_000_000;
+  const store = memoryStore();
+  const sessions = rpcSessions({ store, users: createUserDirectory([{ name: 'erp', key: 'erp-key' }]), ttlMs: TTL_MS, now: () => now });
+  return { store, sessions, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+const faultOf = (run: () => unknown): number | undefined => {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof ShipStreamFault ? error.fault : -1;
+  }
+  return undefined;
+};
+
+test('a session in use answers its user at once, without writing', async () => {
+  const { store, sessions, advance } = setUp();
+  const session = await sessions.login('erp', 'erp-key');
+  assert.match(session, /^[0-9a-f]{32}$/);
+  advance(30_000);
+  assert.is(sessions.userOf(session), 'erp');
+  assert.is(store.puts, 1);
+});
+
+test('a use more than a minute after the last write pushes the expiry forward before answering', async () => {
+  const { store, sessions, advance, now } = setUp();
+  const session = await sessions.login('erp', 'erp-key');
+  advance(61_000);
+  const answer = sessions.userOf(session);
+  assert.instance(answer, Promise);
+  assert.is(await answer, 'erp');
+  assert.is(store.puts, 2);
+  assert.is(store.entries()[0]!.expiresAt, now() + TTL_MS);
+  // The refreshed session outlives the first expiry.
+  advance(TTL_MS - 1000);
+  assert.is(await sessions.userOf(session), 'erp');
+});
+
+test('unknown, malformed, expired and ended sessions are fault 5', async () => {
+  const { sessions, advance } = setUp();
+  assert.is(faultOf(() => sessions.userOf('0'.repeat(32))), 5);
+  assert.is(faultOf(() => sessions.userOf('not a session')), 5);
+  const expiring = await sessions.login('erp', 'erp-key');
+  advance(TTL_MS);
+  assert.is(faultOf(() => sessions.userOf(expiring)), 5);
+  const ended = await sessions.login('erp', 'erp-key');
+  await sessions.end(ended);
+  assert.is(faultOf(() => sessions.userOf(ended)), 5);
+});
+
+test('a wrong key opens no session (fault 2)', async () => {
+  const { store, sessions } = setUp();
+  let fault: number | undefined;
+  await sessions.login('erp', 'wrong').catch((error: unknown) => (fault = (error as ShipStreamFault).fault));
+  assert.is(fault, 2);
+  assert.is(store.puts, 0);
+});
+
+test.run();
