@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { BasicCredentials, Caller, ShipStreamApi } from '../../app/rpc/shipStreamApi.ts';
 import {
+  batchResponse,
   errorResponse,
   INVALID_REQUEST,
   PARSE_ERROR,
@@ -28,11 +29,11 @@ export interface JsonRpcEndpointDeps {
 export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
   const tooLarge: JsonRpcError = { ...INVALID_REQUEST, message: `Invalid Request: the body is larger than ${deps.maxBodyBytes} bytes.` };
 
-  async function answer(ctx: Context, value: unknown, caller: Caller): Promise<string | undefined> {
+  async function answer(ctx: Context, value: unknown, caller: Caller): Promise<Buffer | undefined> {
     const read = readRequest(value);
     if ('invalid' in read) return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
     const { request } = read;
-    let response: string;
+    let response: Buffer;
     try {
       response = successResponse(request.version, request.id ?? null, await deps.api.dispatch(request.method, request.params, caller));
     } catch (error) {
@@ -58,12 +59,12 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
     const caller = new RequestCaller(ctx.state, basicCredentials(ctx.get('authorization')));
     if (!Array.isArray(value)) return respond(ctx, 200, await answer(ctx, value, caller));
     if (value.length === 0) return respond(ctx, 200, errorResponse('string', null, INVALID_REQUEST));
-    const responses: string[] = [];
+    const responses: Buffer[] = [];
     for (const item of value) {
       const response = await answer(ctx, item, caller);
       if (response !== undefined) responses.push(response);
     }
-    respond(ctx, 200, responses.length === 0 ? undefined : `[${responses.join(',')}]`);
+    respond(ctx, 200, responses.length === 0 ? undefined : batchResponse(responses));
   }
 
   return async function jsonRpc(ctx: Context): Promise<void> {
@@ -93,7 +94,7 @@ class RequestCaller implements Caller {
 }
 
 /** A JSON body, or 204 with none (notifications only). */
-function respond(ctx: Context, status: number, body: string | undefined): void {
+function respond(ctx: Context, status: number, body: Buffer | undefined): void {
   if (body === undefined) {
     ctx.status = 204;
     return;
@@ -101,8 +102,8 @@ function respond(ctx: Context, status: number, body: string | undefined): void {
   ctx.status = status;
   // Straight to Node: Koa's `type` setter looks the type up, and its `set` normalizes first.
   ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  // Encoded once here: for a string, Koa measures its UTF-8 length and Node then encodes it.
-  ctx.body = Buffer.from(body);
+  // Bytes: for a string, Koa measures its UTF-8 length and Node then encodes it.
+  ctx.body = body;
 }
 
 /** `Authorization: Basic base64(user:key)`; anything else is no credentials. */

@@ -45,23 +45,42 @@ export function readRequest(value: unknown): { request: JsonRpcRequest } | { inv
 }
 
 const VERSION_TOKEN: Record<VersionForm, string> = { number: '2.0', string: '"2.0"' };
+const CLOSING_BRACE = Buffer.from('}');
 
-/** The JSON of results that are frozen objects, which promise that they and all they hold never change. */
-const frozenResultJson = new WeakMap<object, string>();
+/** The UTF-8 JSON of results that are frozen objects, which promise that they and all they hold never change. */
+const frozenResultJson = new WeakMap<object, Buffer>();
 
-/** A result's JSON; a frozen result (e.g. a cached list) is serialized once. */
-function resultJson(result: unknown): string {
-  if (typeof result !== 'object' || result === null || !Object.isFrozen(result)) return JSON.stringify(result ?? null);
+/** A result's JSON as UTF-8; a frozen result (e.g. a cached list) is serialized and encoded once. */
+function resultJson(result: unknown): Buffer {
+  if (typeof result !== 'object' || result === null || !Object.isFrozen(result)) return Buffer.from(JSON.stringify(result ?? null));
   let json = frozenResultJson.get(result);
-  if (json === undefined) frozenResultJson.set(result, (json = JSON.stringify(result)));
+  if (json === undefined) frozenResultJson.set(result, (json = Buffer.from(JSON.stringify(result))));
   return json;
 }
 
-/** `{"jsonrpc":2.0,"id":…,"error":null,"result":…}`, written by hand to keep `2.0` as the seed has it. */
-export function successResponse(version: VersionForm, id: RequestId, result: unknown): string {
-  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":${resultJson(result)}}`;
+/**
+ * `{"jsonrpc":2.0,"id":…,"error":null,"result":…}` as UTF-8, written by hand to keep `2.0` as
+ * the seed has it. Bytes rather than text: a cached result is then copied, not encoded again.
+ */
+export function successResponse(version: VersionForm, id: RequestId, result: unknown): Buffer {
+  const head = Buffer.from(`{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":`);
+  return Buffer.concat([head, resultJson(result), CLOSING_BRACE]);
 }
 
-export function errorResponse(version: VersionForm, id: RequestId, error: JsonRpcError): string {
-  return `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":${JSON.stringify({ code: error.code, message: error.message })},"result":null}`;
+export function errorResponse(version: VersionForm, id: RequestId, error: JsonRpcError): Buffer {
+  return Buffer.from(
+    `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":${JSON.stringify({ code: error.code, message: error.message })},"result":null}`,
+  );
 }
+
+/** The responses of a batch as one JSON array. */
+export function batchResponse(responses: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  responses.forEach((response, index) => parts.push(index === 0 ? OPENING_BRACKET : COMMA, response));
+  parts.push(CLOSING_BRACKET);
+  return Buffer.concat(parts);
+}
+
+const OPENING_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSING_BRACKET = Buffer.from(']');
