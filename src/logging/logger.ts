@@ -25,9 +25,10 @@ const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, erro
 
 /**
  * One class rather than closures: a child logger per request is then one small object, not
- * four new functions. Bindings are serialized once, when the logger is made; a line is the
- * fixed head, the bindings and the line's own fields (which a binding of the same name precedes,
- * so JSON readers take the field).
+ * four new functions. Bindings are serialized once, when the logger is made, after those of its
+ * parent (a child serializes only its own); a line is the fixed head, the bindings and the
+ * line's own fields. A later member of the same name (a child's binding, a line's field) follows
+ * the earlier one, so JSON readers take it.
  */
 class JsonLogger implements Logger {
   private readonly bindingsJson: string;
@@ -35,9 +36,10 @@ class JsonLogger implements Logger {
   constructor(
     private readonly threshold: number,
     private readonly sink: LineSink,
-    private readonly bindings: Fields,
+    bindings: Fields,
+    parentBindingsJson = '',
   ) {
-    this.bindingsJson = membersJson(bindings);
+    this.bindingsJson = parentBindingsJson + membersJson(bindings);
   }
 
   debug(message: string, fields?: Fields): void {
@@ -57,7 +59,7 @@ class JsonLogger implements Logger {
   }
 
   child(bindings: Fields): Logger {
-    return new JsonLogger(this.threshold, this.sink, { ...this.bindings, ...bindings });
+    return new JsonLogger(this.threshold, this.sink, bindings, this.bindingsJson);
   }
 
   flush(): Promise<void> {

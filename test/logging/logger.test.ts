@@ -18,15 +18,18 @@ test('each line is one JSON object with time, level, message, bindings and field
   assert.equal({ ...line, time: undefined }, { time: undefined, level: 'info', msg: 'request', requestId: 'r-1', user: 'erp', status: 200, path: '/x"y' });
 });
 
-test('a line without fields or bindings is still valid JSON; a field wins over a binding of its name', () => {
+test("a line without fields or bindings is still valid JSON; a field wins over a binding of its name, a child's binding over its parent's", () => {
   const { logger, parsed } = capture();
   logger.warn('plain');
   logger.child({ a: 1 }).error('x', { a: 2 });
   logger.child({}).info('empty bindings', {});
-  const [plain, overridden, empty] = parsed();
+  logger.child({ a: 1, b: 'kept' }).child({ a: 3 }).info('rebound');
+  const [plain, overridden, empty, rebound] = parsed();
   assert.equal(Object.keys(plain!), ['time', 'level', 'msg']);
   assert.is(overridden!.a, 2);
   assert.is(empty!.msg, 'empty bindings');
+  assert.is(rebound!.a, 3);
+  assert.is(rebound!.b, 'kept');
 });
 
 test('members are written as JSON.stringify would write them', () => {
