@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join, relative } from 'node:path';
 import type { Context, Next } from 'koa';
+import { multipart } from 'formidable';
 import { koaBody, type KoaBodyMiddlewareOptions } from 'koa-body';
 import { AppError } from '../../errors/appError.ts';
 import { IN_MEMORY_FILE_BYTES, spoolingWriter } from './spooledFile.ts';
@@ -77,6 +78,10 @@ export async function createBodyParser(limits: BodyLimits) {
     ...common,
     multipart: true,
     formidable: {
+      // Only requests of type multipart come here. With its default four plugins, formidable
+      // kept nearly everything it allocated alive until the next full GC: each young-generation
+      // collection copied megabytes and paused the service 8-10 ms (1-2 ms with this one).
+      enabledPlugins: [multipart],
       uploadDir: limits.uploadRoot,
       // formidable's own names hash random bytes with SHA-3 (cuid2): 43 us a file.
       filename: (_name, _extension, _part, form) => {
