@@ -207,6 +207,15 @@ settings('a setting never changed answers its default', ({ store }) => {
   assert.equal(queries.listSettings(), [{ key: 'MAX_IMAGE_DIMENSIONS', value: { WIDTH: 2000, HEIGHT: 2000 }, modifiedAt: null, revision: null }]);
 });
 
+settings('a default answered cannot be changed by its caller', ({ store }) => {
+  const queries = settingsQueries(store);
+  const answered = queries.setting('MAX_IMAGE_DIMENSIONS');
+  assert.throws(() => {
+    answered.WIDTH = 10;
+  }, TypeError);
+  assert.equal(queries.setting('MAX_IMAGE_DIMENSIONS'), { WIDTH: 2000, HEIGHT: 2000 });
+});
+
 settings('a changed setting answers the last value set', ({ store }) => {
   const change = (revision: number, size: number, previous: number) =>
     recorded('settings', revision, 'SettingChanged', {

@@ -85,6 +85,7 @@ export function indexedSequences(
 
   if (backwards) {
     const highest = Math.min(fromRevision, belowRevision - 1);
+    if (highest < 0) return sequences;
     for (const { key, value } of chunksDownFrom(databases, streamName, highest)) {
       const first = key[1];
       for (let revision = Math.min(highest, first + value.length - 1); revision >= first; revision -= 1) {
@@ -95,7 +96,9 @@ export function indexedSequences(
     return sequences;
   }
 
-  const start = chunkAtOrBefore(databases, streamName, fromRevision)?.firstRevision ?? fromRevision;
+  if (fromRevision >= belowRevision) return sequences; // all of it is in memory
+  // A stream's first chunk starts at revision 0: reading from there needs no seek backwards.
+  const start = fromRevision === 0 ? 0 : (chunkAtOrBefore(databases, streamName, fromRevision)?.firstRevision ?? fromRevision);
   for (const { key, value } of databases.streams.getRange({
     start: [streamName, start],
     end: [streamName, belowRevision],

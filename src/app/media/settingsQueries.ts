@@ -11,12 +11,25 @@ export interface SettingEntry<Key extends SettingKey = SettingKey> {
   revision: number | null;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The defaults, copied once and frozen: callers may keep what they get, and cannot change the
+ * definitions through it. (A copy per read, structuredClone, was a fiftieth of an upload's refusal.)
+ */
+const FROZEN_DEFAULTS = new Map<SettingKey, unknown>(SETTING_KEYS.map((key) => [key, deepFreeze(structuredClone(SETTING_DEFINITIONS[key].defaultValue))]));
+
 /** Reads dynamic settings from the `settings` read model (projections/settings.ts). */
 export function settingsQueries(readModels: ReadModelStore) {
   function entry<Key extends SettingKey>(key: Key): SettingEntry<Key> {
     const stored = readModels.get<SettingView<Key>>(SETTINGS_TABLE, key);
-    // A copy: callers may keep or change what they get without touching the definitions.
-    if (stored === undefined) return { key, value: structuredClone(SETTING_DEFINITIONS[key].defaultValue), modifiedAt: null, revision: null };
+    if (stored === undefined) return { key, value: FROZEN_DEFAULTS.get(key) as SettingValues[Key], modifiedAt: null, revision: null };
     return { key, value: stored.value, modifiedAt: stored.modifiedAt, revision: stored.revision };
   }
 
