@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import Koa from 'koa';
+import { createBodyParser, DEFAULT_BODY_LIMITS } from '../src/http/rest/bodyParser.ts';
 
 /**
  * The baseline of `imageListThroughput.ts`: a bare Koa app in its own process that answers every
  * request with one captured response (status, headers, body bytes) and does nothing else. Started as
  * `node --import tsx bench/bareKoaServer.ts` with PORT, HOST and RESPONSE_FILE (JSON:
  * `{ status, headers, bodyBase64 }`). `GET /ready` answers 200 like the service's.
+ *
+ * With UPLOAD_ROOT set, a request body is first read by the service's own body parser
+ * (src/http/rest/bodyParser.ts: koa-body, formidable), spooling under that directory: the floor
+ * of an upload route, as in `pixelBombRefusal.ts`.
  */
 interface CapturedResponse {
   status: number;
@@ -16,6 +21,7 @@ interface CapturedResponse {
 const captured = JSON.parse(readFileSync(process.env.RESPONSE_FILE ?? '', 'utf8')) as CapturedResponse;
 const body = Buffer.from(captured.bodyBase64, 'base64');
 const app = new Koa();
+if (process.env.UPLOAD_ROOT) app.use(await createBodyParser({ ...DEFAULT_BODY_LIMITS, uploadRoot: process.env.UPLOAD_ROOT }));
 app.use((ctx) => {
   if (ctx.path === '/ready') {
     ctx.body = 'ready';
