@@ -13,7 +13,9 @@ const SERVICE_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(
 const CONNECTIONS = 20;
 const ROUND_SECONDS = 5;
 const WARM_UP_SECONDS = 3;
-const ROUNDS = 4;
+/** Saturated rounds per side: round-to-round swings of a fifth on this machine need more than four for a steady median. */
+const SATURATED_ROUNDS = 6;
+const PACED_ROUNDS = 4;
 /** Response headers that belong to the connection or the moment, not to the captured answer. */
 const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
@@ -70,12 +72,12 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
 
       progress(label, 'warm-up, saturated');
       await alternateRounds(1, sides(WARM_UP_SECONDS));
-      const saturated = await alternateRounds(ROUNDS, sides(ROUND_SECONDS), ({ baseline, subject }, index) =>
-        progress(label, `saturated ${index + 1}/${ROUNDS}: bare ${describe(baseline)}, service ${describe(subject)}, ${formatRatio(subject.requestsPerSecond / baseline.requestsPerSecond)}`),
+      const saturated = await alternateRounds(SATURATED_ROUNDS, sides(ROUND_SECONDS), ({ baseline, subject }, index) =>
+        progress(label, `saturated ${index + 1}/${SATURATED_ROUNDS}: bare ${describe(baseline)}, service ${describe(subject)}, ${formatRatio(subject.requestsPerSecond / baseline.requestsPerSecond)}`),
       );
       const baselineMax = median(saturated.map((round) => round.baseline.requestsPerSecond));
       const throughputRatios = saturated.map(({ baseline, subject }) => subject.requestsPerSecond / baseline.requestsPerSecond);
-      const loadDetail = `autocannon ${CONNECTIONS} connections from the bench process, ${ROUNDS} alternating ${ROUND_SECONDS} s rounds after a ${WARM_UP_SECONDS} s warm-up of each side; any non-2xx, error or timeout fails the run`;
+      const loadDetail = `autocannon ${CONNECTIONS} connections from the bench process, ${SATURATED_ROUNDS} alternating ${ROUND_SECONDS} s rounds after a ${WARM_UP_SECONDS} s warm-up of each side; any non-2xx, error or timeout fails the run`;
       const responseDetail = `the request: \`${request.method} ${request.path}\`${request.body === undefined ? '' : ` with a ${formatCount(request.body.length)}-byte body`}; the response: ${formatCount(captured.bytes)} bytes of JSON, ${captured.headers} headers besides date/connection/keep-alive/content-length; the bare app sends the same`;
       const results: BenchmarkResult[] = [
         {
@@ -94,8 +96,8 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
 
       const rate = Math.round(baselineMax / 2);
       progress(label, `paced at ${formatRate(rate, 'req')} (half the bare maximum)`);
-      const paced = await alternateRounds(ROUNDS, sides(ROUND_SECONDS, rate), ({ baseline, subject }, index) =>
-        progress(label, `paced ${index + 1}/${ROUNDS}: bare ${describe(baseline)}, service ${describe(subject)}, ${formatRatio(subject.p99Ms / baseline.p99Ms)}`),
+      const paced = await alternateRounds(PACED_ROUNDS, sides(ROUND_SECONDS, rate), ({ baseline, subject }, index) =>
+        progress(label, `paced ${index + 1}/${PACED_ROUNDS}: bare ${describe(baseline)}, service ${describe(subject)}, ${formatRatio(subject.p99Ms / baseline.p99Ms)}`),
       );
       const latencyRatios = paced.map(({ baseline, subject }) => subject.p99Ms / baseline.p99Ms);
       const p99 = (values: HttpLoadResult[]) => `${median(values.map((result) => result.p99Ms)).toFixed(2)} ms p99`;
@@ -109,7 +111,7 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
         ratioMeaning: 'subject p99 ÷ baseline p99, median of the per-round ratios (lower is better)',
         target: { comparison: '<=', value: benchmark.p99Target },
         details: [
-          `autocannon \`overallRate\` ${formatCount(rate)}/s over ${CONNECTIONS} connections (half the bare app's median saturated rate), ${ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
+          `autocannon \`overallRate\` ${formatCount(rate)}/s over ${CONNECTIONS} connections (half the bare app's median saturated rate), ${PACED_ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
           'autocannon paces per connection per second: each connection sends its share back to back, then waits for the next second, so the p99 is that of short bursts, not of evenly spaced arrivals',
           "p99 computed exactly from every 2xx response time (autocannon's own histogram rounds to whole milliseconds)",
           `per-round ratios: ${latencyRatios.map(formatRatio).join(', ')}`,
