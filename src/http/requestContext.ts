@@ -7,9 +7,29 @@ import type { Logger } from '../logging/logger.ts';
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /**
+ * What the middleware leaves in `ctx.state`. The request's logger (bound to its id) is made on
+ * first use: most requests log only their access line, which names the id itself.
+ */
+class RequestState {
+  actor?: unknown;
+  private boundLogger?: Logger;
+
+  constructor(
+    readonly requestId: string,
+    readonly correlationId: string,
+    private readonly serviceLogger: Logger,
+  ) {}
+
+  get logger(): Logger {
+    this.boundLogger ??= this.serviceLogger.child({ requestId: this.requestId });
+    return this.boundLogger;
+  }
+}
+
+/**
  * Gives every request an id (`X-Request-ID`, echoed or generated), a correlation id
- * (`X-Correlation-ID`, echoed or the request id), a logger bound to both, and one access-log
- * line when it ends.
+ * (`X-Correlation-ID`, echoed or the request id), a logger bound to the request id, and one
+ * access-log line when it ends.
  */
 export function requestContextMiddleware(logger: Logger) {
   // Reads and writes go to the Node request and response directly: Koa's context delegates cost
@@ -21,16 +41,15 @@ export function requestContextMiddleware(logger: Logger) {
     const requestId = typeof inboundRequestId === 'string' && SAFE_ID.test(inboundRequestId) ? inboundRequestId : randomUUID();
     const inboundCorrelationId = req.headers['x-correlation-id'];
     const correlationId = typeof inboundCorrelationId === 'string' && SAFE_ID.test(inboundCorrelationId) ? inboundCorrelationId : requestId;
-    const state = ctx.state as { requestId: string; correlationId: string; logger: Logger; actor?: unknown };
-    state.requestId = requestId;
-    state.correlationId = correlationId;
-    state.logger = logger.child({ requestId });
+    const state = new RequestState(requestId, correlationId, logger);
+    ctx.state = state;
     res.setHeader('X-Request-ID', requestId);
     res.setHeader('X-Correlation-ID', correlationId);
     try {
       await next();
     } finally {
-      state.logger.info('request', {
+      logger.info('request', {
+        requestId,
         method: req.method,
         path: ctx.request.path,
         status: ctx.response.status,
