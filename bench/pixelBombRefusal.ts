@@ -134,7 +134,7 @@ export async function pixelBombRefusal(): Promise<BenchmarkResult[]> {
 
       progress('pixelBombRefusal', `resident memory: ${MEMORY_ROUNDS} alternating rounds of ${REQUESTS / 5} refusals`);
       const refuseMany = (requestBody: Buffer) => async () => {
-        for (let index = 0; index < REQUESTS / 5; index++) await timedUpload(service, agent, requestBody);
+        await timedUploads(service, agent, requestBody, REQUESTS / 5);
       };
       const memory = await alternateRounds(MEMORY_ROUNDS, {
         baseline: () => peakResidentDuring(service.pid, refuseMany(corruptBody)),

@@ -1,3 +1,5 @@
+import { deepFreeze } from '../deepFreeze.ts';
+
 /**
  * Lists decoded from the read model, per product, each valid for one revision of the product's
  * gallery stream. Every change to a product's media is an event of that stream and moves the
@@ -36,9 +38,4 @@ export function revisionCache<Value extends object>(capacity: number) {
       return values;
     },
   };
-}
-
-function deepFreeze(value: object): void {
-  for (const field of Object.values(value)) if (typeof field === 'object' && field !== null) deepFreeze(field);
-  Object.freeze(value);
 }

@@ -2,6 +2,7 @@ import { SETTINGS_TABLE, type SettingView } from '../../../projections/settings.
 import type { SettingKey, SettingValues } from '../../domain/settings/settingDefinitions.ts';
 import { SETTING_DEFINITIONS, SETTING_KEYS } from '../../domain/settings/settingDefinitions.ts';
 import type { ReadModelStore } from '../../ports/readModelStore.ts';
+import { deepFreeze } from '../deepFreeze.ts';
 
 /** A setting as listed: the value in force, and when it was last changed (`null`: the default, never changed). */
 export interface SettingEntry<Key extends SettingKey = SettingKey> {
@@ -9,14 +10,6 @@ export interface SettingEntry<Key extends SettingKey = SettingKey> {
   value: SettingValues[Key];
   modifiedAt: string | null;
   revision: number | null;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**
