@@ -8,8 +8,8 @@ import { readAllEvents } from '../../src/adapters/lmdb/readEvents.ts';
 import { encodeStoredEvent, serializeEvent } from '../../src/adapters/lmdb/storedEvent.ts';
 
 /**
- * The log commits before it is flushed (overlapping sync): `$all` reads stop at the last durable
- * sequence, so nothing a power loss could take back is ever read.
+ * Appends are written while earlier ones are still in flight: `$all` reads stop at the last
+ * sequence reported durable, so nothing a failed commit could take back is ever read.
  */
 test('$all reads forwards and backwards stop at the durable sequence', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'lmdb-durable-reads-'));
@@ -25,7 +25,7 @@ test('$all reads forwards and backwards stop at the durable sequence', async () 
     assert.equal(ids(readAllEvents(databases, {}, 5)), ['event-1', 'event-2', 'event-3', 'event-4', 'event-5']);
     assert.equal(readAllEvents(databases, {}, 0), []);
   } finally {
-    await databases.root.close();
+    await databases.close();
     await rm(directory, { recursive: true, force: true });
   }
 });

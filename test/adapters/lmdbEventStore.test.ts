@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLmdbEventStore, type LmdbEventStoreOptions } from '../../src/adapters/lmdb/lmdbEventStore.ts';
-import { AppError } from '../../src/errors/appError.ts';
+import { AppError, ConcurrencyError } from '../../src/errors/appError.ts';
 import { comparePositions, type EventStore, type Position } from '../../src/ports/eventStore.ts';
 import { eventData, eventStoreContract, recordSubscription } from '../contracts/eventStoreContract.ts';
 
@@ -92,6 +92,43 @@ test('concurrent appends to distinct streams all succeed', async ({ open }) => {
   const positions = results.map((result) => result.position);
   assert.is(new Set(positions).size, 200, 'every append has its own position');
   assert.is((await store.readAll()).length, 200);
+});
+
+test('a retry issued while the original append is still in flight answers the original result', async ({ open }) => {
+  const store = await open();
+  await store.appendToStream('product-1', [eventData()], { expectedRevision: 'no_stream' });
+  for (const expectedRevision of [0, 'any'] as const) {
+    const events = [eventData(), eventData()];
+    const [original, retry] = await Promise.all([
+      store.appendToStream('product-1', events, { expectedRevision }),
+      // A later turn, while the original is being written.
+      new Promise((resolve) => setImmediate(resolve)).then(() => store.appendToStream('product-1', events, { expectedRevision })),
+    ]);
+    assert.equal(retry, original);
+  }
+  assert.is((await store.readStream('product-1')).length, 5, 'each retried append is stored once');
+});
+
+test('appends to one stream from many turns keep their revisions contiguous', async ({ open }) => {
+  const store = await open();
+  let expected: number | 'no_stream' = 'no_stream';
+  const conflicts: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: 40 }, async (_, writer) => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          expected = (await store.appendToStream('product-9', [eventData(`W${writer}`)], { expectedRevision: expected })).nextExpectedRevision;
+        } catch (error) {
+          conflicts.push(error);
+        }
+      }
+    }),
+  );
+  const stored = await store.readStream('product-9');
+  assert.equal(stored.map((event) => event.revision), stored.map((_, index) => index));
+  assert.is(stored.length + conflicts.length, 200, 'every append either landed or was refused');
+  assert.ok(conflicts.length > 0 && conflicts.every((error) => error instanceof ConcurrencyError), 'refusals are conflicts');
 });
 
 test('an empty append to a missing stream answers revision -1 at the start of the log', async ({ open }) => {

@@ -26,18 +26,22 @@ export interface AppendRequest {
 export type WriteLogEntry = (sequence: number, storedEvent: string) => void;
 
 /**
- * Checks one append against the stream and writes its events through `writeLogEntry`. It must
- * run where nothing else writes between its reads and its writes: inside LMDB's write
- * transaction, or while no write is queued or in flight. Everything that can refuse the append
- * reads and throws before the first write: a transaction callback that throws is not rolled back
- * on its own, so it must not have written anything.
+ * The answer when deciding needs an event that is still in flight (a retry of an append not yet
+ * committed): check again once the writes in flight have settled.
+ */
+export const WAIT_FOR_WRITES = Symbol('wait for the writes in flight');
+
+/**
+ * Checks one append against the stream index (appends in flight included) and hands its events
+ * to `writeLogEntry`, adding them to the index. Nothing else may append between its reads and its
+ * writes. Everything that can refuse the append throws before the first write.
  */
 export function appendEvents(
   context: AppendContext,
   request: AppendRequest,
   created: string,
   writeLogEntry: WriteLogEntry,
-): AppendResult {
+): AppendResult | typeof WAIT_FOR_WRITES {
   const { streamIndex, recentEventIds } = context;
   const { streamName, events, expectedRevision } = request;
   const revisionBefore = streamIndex.currentRevision(streamName);
@@ -72,7 +76,7 @@ function originalResultOfRetry(
   context: AppendContext,
   request: AppendRequest,
   revisionBefore: number,
-): AppendResult | undefined {
+): AppendResult | typeof WAIT_FOR_WRITES | undefined {
   const { streamName, events, expectedRevision } = request;
   const [first] = events;
   if (first === undefined) return undefined;
@@ -90,20 +94,25 @@ function originalResultOfRetry(
 
   const match = matchStoredEvents(context, streamName, fromRevision, events);
   if (match === 'none') return undefined;
+  if (match === 'in flight') return WAIT_FOR_WRITES;
   if (match === 'partial') throw conflict(request, revisionBefore);
   return match;
 }
 
-/** Whether the stream holds the ids of `events`, in order, from `fromRevision` on. */
+/**
+ * Whether the stream holds the ids of `events`, in order, from `fromRevision` on; 'in flight' when
+ * that depends on events not committed yet.
+ */
 function matchStoredEvents(
   { databases, streamIndex }: AppendContext,
   streamName: string,
   fromRevision: number,
   events: SerializedEvent[],
-): AppendResult | 'none' | 'partial' {
+): AppendResult | 'none' | 'partial' | 'in flight' {
   let sequence = LOG_START_SEQUENCE;
   for (const [index, event] of events.entries()) {
     const storedSequence = streamIndex.sequenceAt(streamName, fromRevision + index);
+    if (storedSequence !== undefined && storedSequence > streamIndex.durableSequence()) return 'in flight';
     const stored = storedSequence === undefined ? undefined : databases.log.get(storedSequence);
     if (storedSequence === undefined || stored === undefined || decodeStoredEvent(stored, storedSequence).id !== event.id) {
       return index === 0 ? 'none' : 'partial';

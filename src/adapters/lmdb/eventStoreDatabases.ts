@@ -1,20 +1,27 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { invalidArgument } from './invalidArgument.ts';
+import { moveLegacyLog } from './legacyLog.ts';
 import { LOG_START_SEQUENCE } from './position.ts';
 
 /**
- * The LMDB environment of the event store. The log is the truth and is written durably with
+ * The LMDB environments of the event store. The log is the truth and is written durably with
  * every append; the stream index is derived from it and persisted lazily (see streamIndex.ts).
  */
 export interface EventStoreDatabases {
-  root: RootDatabase;
-  /** sequence → stored event text (see storedEvent.ts): the global log, `$all`. */
-  log: Database<string, number>;
+  /**
+   * sequence → stored event text (see storedEvent.ts): the global log, `$all`. Alone in its
+   * environment's main database: a commit of appends writes the log's pages and the meta page,
+   * not also the page that records a named database's root (a tenth of a lone append's time).
+   */
+  log: RootDatabase<string, number>;
   /** Persisted stream index chunks (see persistedStreamIndex.ts), up to the index checkpoint. */
   streams: Database<number[], StreamIndexKey>;
   /** Small bookkeeping values: the stream index checkpoint. */
   meta: Database<number, string>;
+  /** Closes both environments. */
+  close(): Promise<void>;
 }
 
 export type StreamIndexKey = [streamName: string, firstRevision: number];
@@ -25,23 +32,25 @@ export const MAX_KEY_PART_BYTES = 1000;
 /** Above every revision, so reverse range reads can start from it. */
 export const AFTER_LAST_REVISION = Number.MAX_SAFE_INTEGER;
 
+/**
+ * Opens the stream index's environment in `directory` and the log's in `directory/log`. Both
+ * sync inside every commit: a committed append is durable, and what readers see is durable.
+ * (lmdb-js' Linux default, overlapping sync, flushes after the commit; waiting for that flush cost
+ * a lone writer a tenth of its rate, see appendPipeline.ts.)
+ */
 export function openEventStoreDatabases(directory: string): EventStoreDatabases {
-  mkdirSync(directory, { recursive: true });
-  const root = open({
-    path: directory,
-    // A transaction commits and releases the write lock before it is flushed, so the next one is
-    // prepared meanwhile (lmdb-js' Linux default, crash-safe by its meta-page scheme). Appends
-    // are acknowledged on the flush (appendBatcher.ts), and readers stop at the last flushed
-    // sequence (streamIndex.durableSequence), so nothing is acknowledged or read that a power
-    // loss could take back.
-    overlappingSync: true,
-    maxDbs: 3,
-  });
+  const logDirectory = join(directory, 'log');
+  mkdirSync(logDirectory, { recursive: true });
+  const indexRoot = open({ path: directory, overlappingSync: false, maxDbs: 3 });
+  const log = open<string, number>({ path: logDirectory, overlappingSync: false, encoding: 'string' });
+  moveLegacyLog(indexRoot, log);
   return {
-    root,
-    log: root.openDB<string, number>({ name: 'log', encoding: 'string' }),
-    streams: root.openDB<number[], StreamIndexKey>({ name: 'streams' }),
-    meta: root.openDB<number, string>({ name: 'meta' }),
+    log,
+    streams: indexRoot.openDB<number[], StreamIndexKey>({ name: 'streams' }),
+    meta: indexRoot.openDB<number, string>({ name: 'meta' }),
+    async close() {
+      await Promise.all([log.close(), indexRoot.close()]);
+    },
   };
 }
 

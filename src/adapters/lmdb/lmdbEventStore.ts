@@ -7,7 +7,7 @@ import type {
   ExpectedRevision,
 } from '../../ports/eventStore.ts';
 import { subscribeToAllEvents, type AllSubscriptionContext } from './allSubscription.ts';
-import { createAppendBatcher } from './appendBatcher.ts';
+import { createAppendPipeline } from './appendPipeline.ts';
 import { createCommitSignal } from './commitSignal.ts';
 import { assertValidStreamName, openEventStoreDatabases } from './eventStoreDatabases.ts';
 import { isValidExpectedRevision } from './expectedRevision.ts';
@@ -48,8 +48,8 @@ export interface LmdbEventStoreOptions {
  * index, with EventStoreDB semantics (expected revisions, idempotent retries, `$all` positions,
  * catch-up subscriptions).
  *
- * - An append resolves only once its transaction is durable on disk. Appends issued in the same
- *   event-loop turn share one transaction and one fsync (group commit).
+ * - An append resolves only once its transaction is durable on disk. Appends issued while a
+ *   transaction commits share the next one and its fsync (group commit).
  * - Positions are 16 hex digits of a global sequence number: string order is commit order.
  * - An empty append to a missing stream (`no_stream` or `any`) answers revision -1 and the
  *   position before every event, `0000000000000000`.
@@ -72,7 +72,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
   const databases = openEventStoreDatabases(options.path);
   const commits = createCommitSignal();
   const streamIndex = createStreamIndex(databases, STREAM_INDEX_FLUSH_ENTRIES);
-  const appends = createAppendBatcher(
+  const appends = createAppendPipeline(
     {
       databases,
       streamIndex,
@@ -127,7 +127,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
         for (const subscriber of [...subscriptions.openSubscribers]) subscriber.complete();
         // Spares the next open from rebuilding the memtable out of the log.
         await streamIndex.flush();
-        await databases.root.close();
+        await databases.close();
       })();
       return closing;
     },

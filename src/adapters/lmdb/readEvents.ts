@@ -32,7 +32,7 @@ export function readStreamEvents(
   return events;
 }
 
-/** `$all` up to `durableSequence` (inclusive): a transaction still being flushed is not read. */
+/** `$all` up to `durableSequence` (inclusive): an append whose commit is not reported yet is not read. */
 export function readAllEvents(databases: EventStoreDatabases, options: ReadAllOptions, durableSequence: number): RecordedEvent[] {
   const maxCount = validMaxCount(options.maxCount);
   if (maxCount === 0) return [];

@@ -10,11 +10,6 @@ import { LOG_START_SEQUENCE } from './position.ts';
 import { decodeStoredEvent } from './storedEvent.ts';
 import { createStreamMemtable, type StreamRun } from './streamMemtable.ts';
 
-/** What one write transaction did to the index, handed back once it committed. */
-export interface IndexWrite {
-  lastSequence: number;
-}
-
 /**
  * Where each stream's events are in the log, EventStoreDB style: only the log is written with
  * every commit; index entries collect in a memtable and are persisted together with a checkpoint
@@ -23,28 +18,26 @@ export interface IndexWrite {
  * durable appends 2.7 times slower. After a restart or a failed commit, the memtable is rebuilt
  * from the log after the checkpoint.
  *
- * The write side (`beginWrite` … `endWrite`) runs inside write transactions; `read` serves
- * readers and sees committed events only; only committed entries are flushed.
+ * The write side (`add`) holds appends in flight as well as committed ones: appends are checked
+ * against it. `read` serves readers and sees committed events only; only committed entries are
+ * flushed.
  */
 export interface StreamIndex {
-  /**
-   * At the start of a write transaction: recovers from a failed commit. `previousWritesSettled`
-   * when every earlier write has settled, so any failure was already reported (`failed()`) and
-   * the log need not be read to find one (a read before a write added a tenth to a lone append).
-   */
-  beginWrite(options?: { previousWritesSettled: boolean }): void;
+  /** The last sequence written, in flight or committed. */
   lastSequence(): number;
-  /** The last sequence of the log whose transaction is durable (flushed): what readers may see. */
+  /** The last sequence of the log whose transaction is durable: what readers may see. */
   durableSequence(): number;
   /** The last revision of a stream, -1 when it has no events. */
   currentRevision(streamName: string): number;
   sequenceAt(streamName: string, revision: number): number | undefined;
   add(streamName: string, revision: number, sequence: number): void;
-  /** At the end of a write transaction. */
-  endWrite(): IndexWrite;
-  committed(write: IndexWrite): void;
-  /** After a failed commit: what is in memory may be ahead of the store. */
-  failed(): void;
+  /** Once the transaction writing `sequence` is durable. */
+  committed(sequence: number): void;
+  /**
+   * After a failed commit, what is in memory is ahead of the log: rebuilds it from the log. Only
+   * while no write is in flight.
+   */
+  rebuild(): void;
   /** Persists the committed entries now, e.g. before closing; resolves when durable. */
   flush(): Promise<void>;
   /** Committed sequences of a stream from `fromRevision` (inclusive; default: first or last). */
@@ -56,9 +49,8 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
   let writtenSequence = LOG_START_SEQUENCE;
   let committedSequence = LOG_START_SEQUENCE;
   let flushInFlight: Promise<void> | undefined;
-  let reloadNeeded = true;
 
-  function reload(): void {
+  function rebuild(): void {
     memtable.clear();
     for (const { key: sequence, value: stored } of databases.log.getRange({
       start: streamIndexCheckpoint(databases) + 1,
@@ -68,7 +60,6 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
     }
     writtenSequence = lastSequence(databases);
     committedSequence = writtenSequence;
-    reloadNeeded = false;
   }
 
   /** Persists the committed part of the memtable, then drops it from memory. */
@@ -80,8 +71,7 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
         flushInFlight = undefined;
       },
       () => {
-        // Nothing was dropped, so memory is still complete; rebuild anyway, to be sure.
-        reloadNeeded = true;
+        // Nothing was dropped, so memory is still complete; the next flush writes these again.
         flushInFlight = undefined;
       },
     );
@@ -96,17 +86,9 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
     return { firstRevision: run.firstRevision, sequences: committed };
   }
 
-  reload();
+  rebuild();
 
   return {
-    beginWrite(options) {
-      // A failed commit that wrote events leaves the last written sequence missing from the log,
-      // even before the failure is reported.
-      const unreportedFailure =
-        options?.previousWritesSettled !== true && writtenSequence !== LOG_START_SEQUENCE && !databases.log.doesExist(writtenSequence);
-      if (reloadNeeded || unreportedFailure) reload();
-    },
-
     lastSequence: () => writtenSequence,
 
     durableSequence: () => committedSequence,
@@ -129,16 +111,12 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
       writtenSequence = sequence;
     },
 
-    endWrite: () => ({ lastSequence: writtenSequence }),
-
-    committed(write) {
-      committedSequence = Math.max(committedSequence, write.lastSequence);
+    committed(sequence) {
+      committedSequence = Math.max(committedSequence, sequence);
       if (flushInFlight === undefined && memtable.size >= flushAfterEntries) void flush();
     },
 
-    failed() {
-      reloadNeeded = true;
-    },
+    rebuild,
 
     async flush() {
       await flushInFlight;
