@@ -44,8 +44,8 @@ export interface LmdbEventStoreOptions {
 }
 
 /**
- * Opens the embedded event store: an LMDB environment holding the global log and a per-stream
- * index, with EventStoreDB semantics (expected revisions, idempotent retries, `$all` positions,
+ * Opens the embedded event store: two LMDB environments, the global log (`<path>/log`) and a
+ * per-stream index (`<path>`), with EventStoreDB semantics (expected revisions, idempotent retries, `$all` positions,
  * catch-up subscriptions).
  *
  * - An append resolves only once its transaction is durable on disk. Appends issued while a
@@ -57,7 +57,7 @@ export interface LmdbEventStoreOptions {
  *
  * One process, and one store per environment: the newest part of the stream index, the commit
  * signal that wakes live subscriptions and the check of expected revisions all live in this
- * process's memory. Other processes must neither write to the environment nor read it.
+ * process's memory. Other processes must neither write to the environments nor read them.
  *
  * @example
  * const store = await openLmdbEventStore({ path: join(dataDir, 'events') });
