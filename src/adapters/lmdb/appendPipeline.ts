@@ -1,27 +1,14 @@
 import { IF_EXISTS } from 'lmdb';
-import { ConcurrencyError, isAppError, UnavailableError } from '../../errors/appError.ts';
+import { UnavailableError } from '../../errors/appError.ts';
 import type { AppendResult } from '../../ports/eventStore.ts';
-import { appendEvents, WAIT_FOR_WRITES, type AppendContext, type AppendRequest, type WriteLogEntry } from './appendEvents.ts';
+import type { AppendContext, AppendRequest } from './appendEvents.ts';
+import { checkGroup, type Attempt, type QueuedAppend } from './groupCheck.ts';
 import { LOG_START_SEQUENCE } from './position.ts';
 
 export interface AppendPipeline {
   append(request: AppendRequest): Promise<AppendResult>;
   /** Resolves once every append issued so far has settled. */
   settled(): Promise<void>;
-}
-
-interface QueuedAppend {
-  request: AppendRequest;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
-
-/** How far one append has come: each of the two second chances is taken at most once. */
-interface Attempt {
-  /** Checked again after the writes in flight settled. */
-  waitedForWrites: boolean;
-  /** Checked again after an earlier append's commit failed. */
-  recovered: boolean;
 }
 
 const FIRST_ATTEMPT: Attempt = { waitedForWrites: false, recovered: false };
@@ -93,49 +80,7 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
   async function checkAndWrite(group: QueuedAppend[], attempt: Attempt): Promise<void> {
     if (recovery !== undefined) await recovery;
     if (attempt.waitedForWrites) await writesInFlightSettled();
-    const sequences: number[] = [];
-    const storedEvents: string[] = [];
-    const collect: WriteLogEntry = (sequence, storedEvent) => {
-      sequences.push(sequence);
-      storedEvents.push(storedEvent);
-    };
-    const created = context.now().toISOString();
-    const writing: { append: QueuedAppend; result: AppendResult }[] = [];
-    /** Appends to check again once the writes in flight, this group's included, have settled. */
-    const waiting: QueuedAppend[] = [];
-    let unchecked: QueuedAppend[] = [];
-
-    for (const [index, append] of group.entries()) {
-      const entriesBefore = sequences.length;
-      let result: AppendResult | typeof WAIT_FOR_WRITES;
-      try {
-        result = appendEvents(context, append.request, created, collect);
-      } catch (error) {
-        if (!isAppError(error)) {
-          // Not a refusal: the index may hold part of this append. The entries checked before
-          // it are written; the index is rebuilt once they settle; the rest are checked after.
-          sequences.length = storedEvents.length = entriesBefore;
-          append.reject(error);
-          unchecked = group.slice(index + 1);
-          break;
-        }
-        const uncommittedEntries = streamIndex.lastSequence() > streamIndex.durableSequence();
-        const mayBeStale = error instanceof ConcurrencyError && uncommittedEntries && !attempt.waitedForWrites;
-        if (!mayBeStale) {
-          append.reject(error);
-          continue;
-        }
-        result = WAIT_FOR_WRITES;
-      }
-      if (result === WAIT_FOR_WRITES) {
-        if (attempt.waitedForWrites) append.reject(new UnavailableError('The append could not be checked against the event store.'));
-        else waiting.push(append);
-      } else if (sequences.length === entriesBefore) {
-        append.resolve(result); // an idempotent retry, or no events
-      } else {
-        writing.push({ append, result });
-      }
-    }
+    const { sequences, storedEvents, writing, waiting, unchecked } = checkGroup(context, group, attempt);
 
     const written = sequences.length === 0 ? Promise.resolve(true) : writeEntries(sequences, storedEvents);
     // After the write above is issued, so that waiting for the writes in flight includes it.
