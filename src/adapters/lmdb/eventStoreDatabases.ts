@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { invalidArgument } from './invalidArgument.ts';
 import { moveLegacyLog } from './legacyLog.ts';
-import { LOG_START_SEQUENCE } from './position.ts';
 
 /**
  * The LMDB environments of the event store. The log is the truth and is written durably with
@@ -62,9 +61,4 @@ export function assertValidStreamName(streamName: unknown): asserts streamName i
   if (Buffer.byteLength(streamName) > MAX_KEY_PART_BYTES) {
     throw invalidArgument(`Stream name must be at most ${MAX_KEY_PART_BYTES} bytes.`);
   }
-}
-
-export function lastSequence(databases: EventStoreDatabases): number {
-  for (const sequence of databases.log.getKeys({ reverse: true, limit: 1 })) return sequence;
-  return LOG_START_SEQUENCE;
 }

@@ -1,4 +1,5 @@
 import type { Database, DatabaseOptions, RootDatabase } from 'lmdb';
+import { lastSequenceOf } from './position.ts';
 
 /** Entries copied per transaction: each commit is durable before the next starts. */
 const ENTRIES_PER_COMMIT = 10_000;
@@ -14,8 +15,7 @@ export function moveLegacyLog(indexRoot: RootDatabase, log: RootDatabase<string,
   const options: DatabaseOptions & { name: string; create: boolean } = { name: 'log', encoding: 'string', create: false };
   const legacy = indexRoot.openDB<string, number>(options) as Database<string, number> | undefined;
   if (legacy === undefined) return;
-  let copiedThrough = 0;
-  for (const sequence of log.getKeys({ reverse: true, limit: 1 })) copiedThrough = sequence;
+  let copiedThrough = lastSequenceOf(log);
   for (;;) {
     const entries = [...legacy.getRange({ start: copiedThrough + 1, limit: ENTRIES_PER_COMMIT })];
     if (entries.length === 0) break;

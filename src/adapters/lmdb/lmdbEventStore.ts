@@ -45,8 +45,8 @@ export interface LmdbEventStoreOptions {
 
 /**
  * Opens the embedded event store: two LMDB environments, the global log (`<path>/log`) and a
- * per-stream index (`<path>`), with EventStoreDB semantics (expected revisions, idempotent retries, `$all` positions,
- * catch-up subscriptions).
+ * per-stream index (`<path>`), with EventStoreDB semantics (expected revisions, idempotent
+ * retries, `$all` positions, catch-up subscriptions).
  *
  * - An append resolves only once its transaction is durable on disk. Appends issued while a
  *   transaction commits share the next one and its fsync (group commit).

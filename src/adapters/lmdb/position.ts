@@ -1,3 +1,4 @@
+import type { Database } from 'lmdb';
 import { AppError } from '../../errors/appError.ts';
 import type { Position } from '../../ports/eventStore.ts';
 
@@ -26,4 +27,10 @@ export function sequenceOf(position: Position): number {
     });
   }
   return Number.parseInt(position, 16);
+}
+
+/** The sequence of the last event in `log`, or the start of the log when it is empty. */
+export function lastSequenceOf(log: Database<string, number>): number {
+  for (const sequence of log.getKeys({ reverse: true, limit: 1 })) return sequence;
+  return LOG_START_SEQUENCE;
 }

@@ -1,4 +1,4 @@
-import { AFTER_LAST_REVISION, lastSequence, type EventStoreDatabases } from './eventStoreDatabases.ts';
+import { AFTER_LAST_REVISION, type EventStoreDatabases } from './eventStoreDatabases.ts';
 import {
   indexedLastRevision,
   indexedSequenceAt,
@@ -6,7 +6,7 @@ import {
   streamIndexCheckpoint,
   writeStreamChunks,
 } from './persistedStreamIndex.ts';
-import { LOG_START_SEQUENCE } from './position.ts';
+import { lastSequenceOf, LOG_START_SEQUENCE } from './position.ts';
 import { decodeStoredEvent } from './storedEvent.ts';
 import { createStreamMemtable, type StreamRun } from './streamMemtable.ts';
 
@@ -58,7 +58,7 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
       const { streamName, revision } = decodeStoredEvent(stored, sequence);
       memtable.add(streamName, revision, sequence);
     }
-    writtenSequence = lastSequence(databases);
+    writtenSequence = lastSequenceOf(databases.log);
     committedSequence = writtenSequence;
   }
 
