@@ -83,10 +83,9 @@ async function timedUploads(server: ChildServer, agent: Agent, body: Buffer, cou
  * same client, the floor: a bare Koa app that reads the same body with the service's own body
  * parser (koa-body, formidable) and answers the same 400 bytes; and the machine's own floor: bare
  * Koa answering those bytes without reading the body, the loopback round trip between two
- * processes. Memory is compared in the same
- * run with refusing a corrupt PNG of the same size through the same route: the largest resident
- * size sampled while refusing bombs over the largest while refusing the corrupt files (decoding
- * the bomb would take ~730 MiB more).
+ * processes. Memory is compared in the same run with refusing a corrupt PNG of the same size
+ * through the same route: the largest resident size sampled while refusing bombs over the largest
+ * while refusing the corrupt files (decoding the bomb would take ~730 MiB more).
  */
 export async function pixelBombRefusal(): Promise<BenchmarkResult[]> {
   return withTempDir('bench-pixel-bomb-', async (dir) => {
