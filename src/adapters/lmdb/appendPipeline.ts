@@ -42,20 +42,17 @@ const FIRST_ATTEMPT: Attempt = { waitedForWrites: false, recovered: false };
  */
 export function createAppendPipeline(context: AppendContext, onCommitted: () => void): AppendPipeline {
   const { databases, streamIndex } = context;
-  const inFlight = new Set<Promise<unknown>>();
+  /** Log writes issued and not settled. */
+  const writesInFlight = promisesInFlight();
   /** Set while the stream index is rebuilt after a failed commit; appends wait for it. */
   let recovery: Promise<void> | undefined;
   const queued: QueuedAppend[] = [];
   /** Groups of appends run (or about to run) whose appends have not all settled. */
-  const groupsInFlight = new Set<Promise<unknown>>();
-
-  const writesInFlightSettled = async (): Promise<void> => {
-    while (inFlight.size > 0) await Promise.allSettled(inFlight);
-  };
+  const groupsInFlight = promisesInFlight();
 
   /** After a failed commit: once nothing is in flight any more, the index is rebuilt from the log. */
   const recover = (): Promise<void> =>
-    (recovery ??= writesInFlightSettled().then(() => {
+    (recovery ??= writesInFlight.settled().then(() => {
       streamIndex.rebuild();
       recovery = undefined;
     }));
@@ -66,11 +63,9 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
       for (let index = 0; index < sequences.length; index++) databases.log.put(sequences[index]!, storedEvents[index]!);
     };
     const first = sequences[0]!;
-    const written =
-      first - 1 === LOG_START_SEQUENCE ? databases.log.ifNoExists(first, writeAll) : databases.log.ifVersion(first - 1, IF_EXISTS, writeAll);
-    const tracked = written.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    return tracked;
+    return writesInFlight.track(
+      first - 1 === LOG_START_SEQUENCE ? databases.log.ifNoExists(first, writeAll) : databases.log.ifVersion(first - 1, IF_EXISTS, writeAll),
+    );
   };
 
   /**
@@ -79,7 +74,7 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
    */
   async function checkAndWrite(group: QueuedAppend[], attempt: Attempt): Promise<void> {
     if (recovery !== undefined) await recovery;
-    if (attempt.waitedForWrites) await writesInFlightSettled();
+    if (attempt.waitedForWrites) await writesInFlight.settled();
     const { sequences, storedEvents, writing, waiting, unchecked } = checkGroup(context, group, attempt);
 
     const written = sequences.length === 0 ? Promise.resolve(true) : writeEntries(sequences, storedEvents);
@@ -116,17 +111,11 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
 
   /** Runs a group of appends; counts as in flight until all of them have settled. */
   const runGroup = (group: QueuedAppend[], attempt: Attempt): Promise<unknown> =>
-    trackGroup(
+    groupsInFlight.track(
       checkAndWrite(group, attempt).catch((error: unknown) => {
         for (const { reject } of group) reject(error); // settles those still pending (a bug)
       }),
     );
-
-  const trackGroup = (group: Promise<unknown>): Promise<unknown> => {
-    const tracked = group.finally(() => groupsInFlight.delete(tracked));
-    groupsInFlight.add(tracked);
-    return tracked;
-  };
 
   const runQueued = (): void => {
     const group = queued.splice(0);
@@ -137,7 +126,7 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
     }
     const secondHalf = group.splice(Math.ceil(group.length / 2));
     void runGroup(group, FIRST_ATTEMPT);
-    void trackGroup(new Promise((resolve) => setImmediate(() => resolve(runGroup(secondHalf, FIRST_ATTEMPT)))));
+    void groupsInFlight.track(new Promise((resolve) => setImmediate(() => resolve(runGroup(secondHalf, FIRST_ATTEMPT)))));
   };
 
   return {
@@ -148,7 +137,26 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
       }),
     async settled() {
       runQueued(); // those queued in this turn, now
-      while (groupsInFlight.size > 0) await Promise.allSettled(groupsInFlight);
+      await groupsInFlight.settled();
+    },
+  };
+}
+
+/** Promises not settled yet, each forgotten once it settles. */
+function promisesInFlight() {
+  const running = new Set<Promise<unknown>>();
+  return {
+    get size(): number {
+      return running.size;
+    },
+    track<T>(promise: Promise<T>): Promise<T> {
+      const tracked = promise.finally(() => running.delete(tracked));
+      running.add(tracked);
+      return tracked;
+    },
+    /** Resolves once none is left, including those tracked while it waits. */
+    async settled(): Promise<void> {
+      while (running.size > 0) await Promise.allSettled(running);
     },
   };
 }
