@@ -17,6 +17,12 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger({ level: config.logLevel });
+  // A promise rejected with nobody listening is a bug (ours or a library's) in one request's
+  // work; every write is durable or not done, so it is logged with its stack and the other
+  // requests go on. Node's default would stop the process for every client.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) });
+  });
 
   let users = config.apiUsers;
   if (users === undefined) {

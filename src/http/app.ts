@@ -17,7 +17,7 @@ const PROTECTED_PREFIXES = ['/api/', '/media/'];
 /** Case-insensitive, so that no spelling of a path slips past authentication to a router. */
 function needsCredentials(path: string): boolean {
   const lowerCase = path.toLowerCase();
-  return PROTECTED_PREFIXES.some((prefix) => lowerCase.startsWith(prefix)) && !LOGIN_PATH.test(path);
+  return PROTECTED_PREFIXES.some((prefix) => lowerCase.startsWith(prefix));
 }
 
 export interface AppDeps {
@@ -56,7 +56,9 @@ export function createApp(deps: AppDeps): App {
   // - every other endpoint needs credentials: the API below /api (except the login that hands
   //   them out) and the binaries below /media, including paths that do not exist (so nothing
   //   tells an anonymous client which keys exist), and before any body is read;
-  // - bodies are parsed, and retried POSTs answered, only for the methods that carry a body.
+  // - bodies are parsed, and retried POSTs answered, only for the methods that carry a body, and
+  //   only for a client with credentials or one asking for them: the body of a request to a
+  //   probe or to a path outside the API is never read (Node discards it).
   const health = healthRoutes(deps.isReady);
   const probes = routeByPrefix([health]);
   const routers = [authRoutes(deps.users), ...deps.restRouters];
@@ -67,9 +69,10 @@ export function createApp(deps: AppDeps): App {
   const parseThenRoute: Koa.Middleware = (ctx, next) =>
     BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => afterBody(ctx, next)) : routeRest(ctx, next);
   const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
-    if (probes.serves(path)) return probes(ctx, () => parseThenRoute(ctx, next));
+    if (probes.serves(path)) return probes(ctx, () => routeRest(ctx, next));
+    if (LOGIN_PATH.test(path)) return parseThenRoute(ctx, next);
     if (needsCredentials(path)) return authenticate(ctx, () => parseThenRoute(ctx, next));
-    return parseThenRoute(ctx, next);
+    return routeRest(ctx, next);
   };
   app.use((ctx, next) => {
     const path = ctx.request.path;

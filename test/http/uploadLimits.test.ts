@@ -64,23 +64,50 @@ test('an image over MAX_IMAGE_BYTES but within the parser\'s limit is a 413 too'
   await assertNothingKept(context, 'image limit');
 });
 
-test('more files than allowed is a 413', async (context) => {
-  const data = new FormData();
-  data.append('product', String(context.productPk));
-  data.append('image', file(Buffer.from('first')), 'a.jpg');
-  data.append('image', file(Buffer.from('second')), 'b.jpg');
-  const refused = await post(context.api, '/api/v1/product_image/', data);
-  assert.equal([refused.status, refused.body], [413, TOO_LARGE]);
-  await assertNothingKept(context, 'two files');
+const TOO_MANY_FILES = { detail: 'Too many files: a request may carry at most 1.' };
+
+test('more files than allowed is a 413 that names the limit', async (context) => {
+  for (const count of [2, 3, 8]) {
+    const data = new FormData();
+    data.append('product', String(context.productPk));
+    for (let index = 0; index < count; index += 1) data.append(index % 2 ? 'image' : `other${index}`, file(Buffer.from(`file ${index}`)), `${index}.jpg`);
+    const refused = await post(context.api, '/api/v1/product_image/', data);
+    assert.equal([refused.status, refused.body], [413, TOO_MANY_FILES], `${count} files`);
+    await assertNothingKept(context, `${count} files`);
+  }
 });
 
-test('more fields than allowed is a 413', async (context) => {
-  const data = new FormData();
-  data.append('product', String(context.productPk));
-  for (let index = 0; index < 40; index += 1) data.append(`extra${index}`, 'x');
-  const refused = await post(context.api, '/api/v1/product_image/', data);
-  assert.equal([refused.status, refused.body], [413, TOO_LARGE]);
-  await assertNothingKept(context, 'many fields');
+test('more fields than allowed is a 413 that names the limit, also when files follow', async (context) => {
+  for (const filesAfter of [0, 3]) {
+    const data = new FormData();
+    data.append('product', String(context.productPk));
+    for (let index = 0; index < 40; index += 1) data.append(`extra${index}`, 'x');
+    for (let index = 0; index < filesAfter; index += 1) data.append('image', file(Buffer.from('late')), 'late.jpg');
+    const refused = await post(context.api, '/api/v1/product_image/', data);
+    assert.equal([refused.status, refused.body], [413, { detail: 'Too many form fields: a request may carry at most 32.' }], `${filesAfter} files after`);
+    await assertNothingKept(context, 'many fields');
+  }
+});
+
+test('a body sent without credentials is never parsed, and no malformed form stops the service', async (context) => {
+  const { api } = context;
+  const threeFiles = () => {
+    const data = new FormData();
+    for (const name of ['a', 'b', 'c']) data.append(name, file(Buffer.from(name)), `${name}.png`);
+    return data;
+  };
+  const anonymous = async (path: string) => {
+    const response = await fetch(`${api.service.url}${path}`, { method: 'POST', body: threeFiles() });
+    return { status: response.status, body: await response.json() };
+  };
+  assert.equal(await anonymous('/health'), { status: 405, body: { detail: 'Method "POST" not allowed.' } });
+  assert.equal(await anonymous('/no/such/path'), { status: 404, body: { detail: 'Not found.' } });
+  assert.equal((await anonymous('/api/v1/product_image/')).status, 401);
+  // The login is the one endpoint that reads the body of a client without credentials.
+  assert.equal(await anonymous('/api/v1/auth/login/'), { status: 413, body: TOO_MANY_FILES });
+  const stillUp = await api.request('GET', `/api/v1/products/${context.productPk}/`);
+  assert.is(stillUp.status, 200);
+  await assertNothingKept(context, 'anonymous bodies');
 });
 
 test('a malformed multipart body is a 400 parse error', async (context) => {

@@ -32,12 +32,25 @@ export const DEFAULT_BODY_LIMITS: Omit<BodyLimits, 'uploadRoot'> = {
 };
 
 const PARSED_TYPES = ['json', 'urlencoded', 'multipart'];
+/** Where the files of a form that has already failed would be spooled (see `filename` below). */
+const FAILED_FORM_DIRECTORY = 'failed-form';
 /** The methods whose requests carry a body to parse. */
 export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
-function toAppError(error: Error & { status?: number; httpCode?: number }, multipart: boolean): AppError {
+/** formidable's codes for the count limits (`FormidableError.js`). */
+const TOO_MANY_FIELDS = 1007;
+const TOO_MANY_FILES = 1015;
+
+/** A 413 names the limit that was reached: a count of parts, or a size. */
+function tooLargeMessage(code: unknown, limits: BodyLimits): string {
+  if (code === TOO_MANY_FILES) return `Too many files: a request may carry at most ${limits.files}.`;
+  if (code === TOO_MANY_FIELDS) return `Too many form fields: a request may carry at most ${limits.fields}.`;
+  return 'Request body is too large.';
+}
+
+function toAppError(error: Error & { status?: number; httpCode?: number; code?: unknown }, limits: BodyLimits, multipart: boolean): AppError {
   const status = error.httpCode ?? error.status;
-  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large.', { status: 413, cause: error });
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', tooLargeMessage(error.code, limits), { status: 413, cause: error });
   if (status === 415) return new AppError('UNSUPPORTED_ENCODING', 'Unsupported request encoding.', { status: 415, cause: error });
   const kind = multipart ? 'Multipart form parse error' : 'JSON parse error';
   return new AppError('PARSE_ERROR', `${kind} - ${error.message}`, { status: 400, cause: error });
@@ -64,7 +77,7 @@ export async function createBodyParser(limits: BodyLimits) {
     ...common,
     multipart: false,
     onError: (error) => {
-      throw toAppError(error as Error, false);
+      throw toAppError(error as Error, limits, false);
     },
   });
 
@@ -85,9 +98,13 @@ export async function createBodyParser(limits: BodyLimits) {
       enabledPlugins: [multipart],
       uploadDir: limits.uploadRoot,
       // formidable's own names hash random bytes with SHA-3 (cuid2): 43 us a file.
+      // Once a form has failed (a limit), formidable drops its request but still names the files
+      // in the rest of the chunk it is parsing, and an exception here would be unhandled: those
+      // files get a name in no request's directory. It feeds them no later chunk, so they hold
+      // less than a chunk (64 KiB), stay in memory and never reach that directory.
       filename: (_name, _extension, _part, form) => {
-        const directory = spoolDirectories.get((form as unknown as { req: IncomingMessage }).req);
-        if (directory === undefined) throw new Error('A multipart body was parsed outside the body parser.');
+        const request = (form as unknown as { req: IncomingMessage | null }).req;
+        const directory = (request && spoolDirectories.get(request)) ?? FAILED_FORM_DIRECTORY;
         return join(directory, randomUUID());
       },
       fileWriteStreamHandler: spoolingWriter(limits.inMemoryFileBytes, (filepath) => spilled.add(dirname(relative(limits.uploadRoot, filepath)))),
@@ -100,7 +117,7 @@ export async function createBodyParser(limits: BodyLimits) {
       minFileSize: 0,
     },
     onError: (error) => {
-      throw toAppError(error as Error, true);
+      throw toAppError(error as Error, limits, true);
     },
   });
 
