@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freeFileName, requestedFileName } from '../../src/app/rpc/galleryFileNames.ts';
+import { requestedFileName } from '../../src/app/rpc/galleryFileNames.ts';
+import { dispersed } from '../../src/app/media/mediaKeys.ts';
+import { firstFreeFileName } from '../../src/domain/gallery/galleryFileNames.ts';
 import { decodeBase64Strictly, readImageFields } from '../../src/app/rpc/imageData.ts';
 import { ShipStreamFault } from '../../src/app/rpc/shipStreamFaults.ts';
 
@@ -22,10 +24,11 @@ test('file names: sanitised, with the mime\'s extension, dispersed, _1 _2 on col
   assert.is(requestedFileName('My Photo (1)', 'jpg'), 'My_Photo_1_.jpg');
   assert.is(requestedFileName('../../etc/passwd', 'gif'), '.._.._etc_passwd.gif');
   const taken = new Set(['/i/m/image.png', '/i/m/image_1.png']);
-  assert.is(freeFileName('image.png', (file) => taken.has(file)), '/i/m/image_2.png');
-  assert.is(freeFileName('image.jpg', (file) => taken.has(file)), '/i/m/image.jpg');
-  assert.is(freeFileName('.hidden.png', () => false), '/_/h/.hidden.png');
-  assert.is(freeFileName('a.png', (file) => file === '/a/_/a.png'), '/a/_/a_1.png');
+  assert.is(firstFreeFileName(dispersed('image.png'), (file) => taken.has(file)), '/i/m/image_2.png');
+  assert.is(firstFreeFileName(dispersed('image.jpg'), (file) => taken.has(file)), '/i/m/image.jpg');
+  assert.is(firstFreeFileName(dispersed('.hidden.png'), () => false), '/_/h/.hidden.png');
+  assert.is(firstFreeFileName(dispersed('a.png'), (file) => file === '/a/_/a.png'), '/a/_/a_1.png');
+  assert.is(firstFreeFileName(dispersed('noext'), (file) => file === '/n/o/noext'), '/n/o/noext_1');
 });
 
 test('fields: only those present; unknown type codes are ignored', () => {

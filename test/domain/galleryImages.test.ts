@@ -59,6 +59,17 @@ test('UploadImage refuses a file name a live image of the product uses', () => {
     .thenThrows('FILE_NAME_TAKEN', message, { file: [message] });
 });
 
+test('UploadImage with whenFileNameTaken: suffix takes the first name no live image holds', () => {
+  spec
+    .given([imageUploaded(112, 1, { file: '/i/m/image.png' }), imageUploaded(112, 2, { file: '/i/m/image_1.png' }), imageUploaded(112, 3, { file: '/i/m/image_2.png' }), imageDeleted(112, 2)])
+    .when(uploadImage(112, 4, { file: '/i/m/image.png', whenFileNameTaken: 'suffix' }))
+    .then([imageUploaded(112, 4, { file: '/i/m/image_1.png' })]);
+  spec
+    .given([])
+    .when(uploadImage(113, 1, { file: '/i/m/image.png', whenFileNameTaken: 'suffix' }))
+    .then([imageUploaded(113, 1, { file: '/i/m/image.png' })]);
+});
+
 test('UploadImage may reuse the file name of a deleted image', () => {
   spec
     .given([imageUploaded(109, 1, { file: '/i/m/image.png' }), imageDeleted(109, 1)])

@@ -40,6 +40,8 @@ export interface NewImageInput extends ImageContent {
   source: ImageSource;
   /** Gallery file name; by default derived from the stored key. */
   file?: string;
+  /** When a live image holds `file` (see NewImage): refuse (default), or take the first free suffix. */
+  whenFileNameTaken?: NewImage['whenFileNameTaken'];
   label?: string;
   exclude?: boolean;
   roles?: ImageRole[];
@@ -104,6 +106,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
             product,
             imagePk,
             file: input.file ?? fileNameOfKey(blob.key),
+            whenFileNameTaken: input.whenFileNameTaken ?? 'refuse',
             blob,
             order: input.order,
             source: input.source,

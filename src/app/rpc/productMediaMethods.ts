@@ -6,7 +6,8 @@ import type { RequestContext } from '../commandHandler.ts';
 import type { GalleryQueries } from '../media/galleryQueries.ts';
 import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
 import type { ProductQueries } from '../products/productQueries.ts';
-import { freeFileName, requestedFileName } from './galleryFileNames.ts';
+import { requestedFileName } from './galleryFileNames.ts';
+import { dispersed } from '../media/mediaKeys.ts';
 import { optionalImageFile, readImageFields, requireImageFile } from './imageData.ts';
 import { methodArguments, objectArgument, requireDefaultStore, textArgument, type MethodArguments } from './methodArguments.ts';
 import { INVALID_IMAGE, INVALID_IMAGE_TYPE, ShipStreamFault, type FaultNumber } from './shipStreamFaults.ts';
@@ -44,8 +45,6 @@ const IMAGE_TYPES = [
   { code: 'image', scope: 'store' },
   { code: 'thumbnail', scope: 'store' },
 ] as const;
-/** How often `create` picks another name when a concurrent create took the one it chose. */
-const MAX_NAME_ATTEMPTS = 5;
 
 /**
  * ShipStream's `product_media` API (OpenMage `catalog_product_attribute_media`) over the one
@@ -101,27 +100,30 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     const data = objectArgument('data', args.required('data'));
     const file = requireImageFile(data, deps.maxImageBytes);
     const fields = readImageFields(data);
-    const wanted = requestedFileName(file.name, file.extension);
-    // Names a concurrent create took before this one could append (our read model may lag it).
-    const takenMeanwhile = new Set<string>();
-    for (let attempt = 1; ; attempt++) {
-      const current = gallery.galleryOf(pk);
-      const name = freeFileName(wanted, (candidate) => takenMeanwhile.has(candidate) || current.some((view) => view.file === candidate));
-      const order = fields.order ?? current.reduce((max, view) => Math.max(max, view.order), 0) + 1;
-      try {
-        const write = await images.upload(
-          { productPk: pk, content: file.content, accept: IMAGE_FORMATS, format: file.format, file: name, source: null, ...fields, order },
-          context,
-        );
-        await deps.settle(write);
-        return [name];
-      } catch (error) {
-        // Another writer took the name between our read and our append: pick the next one.
-        const nameTaken = error instanceof AppError && error.code === 'FILE_NAME_TAKEN';
-        if (!nameTaken || attempt >= MAX_NAME_ATTEMPTS) throw asFault(error, 104);
-        takenMeanwhile.add(name);
-      }
-    }
+    const order = fields.order ?? gallery.galleryOf(pk).reduce((max, view) => Math.max(max, view.order), 0) + 1;
+    const { imagePk, ...write } = await images
+      .upload(
+        {
+          productPk: pk,
+          content: file.content,
+          accept: IMAGE_FORMATS,
+          format: file.format,
+          // The decision takes `_1`, `_2`, … when a live image holds the name, concurrent creates included.
+          file: dispersed(requestedFileName(file.name, file.extension)),
+          whenFileNameTaken: 'suffix',
+          source: null,
+          ...fields,
+          order,
+        },
+        context,
+      )
+      .catch((error: unknown) => {
+        throw asFault(error, 104);
+      });
+    await deps.settle(write);
+    const created = gallery.image(imagePk);
+    if (created === undefined) throw new Error(`Image ${imagePk} was created but is not in the read model after settling.`);
+    return [created.file];
   }
 
   async function update(args: MethodArguments, context: RequestContext): Promise<1> {

@@ -21,6 +21,12 @@ export interface NewImage {
   imagePk: number;
   /** Gallery file name, unique among the product's live images, e.g. `/i/m/image_1.png`. */
   file: string;
+  /**
+   * When a live image holds `file`: `refuse` (the default) fails the decision; `suffix` takes
+   * the first free `_1`, `_2`, … name instead (ShipStream `create`, as OpenMage names files).
+   * Decided on the gallery as written, so concurrent creates never collide.
+   */
+  whenFileNameTaken?: 'refuse' | 'suffix';
   blob: StoredImage;
   order: number;
   source: ImageSource;

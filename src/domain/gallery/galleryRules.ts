@@ -73,16 +73,23 @@ export function requireFreshVideoPk(gallery: ActiveGallery, videoPk: number): vo
   throw new DomainRuleError('VIDEO_PK_RETIRED', `Video pk ${videoPk} belonged to a deleted video and is never reused.`);
 }
 
+function liveImageHolding(gallery: ActiveGallery, file: string, exceptImagePk?: number) {
+  return gallery.images.find((image) => image.status === 'live' && image.file === file && image.imagePk !== exceptImagePk);
+}
+
+/** Whether a live image of the product holds the gallery file name `file`. */
+export function liveImageHolds(gallery: ActiveGallery, file: string): boolean {
+  return liveImageHolding(gallery, file) !== undefined;
+}
+
 /**
  * ShipStream addresses images by file name, so two live images of a product never share one.
- * The API layer picks free names (`_1`, `_2` suffixes); this guard catches a race or a bug.
+ * A `create` takes the first free `_1`, `_2` name in its decision; elsewhere a taken name is refused.
  * @throws ValidationError `FILE_NAME_BLANK`, DomainRuleError `FILE_NAME_TAKEN`.
  */
 export function requireFreeFileName(gallery: ActiveGallery, file: string, exceptImagePk?: number): void {
   if (file.trim() === '') throw ValidationError.field('file', 'This field may not be blank.', 'FILE_NAME_BLANK');
-  const holder = gallery.images.find(
-    (image) => image.status === 'live' && image.file === file && image.imagePk !== exceptImagePk,
-  );
+  const holder = liveImageHolding(gallery, file, exceptImagePk);
   if (holder === undefined) return;
   const message = `Gallery file "${file}" is already used by image ${holder.imagePk}.`;
   throw new DomainRuleError('FILE_NAME_TAKEN', message, { file: [message] });

@@ -10,8 +10,10 @@ import type {
   ImageUploaded,
 } from './galleryEvents.ts';
 import type { NewImage } from './galleryCommands.ts';
+import { firstFreeFileName } from './galleryFileNames.ts';
 import {
   galleryFor,
+  liveImageHolds,
   requireFreeFileName,
   requireFreshImagePk,
   requireImage,
@@ -39,9 +41,10 @@ export function decideUploadImage(state: GalleryState, product: ProductFacts, im
   requireChoice('image_type', image.imageType, IMAGE_TYPES, 'UNKNOWN_IMAGE_TYPE');
   requireChoice('source', image.source, [...IMAGE_SOURCES, null], 'UNKNOWN_IMAGE_SOURCE');
   requireKnownRoles(image.roles);
-  requireFreeFileName(gallery, image.file);
+  const file = image.whenFileNameTaken === 'suffix' ? firstFreeFileName(image.file, (candidate) => liveImageHolds(gallery, candidate)) : image.file;
+  requireFreeFileName(gallery, file);
   const roles = sortRoles(image.roles);
-  const { imagePk, file, blob, order, source, label, exclude, imageType } = image;
+  const { imagePk, blob, order, source, label, exclude, imageType } = image;
   return [
     {
       type: 'ImageUploaded',
