@@ -31,6 +31,33 @@ function memoryStore() {
   return store;
 }
 
+/** A session store that, like LMDB, applies its writes in order, later, when `flush` is called. */
+function queuedStore() {
+  const sessions = new Map<string, StoredSession>();
+  let queue: Array<() => void> = [];
+  const enqueue = (write: () => void) => new Promise<void>((resolve) => queue.push(() => (write(), resolve())));
+  const store: SessionStore & { flush(): Promise<void>; has(digest: string): boolean; size(): number } = {
+    /** Applies every write queued so far, and those queued by the callers it lets go on. */
+    flush: async () => {
+      do {
+        await new Promise((resolve) => setImmediate(resolve));
+        const writes = queue;
+        queue = [];
+        for (const write of writes) write();
+      } while (queue.length > 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    has: (digest) => sessions.has(digest),
+    size: () => sessions.size,
+    get: (digest) => sessions.get(digest),
+    put: (digest, session) => enqueue(() => sessions.set(digest, session)),
+    remove: (digest) => enqueue(() => sessions.delete(digest)),
+    removeExpired: async () => 0,
+    async close() {},
+  };
+  return store;
+}
+
 function setUp() {
   let now = 1_700_000_000_000;
   const store = memoryStore();
@@ -88,6 +115,39 @@ test('a wrong key opens no session (fault 2)', async () => {
   await sessions.login('erp', 'wrong').catch((error: unknown) => (fault = (error as ShipStreamFault).fault));
   assert.is(fault, 2);
   assert.is(store.puts, 0);
+});
+
+test('an ended session is refused at once and stays ended, even when a use read it just before', async () => {
+  let now = 1_700_000_000_000;
+  const store = queuedStore();
+  const sessions = rpcSessions({ store, users: createUserDirectory([{ name: 'erp', key: 'erp-key' }]), ttlMs: TTL_MS, now: () => now });
+  const login = sessions.login('erp', 'erp-key');
+  await store.flush();
+  const session = await login;
+
+  // A use due for a refresh queues its write; the end comes before that write is durable.
+  now += 2 * 60_000;
+  const use = sessions.userOf(session);
+  assert.instance(use, Promise);
+  const ended = sessions.end(session);
+  assert.is(faultOf(() => sessions.userOf(session)), 5, 'refused while the removal is pending');
+  await store.flush();
+  await ended;
+  assert.is(await use, 'erp', 'the use that began before the end is answered');
+  assert.is(store.size(), 0, 'the refresh did not bring the entry back');
+  assert.is(faultOf(() => sessions.userOf(session)), 5, 'refused once the removal is durable');
+
+  // The other order: the end is queued first, then a use reads the entry still in the store.
+  const second = sessions.login('erp', 'erp-key');
+  await store.flush();
+  const secondSession = await second;
+  const secondEnd = sessions.end(secondSession);
+  now += 2 * 60_000;
+  assert.is(faultOf(() => sessions.userOf(secondSession)), 5);
+  await store.flush();
+  await secondEnd;
+  assert.is(store.size(), 0);
+  assert.is(faultOf(() => sessions.userOf(secondSession)), 5);
 });
 
 test.run();

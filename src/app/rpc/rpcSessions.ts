@@ -35,6 +35,9 @@ export function rpcSessions(deps: RpcSessionsDeps) {
   // The store entries of sessions in use, by session id: a call then needs neither a digest nor a
   // read. This instance is the only writer of its store, so the copy stays exact.
   const remembered = new Map<string, { user: string; expiresAt: number }>();
+  // Sessions being ended: refused at once, while their removal is being made durable, and never
+  // written back by a use that read them just before.
+  const ending = new Set<string>();
   const remember = (sessionId: string, session: { user: string; expiresAt: number }) => {
     remembered.delete(sessionId);
     remembered.set(sessionId, session);
@@ -63,7 +66,7 @@ export function rpcSessions(deps: RpcSessionsDeps) {
      * @throws ShipStreamFault 5 for an unknown, ended or expired session.
      */
     userOf(sessionId: string): string | Promise<string> {
-      if (!SESSION_ID.test(sessionId)) throw new ShipStreamFault(5);
+      if (!SESSION_ID.test(sessionId) || ending.has(sessionId)) throw new ShipStreamFault(5);
       const session = remembered.get(sessionId) ?? deps.store.get(digest(sessionId));
       const at = now();
       if (session === undefined || session.expiresAt <= at) {
@@ -72,8 +75,9 @@ export function rpcSessions(deps: RpcSessionsDeps) {
       }
       if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) {
         const refreshed = { ...session, expiresAt: at + deps.ttlMs };
+        // Stores write in order: a refresh queued before an end is undone by the end's removal.
         return deps.store.put(digest(sessionId), refreshed).then(() => {
-          remember(sessionId, refreshed);
+          if (!ending.has(sessionId)) remember(sessionId, refreshed);
           return session.user;
         });
       }
@@ -83,9 +87,14 @@ export function rpcSessions(deps: RpcSessionsDeps) {
 
     /** Ends a session; ending an unknown one is not an error (OpenMage answers true too). */
     async end(sessionId: string): Promise<void> {
-      if (SESSION_ID.test(sessionId)) await deps.store.remove(digest(sessionId));
-      // After the removal: a call that read the entry meanwhile must not keep it in memory.
+      if (!SESSION_ID.test(sessionId)) return;
+      ending.add(sessionId);
       remembered.delete(sessionId);
+      try {
+        await deps.store.remove(digest(sessionId));
+      } finally {
+        ending.delete(sessionId);
+      }
     },
 
     /** The user of HTTP Basic credentials (username and API key), for calls with a null session. @throws ShipStreamFault 2 */
