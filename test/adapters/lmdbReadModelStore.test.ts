@@ -103,6 +103,19 @@ test('a rebuild batch that throws abandons the rebuild: nothing is written', asy
   await store.close();
 });
 
+test('a lookup by a key too long to be stored finds nothing, inside a batch too', async ({ dir }) => {
+  const store = openLmdbReadModelStore({ path: dir });
+  store.catchUpFinished(projection.name);
+  const longest = 'x'.repeat(1900);
+  store.commit(projection, (tx) => tx.put('thingsByName', longest, 1), at(1));
+  assert.is(store.get('thingsByName', longest), 1);
+  for (const key of ['x'.repeat(5000), '€'.repeat(1400), [7, 'y'.repeat(5000)]]) {
+    assert.is(store.get('thingsByName', key), undefined);
+    store.commit(projection, (tx) => assert.is(tx.get('thingsByName', key), undefined), at(2));
+  }
+  await store.close();
+});
+
 test('range and count follow key order with offset and limit', async ({ dir }) => {
   const store = openLmdbReadModelStore({ path: dir });
   store.catchUpFinished(projection.name);

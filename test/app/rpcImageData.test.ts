@@ -23,6 +23,9 @@ test('file names: sanitised, with the mime\'s extension, dispersed, _1 _2 on col
   assert.is(requestedFileName('', 'jpg'), 'image.jpg');
   assert.is(requestedFileName('My Photo (1)', 'jpg'), 'My_Photo_1_.jpg');
   assert.is(requestedFileName('../../etc/passwd', 'gif'), '.._.._etc_passwd.gif');
+  assert.is(requestedFileName('@@@', 'jpg'), 'file.jpg');
+  assert.is(requestedFileName('фото товара', 'png'), 'file.png');
+  assert.is(requestedFileName('@.@', 'png'), '_._.png');
   const taken = new Set(['/i/m/image.png', '/i/m/image_1.png']);
   assert.is(firstFreeFileName(dispersed('image.png'), (file) => taken.has(file)), '/i/m/image_2.png');
   assert.is(firstFreeFileName(dispersed('image.jpg'), (file) => taken.has(file)), '/i/m/image.jpg');

@@ -126,7 +126,12 @@ test('authentication faults', async ({ api, session }) => {
 test('wrong argument counts and types', async ({ api, session }) => {
   const cases: [string, unknown[], number][] = [
     ['product_media.list', [], -32006],
-    ['product_media.list', [SKU, null, 'extra'], -32602],
+    ['product_media.list', [SKU, null, 'sku', 'extra'], -32602],
+    ['product_media.list', [SKU, null, 'id'], -32101],
+    ['product_media.list', ['x'.repeat(5000)], -32101],
+    ['product_media.list', ['€'.repeat(1400)], -32101],
+    ['product_media.info', [SKU, `/i/m/${'x'.repeat(5000)}.jpg`], -32103],
+    ['product_media.remove', [SKU, `/i/m/${'x'.repeat(5000)}.jpg`], -32103],
     ['product_media.list', [{ sku: SKU }], -32602],
     ['product_media.list', [[SKU]], -32602],
     ['product_media.list', [SKU, 'french'], -32100],
@@ -193,6 +198,18 @@ test('a body over the limit gets a JSON-RPC error on a live connection', async (
   assert.match(response.body.error.message, /larger than \d+ bytes/);
   // The same server still answers.
   assert.is((await call(api, session, 'product_media.list', [SKU])).error, null);
+});
+
+test('OpenMage\'s trailing arguments: an empty store is the current one; identifierType names the product by SKU or by id', async ({ api, session }) => {
+  const [pk] = (await api.request('GET', `/api/v1/products/?sku=${SKU}`)).body.results.map((product: { pk: number }) => product.pk);
+  const files = (result: Array<{ file: string }>) => result.map((image) => image.file);
+  assert.equal(files(await callOk(api, session, 'product_media.list', [SKU, ''])), ['/i/m/image.jpg']);
+  assert.equal(files(await callOk(api, session, 'product_media.list', [SKU, null, 'sku'])), ['/i/m/image.jpg']);
+  assert.equal(files(await callOk(api, session, 'product_media.list', [String(pk), 'default', 'id'])), ['/i/m/image.jpg']);
+  assert.equal(files(await callOk(api, session, 'product_media.list', [pk, null, 'id'])), ['/i/m/image.jpg']);
+  assert.is((await callOk(api, session, 'product_media.info', [pk, '/i/m/image.jpg', null, 'id'])).file, '/i/m/image.jpg');
+  assertError(await call(api, session, 'product_media.list', [String(pk)]), error(-32101), 'a pk without identifierType is a SKU');
+  assertError(await call(api, session, 'product_media.list', [`${pk}.5`, null, 'id']), error(-32101), 'not an id');
 });
 
 test('no input makes an internal fault or an HTTP 500', async ({ api, session }) => {

@@ -12,6 +12,19 @@ import type {
 import { WriteBackCache } from './writeBackCache.ts';
 
 const CHECKPOINTS_TABLE = '$checkpoints';
+/** lmdb-js stores keys of at most 1978 bytes; a longer one cannot have a row. */
+const MAX_KEY_BYTES = 1978;
+
+/** Whether `key` fits in an LMDB key (strings count in UTF-8 bytes, at most 3 a UTF-16 unit). */
+function fitsLmdbKey(key: ReadModelKey): boolean {
+  const parts = typeof key === 'object' ? key : [key];
+  let bytes = 0;
+  for (const part of parts) {
+    if (typeof part === 'number') bytes += 9;
+    else bytes += part.length * 3 <= MAX_KEY_BYTES ? part.length * 3 : Buffer.byteLength(part);
+  }
+  return bytes <= MAX_KEY_BYTES;
+}
 /** Rows a rebuild keeps in memory at most before writing them out and continuing as a live projection. */
 const MAX_REBUILD_ROWS = 1_000_000;
 
@@ -55,7 +68,8 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
   const live = new Set<string>();
   /** Commits and resets so far (see ReadModelStore.changes). */
   let changes = 0;
-  const readLmdb = (name: string, key: ReadModelKey) => table(name).get(key as Key);
+  // A lookup by a key too long to be stored (a client's 5,000-character SKU) finds nothing; lmdb-js would throw.
+  const readLmdb = (name: string, key: ReadModelKey) => (fitsLmdbKey(key) ? table(name).get(key as Key) : undefined);
   const tablesEmpty = (projection: Projection) =>
     projection.tables.every((name) => table(name).getKeysCount({ limit: 1 }) === 0);
 
@@ -123,7 +137,7 @@ export function openLmdbReadModelStore(options: { path: string }): ReadModelStor
       });
     },
 
-    get: <T>(name: string, key: ReadModelKey) => table(name).get(key as Key) as T | undefined,
+    get: <T>(name: string, key: ReadModelKey) => readLmdb(name, key) as T | undefined,
 
     range<T>(name: string, range: RangeOptions = {}) {
       const results: Array<{ key: ReadModelKey; value: T }> = [];

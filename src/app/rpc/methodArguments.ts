@@ -53,8 +53,11 @@ export function objectArgument(name: string, value: unknown): Record<string, unk
   throw new InvalidParamsError(`${name} must be an object.`);
 }
 
-/** Names of the one store view there is: the admin store (0) and the default store view (1). */
-const DEFAULT_STORES = new Set<unknown>([0, 1, '0', '1', 'admin', 'default']);
+/**
+ * Names of the one store view there is: the admin store (0) and the default store view (1); an
+ * empty name is the current store to OpenMage (`Mage_Core_Model_App::getStore('')`).
+ */
+const DEFAULT_STORES = new Set<unknown>([0, 1, '0', '1', 'admin', 'default', '']);
 
 /** The optional trailing store argument. @throws ShipStreamFault 100 for any other store. */
 export function requireDefaultStore(store: unknown): void {

@@ -41,6 +41,8 @@ export interface ProductMediaMethod {
 
 /** The media attributes of the default attribute set (4), as `types(4)` lists them. */
 const DEFAULT_ATTRIBUTE_SET = 4;
+/** A product id as OpenMage's `load()` takes it, within the pks the catalog hands out. */
+const PRODUCT_ID = /^[1-9][0-9]{0,14}$/;
 const IMAGE_TYPES = [
   { code: 'image', scope: 'store' },
   { code: 'thumbnail', scope: 'store' },
@@ -71,11 +73,17 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     return Object.freeze(image);
   };
 
-  /** @throws ShipStreamFault 100 (store), 101 (unknown SKU). */
+  /**
+   * The product named by the first argument: its SKU, or, with an `identifierType` other than
+   * `sku` (OpenMage's trailing argument, e.g. `"id"`), its pk (OpenMage's product id).
+   * @throws ShipStreamFault 100 (store), 101 (unknown product).
+   */
   function product(args: MethodArguments, withStore = true): ProductView {
-    const sku = textArgument('sku', args.required('sku'));
+    const identifier = textArgument('sku', args.required('sku'));
     if (withStore) requireDefaultStore(args.optional('store'));
-    const view = products.bySku(sku);
+    const identifierType = args.optional('identifierType');
+    const bySku = identifierType === undefined || identifierType === 'sku';
+    const view = bySku ? products.bySku(identifier) : PRODUCT_ID.test(identifier) ? products.get(Number(identifier)) : undefined;
     if (view === undefined) throw new ShipStreamFault(101);
     return view;
   }
@@ -152,7 +160,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
 
   return {
     list: {
-      params: ['sku', 'store'],
+      params: ['sku', 'store', 'identifierType'],
       run: async (args) => {
         const views = gallery.galleryOf(product(args).pk);
         let list = represented.get(views);
@@ -164,7 +172,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
       },
     },
     info: {
-      params: ['sku', 'file', 'store'],
+      params: ['sku', 'file', 'store', 'identifierType'],
       run: async (args) => represent(image(product(args).pk, args)),
     },
     types: {
@@ -177,9 +185,9 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
         return IMAGE_TYPES;
       },
     },
-    create: { params: ['sku', 'data', 'store'], run: create },
-    update: { params: ['sku', 'file', 'data', 'store'], run: update },
-    remove: { params: ['sku', 'file'], run: remove },
+    create: { params: ['sku', 'data', 'store', 'identifierType'], run: create },
+    update: { params: ['sku', 'file', 'data', 'store', 'identifierType'], run: update },
+    remove: { params: ['sku', 'file', 'identifierType'], run: remove },
   };
 }
 
