@@ -76,10 +76,24 @@ test('malformed JSON is a 400 with a parse error detail', async ({ api, pk }) =>
 
 test('bodies that are not objects name the type they got', async ({ api }) => {
   await storeUnchanged(api, async () => {
-    for (const [body, type] of [[[1], 'list'], ['x', 'str'], [3, 'int'], [1.5, 'float'], [true, 'bool'], [null, 'NoneType']] as const) {
+    for (const [body, type] of [[[1], 'list'], ['x', 'str'], [3, 'int'], [1.5, 'float'], [true, 'bool']] as const) {
       const response = await api.request('POST', '/api/v1/products/', { rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
       assert.is(response.status, 400);
       assert.equal(response.body, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`] });
+    }
+    // DRF's Serializer.errors turns data=None into "No data provided".
+    const nothing = await api.request('POST', '/api/v1/products/', { rawBody: 'null', headers: { 'content-type': 'application/json' } });
+    assert.equal([nothing.status, nothing.body], [400, { non_field_errors: ['No data provided'] }]);
+  });
+});
+
+test('an empty body is empty data, whatever its content type (DRF parses no stream)', async ({ api, pk }) => {
+  await storeUnchanged(api, async () => {
+    for (const type of ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const created = await api.request('POST', '/api/v1/products/', { rawBody: '', headers: { 'content-type': type } });
+      assert.equal([created.status, created.body], [400, { sku: ['This field is required.'] }], type);
+      const patched = await api.request('PATCH', `/api/v1/products/${pk}/`, { rawBody: '', headers: { 'content-type': type } });
+      assert.is(patched.status, 200, type);
     }
   });
 });

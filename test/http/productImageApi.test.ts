@@ -154,6 +154,40 @@ test('a stale If-Match is a 412 and changes nothing', async ({ api, productPk, j
   assert.is(detail.body.order, 3);
 });
 
+test('a form field sent twice has its last value, as DRF reads a QueryDict', async ({ api, productPk, jpeg }) => {
+  const data = form({ image: jpeg });
+  for (const [name, value] of [['product', 'junk'], ['product', String(productPk)], ['source', 'integration'], ['source', 'unified'], ['order', '1'], ['order', '4']]) {
+    data.append(name!, value!);
+  }
+  const response = await fetch(`${api.service.url}/api/v1/product_image/`, { method: 'POST', headers: { authorization: 'Token erp-key-0123456789abcdef' }, body: data });
+  const created = (await response.json()) as any;
+  assert.equal([response.status, created.product, created.source, created.order], [201, productPk, 'unified', 4]);
+  const repeated = new URLSearchParams([['order', '9'], ['order', '2']]);
+  const patched = await fetch(`${api.service.url}/api/v1/product_image/${created.pk}/`, {
+    method: 'PATCH',
+    headers: { authorization: 'Token erp-key-0123456789abcdef', 'content-type': 'application/x-www-form-urlencoded' },
+    body: repeated.toString(),
+  });
+  assert.equal([patched.status, ((await patched.json()) as any).order], [200, 2]);
+});
+
+test('a query parameter given twice has its last value, as Django\'s QueryDict.get', async ({ api, productPk, jpeg }) => {
+  await upload(api, { image: jpeg, product: String(productPk) });
+  const last = await api.request('GET', `/api/v1/product_image/?product=999999&product=${productPk}&limit=1&limit=5`);
+  assert.equal([last.status, last.body.count, last.body.results.length], [200, 1, 1]);
+  const first = await api.request('GET', `/api/v1/product_image/?product=${productPk}&product=999999`);
+  assert.equal([first.status, first.body.count], [200, 0]);
+});
+
+test('an empty PATCH or make_special body is empty data', async ({ api, productPk, jpeg }) => {
+  const created = await upload(api, { image: jpeg, product: String(productPk) });
+  const json = { 'content-type': 'application/json' };
+  const patched = await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { rawBody: '', headers: json });
+  assert.equal([patched.status, patched.body.order], [200, 0]);
+  const special = await api.request('POST', `/api/v1/product_image/${created.body.pk}/make_special/`, { rawBody: '', headers: json });
+  assert.equal([special.status, special.body], [400, { special_image_type: ['This field is required.'] }]);
+});
+
 test('a product whose media is disabled refuses uploads', async ({ api, jpeg }) => {
   const product = await api.request('POST', '/api/v1/products/', { body: { sku: 'NO-MEDIA', media_enabled: false } });
   const refused = await upload(api, { image: jpeg, product: String(product.body.pk) });

@@ -133,7 +133,9 @@ type Parsed<S extends Spec> = { [K in keyof S as S[K] extends Field<never> ? nev
  * @throws ValidationError with DRF's `{field: [message]}` body.
  */
 export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean; ignoreUnknown?: boolean } = {}): Parsed<S> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  // DRF's Serializer.errors: data=None is "No data provided", not "may not be null".
+  if (body === null) throw new ValidationError({ non_field_errors: ['No data provided'] }, 'NO_DATA');
+  if (typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError({ non_field_errors: [MESSAGES.notADict(body)] }, 'INVALID_BODY');
   }
   const input = body as Record<string, unknown>;

@@ -124,16 +124,34 @@ export async function createBodyParser(limits: BodyLimits) {
   // Mounted for the BODY_METHODS only (app.ts skips it, with idempotency, for the rest).
   return async function bodyParser(ctx: Context, next: Next): Promise<void> {
     const hasBody = ctx.request.length !== undefined || ctx.get('transfer-encoding') !== '';
-    if (hasBody && ctx.request.length !== 0 && !ctx.is(PARSED_TYPES)) {
+    const empty = !hasBody || ctx.request.length === 0;
+    if (!empty && !ctx.is(PARSED_TYPES)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${ctx.get('content-type')}" in request.`, { status: 415 });
     }
-    if (!ctx.is('multipart')) return parseSimple(ctx, next);
+    const withRequestData = () => {
+      ctx.request.body = requestData(ctx.request.body, empty, ctx.is('multipart', 'urlencoded') !== false) as typeof ctx.request.body;
+      return next();
+    };
+    if (!ctx.is('multipart')) return parseSimple(ctx, withRequestData);
     const spool = `request-${randomUUID()}`;
     spoolDirectories.set(ctx.req, spool);
     try {
-      await parseMultipart(ctx, next);
+      await parseMultipart(ctx, withRequestData);
     } finally {
       if (spilled.delete(spool)) await rm(join(limits.uploadRoot, spool), { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * The parsed body as DRF's `request.data` holds it: an empty body is empty data (`{}`) whatever
+ * its type; a form field sent more than once has its last value, as a serializer reads a
+ * QueryDict (`.get()`). JSON stays as sent (`null` included: the serializer says "No data provided").
+ */
+function requestData(body: unknown, empty: boolean, form: boolean): unknown {
+  if (empty) return {};
+  if (!form || typeof body !== 'object' || body === null) return body;
+  const data: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body)) data[name] = Array.isArray(value) ? value.at(-1) : value;
+  return data;
 }

@@ -51,7 +51,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
 
   router.post('/:product_pk/download', async (ctx) => {
     const productPk = pathPk(ctx, 'product_pk');
-    const fields = parseBody(ctx.request.body ?? {}, downloadFields, { ignoreUnknown: true });
+    const fields = parseBody(ctx.request.body, downloadFields, { ignoreUnknown: true });
     const request: DownloadRequest = { productPk, url: fields.url!, imageType: fields.image_type!, order: fields.order!, source: fields.source ?? null };
     const write = await deps.commands.requestDownload(request, commandContext(ctx, 'rest')).catch(productMustExist);
     await deps.writes.settle(write);

@@ -13,6 +13,7 @@ import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
 import { pathPk } from './pathPk.ts';
 import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
+import { queryParams } from '../drf/queryParams.ts';
 
 export const MAX_ORDER = 2_147_483_647;
 const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
@@ -50,7 +51,7 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
 
   // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
   router.get('/', (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
+    const query = queryParams(ctx.querystring);
     const page = parsePageRequest(query);
     const filter = reads.filter(query);
     const moment = parseGalleryMoment(query);
@@ -60,7 +61,7 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
   });
 
   router.get('/:pk', async (ctx) => {
-    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(new URLSearchParams(ctx.querystring));
+    const moment = ctx.querystring === '' ? undefined : parseGalleryMoment(queryParams(ctx.querystring));
     if (moment === undefined) {
       const view = reads.find(pathPk(ctx));
       if (!view) throw new NotFoundError();
@@ -90,7 +91,7 @@ export function routeReorderAndDelete<View extends { pk: number; productPk: numb
 ): void {
   router.patch('/:pk', async (ctx) => {
     const view = member.load(ctx);
-    const { order } = parseBody(ctx.request.body ?? {}, updateFields, { partial: true, ignoreUnknown: true });
+    const { order } = parseBody(ctx.request.body, updateFields, { partial: true, ignoreUnknown: true });
     const expected = ifMatchRevision(ctx);
     if (order !== undefined) {
       const write = await withIfMatch(() => member.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));

@@ -8,6 +8,7 @@ import { EVENT_CATALOG } from '../../domain/events.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { parsePageRequest, toPage } from '../drf/pagination.ts';
 import { parseInstant } from './timeTravelQuery.ts';
+import { queryParams } from '../drf/queryParams.ts';
 
 export interface HistoryRoutesDeps {
   history: MediaHistory;
@@ -53,7 +54,7 @@ export interface HistoryRouters {
  */
 export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDeps): void {
   const answer = async (ctx: Context, subject: HistorySubject) => {
-    const query = new URLSearchParams(ctx.querystring);
+    const query = queryParams(ctx.querystring);
     const page = parsePageRequest(query);
     const entries = await deps.history(subject, parseHistoryFilter(query));
     const results = entries.slice(page.offset, page.offset + page.limit).map(representHistoryEntry);

@@ -5,6 +5,7 @@ import type { EventStore } from '../../ports/eventStore.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../drf/pagination.ts';
 import { DEFAULT_EVENT_STREAM_OPTIONS, sharedFrames, streamEvents, type EventStreamOptions } from './eventStreamResponse.ts';
 import { parseCursor, parseFeedFilter } from './feedRequests.ts';
+import { queryParams } from '../drf/queryParams.ts';
 
 export interface MediaEventsRoutesDeps {
   eventStore: EventStore;
@@ -26,7 +27,7 @@ export function mediaEventsRoutes(deps: MediaEventsRoutesDeps) {
   const frameOf = sharedFrames(skuOf);
 
   router.get('/', async (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
+    const query = queryParams(ctx.querystring);
     const filter = parseFeedFilter(query, deps.products);
     const after = await parseCursor(deps.eventStore, query.get('after') ?? undefined);
     const limitText = query.get('limit');
@@ -45,7 +46,7 @@ export function mediaEventsRoutes(deps: MediaEventsRoutesDeps) {
   });
 
   router.get('/stream', async (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
+    const query = queryParams(ctx.querystring);
     const filter = parseFeedFilter(query, deps.products);
     const lastEventId = ctx.get('last-event-id');
     const after = lastEventId !== ''

@@ -83,7 +83,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   router.post('/', async (ctx) => {
     const [file, fields] = collectFieldErrors(
       () => uploadedFile(ctx, 'image'),
-      () => parseBody(ctx.request.body ?? {}, createFields, { ignoreUnknown: true }),
+      () => parseBody(ctx.request.body, createFields, { ignoreUnknown: true }),
     );
     if (file.size > deps.maxImageBytes) {
       throw new AppError('IMAGE_TOO_LARGE', `Image files are limited to ${deps.maxImageBytes} bytes.`, { status: 413 });
@@ -106,7 +106,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
 
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);
-    const { special_image_type: type } = parseBody(ctx.request.body ?? {}, specialFields, { ignoreUnknown: true });
+    const { special_image_type: type } = parseBody(ctx.request.body, specialFields, { ignoreUnknown: true });
     const expected = ifMatchRevision(ctx);
     const write = await withIfMatch(() => deps.commands.makeSpecial(view.productPk, view.pk, type!, commandContext(ctx, 'rest'), expected));
     await writes.settle(write);

@@ -74,7 +74,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   router.post('/', async (ctx) => {
     const [file, fields] = collectFieldErrors(
       () => uploadedFile(ctx, 'video'),
-      () => parseBody(ctx.request.body ?? {}, createFields, { ignoreUnknown: true }),
+      () => parseBody(ctx.request.body, createFields, { ignoreUnknown: true }),
     );
     if (file.size > deps.maxVideoBytes) {
       throw new AppError('VIDEO_TOO_LARGE', `Video files are limited to ${deps.maxVideoBytes} bytes.`, { status: 413 });

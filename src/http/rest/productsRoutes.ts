@@ -9,6 +9,7 @@ import { parsePageRequest, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { queryParams } from '../drf/queryParams.ts';
 
 export interface ProductsRoutesDeps {
   commands: ProductCommands;
@@ -70,7 +71,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   };
 
   router.get('/', (ctx) => {
-    const query = new URLSearchParams(ctx.querystring);
+    const query = queryParams(ctx.querystring);
     const page = parsePageRequest(query);
     const { count, items } = deps.queries.list(parseFilter(query), page);
     ctx.body = toPage(items.map(representProduct), count, page, new URL(ctx.url, deps.publicBaseUrl));
