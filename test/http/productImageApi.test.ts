@@ -152,6 +152,18 @@ test('a stale If-Match is a 412 and changes nothing', async ({ api, productPk, j
   }
   const detail = await api.request('GET', `/api/v1/product_image/${created.body.pk}/`);
   assert.is(detail.body.order, 3);
+  // A PATCH that changes nothing is still conditional.
+  const noChange = await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { body: {}, headers: { 'if-match': etag } });
+  assert.is(noChange.status, 412, 'an empty PATCH with a stale If-Match');
+  const current = detail.headers.get('etag')!;
+  assert.is((await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { body: {}, headers: { 'if-match': current } })).status, 200);
+  // A list of tags matches when one of them names the current revision, wherever it stands.
+  for (const list of [`"x", ${etag}, ${current}`, `${current}, ${etag}`]) {
+    const listed = await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { body: { order: 3 }, headers: { 'if-match': list } });
+    assert.is(listed.status, 200, list);
+  }
+  const noneCurrent = await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { body: { order: 5 }, headers: { 'if-match': `${etag}, "junk"` } });
+  assert.is(noneCurrent.status, 412);
 });
 
 test('a form field sent twice has its last value, as DRF reads a QueryDict', async ({ api, productPk, jpeg }) => {

@@ -92,17 +92,19 @@ export function routeReorderAndDelete<View extends { pk: number; productPk: numb
   router.patch('/:pk', async (ctx) => {
     const view = member.load(ctx);
     const { order } = parseBody(ctx.request.body, updateFields, { partial: true, ignoreUnknown: true });
-    const expected = ifMatchRevision(ctx);
+    const expected = ifMatchRevision(ctx, member.writes.revisionOf(view.productPk));
     if (order !== undefined) {
       const write = await withIfMatch(() => member.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
       await member.writes.settle(write);
+    } else {
+      member.writes.requireRevision(view.productPk, expected);
     }
     member.respond(ctx, member.find(view.pk));
   });
 
   router.delete('/:pk', async (ctx) => {
     const view = member.load(ctx);
-    const expected = ifMatchRevision(ctx);
+    const expected = ifMatchRevision(ctx, member.writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => member.commands.delete(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
     await member.writes.settle(write);
     ctx.status = 204;

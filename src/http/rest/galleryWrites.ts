@@ -3,7 +3,7 @@ import { GALLERIES_TABLE } from '../../../projections/gallery.ts';
 import type { GalleryWrite } from '../../app/media/imageCommands.ts';
 import type { ReadModelStore } from '../../ports/readModelStore.ts';
 import type { Projections } from '../../projections/projections.ts';
-import { etagOf } from './ifMatch.ts';
+import { etagOf, preconditionFailed } from './ifMatch.ts';
 
 /**
  * What the media routes share: read-your-writes after a gallery write, and the gallery revision
@@ -11,13 +11,24 @@ import { etagOf } from './ifMatch.ts';
  * decides).
  */
 export function galleryWrites(deps: { readModels: ReadModelStore; projections: Projections }) {
+  const revisionOf = (productPk: number): number | undefined =>
+    deps.readModels.get<{ revision: number }>(GALLERIES_TABLE, productPk)?.revision;
   return {
     settle: async (write: { position: GalleryWrite['position']; streamName: string }) => {
       if (write.position !== undefined) await deps.projections.waitFor(write.position, write.streamName);
     },
     setEtag(ctx: Context, productPk: number) {
-      const gallery = deps.readModels.get<{ revision: number }>(GALLERIES_TABLE, productPk);
-      if (gallery) ctx.set('ETag', etagOf(gallery.revision));
+      const revision = revisionOf(productPk);
+      if (revision !== undefined) ctx.set('ETag', etagOf(revision));
+    },
+    /** The revision of the product's gallery as this instance has it. */
+    revisionOf,
+    /**
+     * For a request that changes nothing (a PATCH without fields): its If-Match must still name
+     * the gallery as this instance has it, or the answer is 412 (RFC 9110 §13.1.1).
+     */
+    requireRevision(productPk: number, expected: number | undefined) {
+      if (expected !== undefined && revisionOf(productPk) !== expected) throw preconditionFailed();
     },
   };
 }

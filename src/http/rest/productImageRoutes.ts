@@ -107,7 +107,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);
     const { special_image_type: type } = parseBody(ctx.request.body, specialFields, { ignoreUnknown: true });
-    const expected = ifMatchRevision(ctx);
+    const expected = ifMatchRevision(ctx, writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => deps.commands.makeSpecial(view.productPk, view.pk, type!, commandContext(ctx, 'rest'), expected));
     await writes.settle(write);
     writes.setEtag(ctx, view.productPk);
@@ -117,7 +117,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   router.post('/:pk/restore', async (ctx) => {
     const view = queries.image(pathPk(ctx), { includeDeleted: true });
     if (!view) throw new NotFoundError();
-    const expected = ifMatchRevision(ctx);
+    const expected = ifMatchRevision(ctx, writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => deps.commands.restore(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
     await writes.settle(write);
     respond(ctx, find(view.pk));

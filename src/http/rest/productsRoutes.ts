@@ -90,13 +90,13 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
 
   router.patch('/:pk', async (ctx) => {
     const pk = parsePk(ctx);
-    load(pk);
+    const current = load(pk);
     const input = parseBody(ctx.request.body, updateFields, { partial: true });
     const changes = {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.media_enabled === undefined ? {} : { mediaEnabled: input.media_enabled }),
     };
-    const expectedRevision = ifMatchRevision(ctx);
+    const expectedRevision = ifMatchRevision(ctx, current.revision);
     const write = await withIfMatch(() => deps.commands.change(pk, changes, commandContext(ctx, 'rest'), expectedRevision));
     respondWith(ctx, await settle(write));
   });
