@@ -81,6 +81,16 @@ test('bodies that are not a JSON-RPC request', async ({ api }) => {
   assert.is(invalid.body.id, 'abc', 'the id is echoed when readable');
 });
 
+test('a body that is not UTF-8 is a parse error, never text altered by replacement characters', async ({ api, session }) => {
+  const request = (label: Buffer) =>
+    Buffer.concat([Buffer.from(`{"jsonrpc":2.0,"id":1,"method":"call","params":["${session}","product_media.update",["${SKU}","/i/m/image.jpg",{"label":"caf`), label, Buffer.from('"}]]}')]);
+  for (const bytes of [[0xe9], [0xc3], [0xed, 0xa0, 0x80], [0xff, 0xfe]]) {
+    const response = await postRpc(api, request(Buffer.from(bytes)), { raw: true });
+    assert.is(response.status, 200);
+    assertError(response.body, error(-32700, 'Parse error'), JSON.stringify(bytes));
+  }
+});
+
 test('a batch mixing good and bad calls answers each in order; notifications get nothing', async ({ api, session }) => {
   const response = await postRpc(api, [
     { jsonrpc: 2.0, id: 1, method: 'call', params: [session, 'product_media.list', [SKU]] },

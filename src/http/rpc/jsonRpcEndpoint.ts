@@ -50,6 +50,7 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
     }
     const body = await readLimitedBody(ctx.req, deps.maxBodyBytes);
     if (body.tooLarge) return respond(ctx, 200, errorResponse('string', null, tooLarge));
+    if (body.notUtf8) return respond(ctx, 200, errorResponse('string', null, PARSE_ERROR));
     let value: unknown;
     try {
       value = JSON.parse(body.text);

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
-export type LimitedBody = { text: string; tooLarge?: undefined } | { tooLarge: true };
+/** A body read whole: its text, or why there is none (over the limit, or not UTF-8). */
+export type LimitedBody = { text: string; tooLarge?: undefined; notUtf8?: undefined } | { tooLarge: true } | { notUtf8: true; tooLarge?: undefined };
 
 /** One body being read: what has arrived, and how the read ends. */
 interface BodyRead {
@@ -43,7 +45,11 @@ function onData(this: IncomingMessage, chunk: Buffer): void {
 
 function onEnd(this: IncomingMessage): void {
   const read = finish(this);
-  read.resolve(read.tooLarge ? { tooLarge: true } : { text: Buffer.concat(read.chunks, read.size).toString('utf8') });
+  if (read.tooLarge) return read.resolve({ tooLarge: true });
+  const bytes = Buffer.concat(read.chunks, read.size);
+  // Decoding would replace invalid bytes with U+FFFD and store altered text: refused instead,
+  // as PHP's json_decode refuses them.
+  read.resolve(isUtf8(bytes) ? { text: bytes.toString('utf8') } : { notUtf8: true });
 }
 
 function onError(this: IncomingMessage, error: Error): void {
