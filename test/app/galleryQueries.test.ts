@@ -102,7 +102,7 @@ test('listImages of one product: order then pk, counted, paged', ({ store }) => 
   assert.equal(listed(store, { productPk: 10 }, { offset: 3, limit: 2 }), { count: 4, pks: [102] });
   assert.equal(listed(store, { productPk: 10 }, { offset: 4, limit: 2 }), { count: 4, pks: [] });
   assert.equal(listed(store, { productPk: 10 }, { offset: 9, limit: 2 }), { count: 4, pks: [] });
-  assert.equal(listed(store, { productPk: 10, ordering: '-order' }, { offset: 0, limit: 3 }), { count: 4, pks: [102, 104, 103] });
+  assert.equal(listed(store, { productPk: 10, ordering: ['-order'] }, { offset: 0, limit: 3 }), { count: 4, pks: [102, 104, 103] });
   assert.equal(listed(store, { productPk: 12 }), { count: 0, pks: [] });
 });
 
@@ -111,8 +111,8 @@ test('listImages of the whole catalog: order then pk, counted, paged', ({ store 
   assert.equal(listed(store, {}, { offset: 2, limit: 2 }), { count: 6, pks: [103, 104] });
   assert.equal(listed(store, {}, { offset: 5, limit: 2 }), { count: 6, pks: [112] });
   assert.equal(listed(store, {}, { offset: 6, limit: 2 }), { count: 6, pks: [] });
-  assert.equal(listed(store, { ordering: '-order' }), { count: 6, pks: [112, 102, 104, 103, 111, 101] });
-  assert.equal(listed(store, { ordering: '-order' }, { offset: 1, limit: 2 }), { count: 6, pks: [102, 104] });
+  assert.equal(listed(store, { ordering: ['-order'] }), { count: 6, pks: [112, 102, 104, 103, 111, 101] });
+  assert.equal(listed(store, { ordering: ['-order'] }, { offset: 1, limit: 2 }), { count: 6, pks: [102, 104] });
 });
 
 test('listImages filters by source', ({ store }) => {
@@ -130,12 +130,20 @@ test('listImages filters by a list of products, combined with product as both co
 });
 
 test('listImages orders by pk and by creation date, either way', ({ store }) => {
-  assert.equal(listed(store, { ordering: 'pk' }).pks, [101, 102, 103, 104, 111, 112]);
-  assert.equal(listed(store, { ordering: '-pk' }).pks, [112, 111, 104, 103, 102, 101]);
-  assert.equal(listed(store, { ordering: 'created_date' }).pks, [111, 112, 101, 102, 103, 104]);
-  assert.equal(listed(store, { ordering: '-created_date' }).pks, [104, 103, 102, 101, 112, 111]);
-  assert.equal(listed(store, { ordering: '-pk', productPk: 10 }, { offset: 1, limit: 2 }), { count: 4, pks: [103, 102] });
-  assert.equal(listed(store, { ordering: 'created_date', productPkIn: [10, 11], source: 'unified' }).pks, [111, 102, 104]);
+  assert.equal(listed(store, { ordering: ['pk'] }).pks, [101, 102, 103, 104, 111, 112]);
+  assert.equal(listed(store, { ordering: ['-pk'] }).pks, [112, 111, 104, 103, 102, 101]);
+  assert.equal(listed(store, { ordering: ['created_date'] }).pks, [111, 112, 101, 102, 103, 104]);
+  assert.equal(listed(store, { ordering: ['-created_date'] }).pks, [104, 103, 102, 101, 112, 111]);
+  assert.equal(listed(store, { ordering: ['-pk'], productPk: 10 }, { offset: 1, limit: 2 }), { count: 4, pks: [103, 102] });
+  assert.equal(listed(store, { ordering: ['created_date'], productPkIn: [10, 11], source: 'unified' }).pks, [111, 102, 104]);
+});
+
+test('listImages orders by several keys, most significant first; ties end by pk in the last key\'s direction', ({ store }) => {
+  assert.equal(listed(store, { ordering: ['-order', 'pk'] }).pks, [112, 102, 103, 104, 101, 111]);
+  assert.equal(listed(store, { ordering: ['-order'] }).pks, [112, 102, 104, 103, 111, 101]);
+  assert.equal(listed(store, { ordering: ['order', '-pk'] }).pks, [111, 101, 104, 103, 102, 112]);
+  assert.equal(listed(store, { ordering: ['pk', '-order'] }).pks, [101, 102, 103, 104, 111, 112]);
+  assert.equal(listed(store, { ordering: ['order', 'pk'], productPk: 10 }, { offset: 1, limit: 2 }), { count: 4, pks: [103, 104] });
 });
 
 test('listImages items are the whole views', ({ store }) => {
@@ -153,8 +161,8 @@ test('listVideos: live videos by product or catalog, any ordering, paged', ({ st
   assert.equal(list({}, { offset: 1, limit: 1 }), { count: 3, pks: [302] });
   assert.equal(list({ productPk: 30 }), { count: 2, pks: [302, 301] });
   assert.equal(list({ productPk: 10 }), { count: 1, pks: [110] });
-  assert.equal(list({ productPkIn: [10, 30], ordering: '-pk' }), { count: 3, pks: [302, 301, 110] });
-  assert.equal(list({ ordering: '-created_date' }, { offset: 0, limit: 2 }), { count: 3, pks: [302, 301] });
+  assert.equal(list({ productPkIn: [10, 30], ordering: ['-pk'] }), { count: 3, pks: [302, 301, 110] });
+  assert.equal(list({ ordering: ['-created_date'] }, { offset: 0, limit: 2 }), { count: 3, pks: [302, 301] });
 });
 
 test('a product\'s cached list follows every new event of its gallery', ({ store }) => {

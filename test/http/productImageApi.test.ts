@@ -191,6 +191,18 @@ test('a query parameter given twice has its last value, as Django\'s QueryDict.g
   assert.equal([first.status, first.body.count], [200, 0]);
 });
 
+test('ordering takes a comma list of keys, each one of the choices (django-filter\'s OrderingFilter)', async ({ api, productPk, jpeg }) => {
+  const first = await upload(api, { image: jpeg, product: String(productPk), order: '2' });
+  const second = await upload(api, { image: jpeg, product: String(productPk), order: '2' });
+  const third = await upload(api, { image: jpeg, product: String(productPk), order: '1' });
+  const pksFor = async (ordering: string) => (await api.request('GET', `/api/v1/product_image/?product=${productPk}&ordering=${ordering}`)).body.results.map((image: { pk: number }) => image.pk);
+  assert.equal(await pksFor('-order,pk'), [first.body.pk, second.body.pk, third.body.pk]);
+  assert.equal(await pksFor('-order'), [second.body.pk, first.body.pk, third.body.pk]);
+  assert.equal(await pksFor('order,-created_date'), [third.body.pk, second.body.pk, first.body.pk]);
+  const refused = await api.request('GET', `/api/v1/product_image/?product=${productPk}&ordering=order,colour`);
+  assert.equal([refused.status, refused.body], [400, { ordering: ['Select a valid choice. colour is not one of the available choices.'] }]);
+});
+
 test('an empty PATCH or make_special body is empty data', async ({ api, productPk, jpeg }) => {
   const created = await upload(api, { image: jpeg, product: String(productPk) });
   const json = { 'content-type': 'application/json' };

@@ -20,7 +20,7 @@ export function pastMedia(eventStore: EventStore) {
     const products = selectedProducts(filter) ?? [];
     const galleries = await Promise.all(products.map((productPk) => galleryAt(eventStore, productPk, moment)));
     const live = galleries.flatMap(pick).filter((view) => view.status === 'live' && keep(view));
-    live.sort(comparator(filter.ordering ?? 'order'));
+    live.sort(comparator(filter.ordering ?? ['order']));
     return pageOf(live, page);
   }
 

@@ -10,8 +10,8 @@ export interface MediaFilter {
   productPk?: number;
   /** Any of these products (with `productPk` too: both must hold). */
   productPkIn?: number[];
-  /** Default `order` (then pk). */
-  ordering?: MediaOrdering;
+  /** Sort keys, most significant first (`?ordering=-created_date,pk`). Default `order` (then pk). */
+  ordering?: readonly MediaOrdering[];
 }
 
 export interface Page {
@@ -55,11 +55,12 @@ export function mediaLister<View extends ListedView>(readModels: ReadModelStore,
   const cache = revisionCache<View>(cachedProducts);
 
   function list(filter: MediaFilter, page: Page, keep?: (view: View) => boolean): ListResult<View> {
-    const ordering = filter.ordering ?? 'order';
+    const ordering = filter.ordering ?? DEFAULT_ORDERING;
+    const only = ordering.length === 1 ? ordering[0] : undefined;
     const products = selectedProducts(filter);
-    if (keep === undefined && ordering === 'order' && products?.length === 1) return pageOf(productMedia(products[0]!), page);
-    if (keep === undefined && (ordering === 'order' || ordering === '-order') && products === undefined) {
-      return catalogByOrder(page, ordering === '-order');
+    if (keep === undefined && only === 'order' && products?.length === 1) return pageOf(productMedia(products[0]!), page);
+    if (keep === undefined && (only === 'order' || only === '-order') && products === undefined) {
+      return catalogByOrder(page, only === '-order');
     }
     const candidates = products === undefined ? allLive() : products.flatMap(productMedia);
     const matching = keep === undefined ? candidates : candidates.filter(keep);
@@ -127,15 +128,28 @@ const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const FIELD_COMPARATORS: Record<string, (a: ListedView, b: ListedView) => number> = {
   order: (a, b) => compareNumbers(a.order, b.order),
-  pk: () => 0,
+  pk: (a, b) => compareNumbers(a.pk, b.pk),
   // ISO-8601 UTC with a fixed number of digits: text order is time order.
   created_date: (a, b) => compareStrings(a.createdAt, b.createdAt),
 };
 
-/** Sorts by the field, then pk; a leading `-` reverses both. */
-export function comparator(ordering: MediaOrdering): (a: ListedView, b: ListedView) => number {
-  const descending = ordering.startsWith('-');
-  const byField = FIELD_COMPARATORS[descending ? ordering.slice(1) : ordering]!;
-  const sign = descending ? -1 : 1;
-  return (a, b) => sign * (byField(a, b) || compareNumbers(a.pk, b.pk));
+const DEFAULT_ORDERING: readonly MediaOrdering[] = ['order'];
+
+/**
+ * Sorts by each key in turn (a leading `-` reverses it), then by pk in the direction of the last
+ * key: `-order` is order then pk, both descending.
+ */
+export function comparator(ordering: readonly MediaOrdering[]): (a: ListedView, b: ListedView) => number {
+  const keys = ordering.map((key) => {
+    const descending = key.startsWith('-');
+    return { byField: FIELD_COMPARATORS[descending ? key.slice(1) : key]!, sign: descending ? -1 : 1 };
+  });
+  const pkSign = keys.at(-1)?.sign ?? 1;
+  return (a, b) => {
+    for (const { byField, sign } of keys) {
+      const compared = byField(a, b);
+      if (compared !== 0) return sign * compared;
+    }
+    return pkSign * compareNumbers(a.pk, b.pk);
+  };
 }

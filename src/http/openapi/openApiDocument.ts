@@ -13,7 +13,7 @@ const PAGE_PARAMETERS = [
 const MEDIA_FILTERS = [
   query('product', { type: 'integer' }, 'Only media of this product.'),
   query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
-  query('ordering', { enum: ['order', '-order', 'pk', '-pk', 'created_date', '-created_date'] }, 'Sort order (`sort` is an alias); default `order`, then pk.'),
+  query('ordering', { type: 'string', pattern: '^-?(order|pk|created_date)(,-?(order|pk|created_date))*$' }, 'Sort keys, most significant first, comma-separated (`-` for descending; `sort` is an alias); default `order`, then pk.'),
 ];
 const TIME_TRAVEL = [
   query('as_of', { type: 'string', format: 'date-time' }, 'Time travel: the gallery as it was at this ISO-8601 time (lists need `product` or `product__in`).'),

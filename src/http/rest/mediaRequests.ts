@@ -58,7 +58,7 @@ export function collectFieldErrors<A, B>(first: () => A, second: () => B): [A, B
 
 /**
  * The list filters the media resources share: `product`, `product__in` (comma list),
- * `ordering`/`sort` (`order`, `pk`, `created_date`, `-` for descending). Bad values are DRF 400s.
+ * `ordering`/`sort` (a comma list of `order`, `pk`, `created_date`, `-` for descending). Bad values are DRF 400s.
  */
 export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilter; source: string | undefined } {
   const filter: MediaFilter = {};
@@ -73,12 +73,12 @@ export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilt
     if (parts.some((part) => !/^\d{1,15}$/.test(part))) throw ValidationError.field('product__in', 'Enter a whole number.');
     filter.productPkIn = parts.map(Number);
   }
-  const ordering = query.get('ordering') ?? query.get('sort');
-  if (ordering !== null && ordering !== '') {
-    if (!(MEDIA_ORDERINGS as readonly string[]).includes(ordering)) {
-      throw ValidationError.field('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
-    }
-    filter.ordering = ordering as MediaOrdering;
+  // django-filter's OrderingFilter: a comma list of fields, each one of the choices.
+  const ordering = (query.get('ordering') ?? query.get('sort') ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (ordering.length > 0) {
+    const unknown = ordering.find((key) => !(MEDIA_ORDERINGS as readonly string[]).includes(key));
+    if (unknown !== undefined) throw ValidationError.field('ordering', `Select a valid choice. ${unknown} is not one of the available choices.`);
+    filter.ordering = ordering as MediaOrdering[];
   }
   const source = query.get('source');
   return { filter, source: source === null || source === '' ? undefined : source };
