@@ -203,6 +203,16 @@ test('ordering takes a comma list of keys, each one of the choices (django-filte
   assert.equal([refused.status, refused.body], [400, { ordering: ['Select a valid choice. colour is not one of the available choices.'] }]);
 });
 
+test('out-of-range numbers are DRF range errors; an empty or over-long product pk reads as DRF reads it', async ({ api, productPk, jpeg }) => {
+  const created = await upload(api, { image: jpeg, product: String(productPk) });
+  const huge = await api.request('PATCH', `/api/v1/product_image/${created.body.pk}/`, { rawBody: '{"order": 99999999999999999999}', headers: { 'content-type': 'application/json' } });
+  assert.equal([huge.status, huge.body], [400, { order: ['Ensure this value is less than or equal to 2147483647.'] }]);
+  const empty = await upload(api, { image: jpeg, product: '' });
+  assert.equal([empty.status, empty.body], [400, { product: ['This field may not be null.'] }]);
+  const long = await upload(api, { image: jpeg, product: '9007199254740993' });
+  assert.equal([long.status, long.body], [400, { product: ['Invalid pk "9007199254740993" - object does not exist.'] }]);
+});
+
 test('an empty PATCH or make_special body is empty data', async ({ api, productPk, jpeg }) => {
   const created = await upload(api, { image: jpeg, product: String(productPk) });
   const json = { 'content-type': 'application/json' };

@@ -64,9 +64,11 @@ export function integerField(options: { required?: boolean; min?: number; max?: 
     parse(value) {
       const number =
         typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) && value.length <= 1000 ? Number.parseFloat(value) : NaN;
-      if (!Number.isSafeInteger(number)) throw new FieldIssue(MESSAGES.invalidInteger);
+      // Python's ints are exact: a huge integer is out of range, not invalid.
+      if (!Number.isInteger(number)) throw new FieldIssue(MESSAGES.invalidInteger);
       if (options.min !== undefined && number < options.min) throw new FieldIssue(MESSAGES.minValue(options.min));
       if (options.max !== undefined && number > options.max) throw new FieldIssue(MESSAGES.maxValue(options.max));
+      if (!Number.isSafeInteger(number)) throw new FieldIssue(MESSAGES.invalidInteger);
       return number;
     },
   };
@@ -97,6 +99,10 @@ export function primaryKeyField(options: { required?: boolean } = {}): Field<num
     parse(value) {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
       if (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)) return Number(value);
+      // DRF's related fields take '' (an empty form field) as None.
+      if (value === '') throw new FieldIssue(MESSAGES.null);
+      // Pks have at most 15 digits: a longer number names no object (and would lose digits as a number).
+      if (typeof value === 'string' && /^\s*\d{16,1000}\s*$/.test(value)) throw new FieldIssue(`Invalid pk "${value.trim()}" - object does not exist.`);
       const received = typeof value === 'string' ? 'unicode' : pythonTypeName(value);
       throw new FieldIssue(`Incorrect type. Expected pk value, received ${received}.`);
     },

@@ -10,6 +10,7 @@ import { toPage } from '../drf/pagination.ts';
 import { charField, choiceField, integerField, parseBody, pythonTypeName, readOnlyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
+import { MAX_ORDER } from './galleryMemberRoutes.ts';
 import { representImage } from './productImageRoutes.ts';
 
 export interface DownloadableImageRoutesDeps {
@@ -20,7 +21,6 @@ export interface DownloadableImageRoutesDeps {
   mediaBaseUrl: string;
 }
 
-const MAX_ORDER = 2_147_483_647;
 /** Largest set the bulk form takes at once: every URL is fetched before answering. */
 const MAX_SET_SIZE = 50;
 const imageFields = {
