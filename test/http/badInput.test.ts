@@ -147,9 +147,15 @@ test('unsupported methods are 405 with DRF text and Allow', async ({ api, pk }) 
     const put = await api.request('PUT', `/api/v1/products/${pk}/`, { body: { sku: 'x' } });
     assert.is(put.status, 405);
     assert.equal(put.body, { detail: 'Method "PUT" not allowed.' });
-    assert.match(put.headers.get('allow') ?? '', /PATCH/);
+    const allowed = (response: { headers: Headers }) => (response.headers.get('allow') ?? '').split(', ').sort();
+    assert.equal(allowed(put), ['GET', 'HEAD', 'OPTIONS', 'PATCH']);
     const del = await api.request('DELETE', '/api/v1/products/');
     assert.is(del.status, 405);
+    assert.equal(allowed(del), ['GET', 'HEAD', 'OPTIONS', 'POST']);
+    // OPTIONS is answered (DRF lists it in every Allow), with credentials like any other method.
+    const options = await api.request('OPTIONS', '/api/v1/product_image/');
+    assert.equal([options.status, allowed(options)], [200, ['GET', 'HEAD', 'OPTIONS', 'POST']]);
+    assert.is((await api.request('OPTIONS', '/api/v1/product_image/', { auth: null })).status, 401);
   });
 });
 

@@ -24,6 +24,20 @@ function detailForHttpError(ctx: Context, status: number, message: string): stri
 }
 
 /**
+ * Nothing answered (404), or the router answered 405/501 or an OPTIONS request with an Allow
+ * header and no body. DRF's views answer OPTIONS too, so their Allow always lists it.
+ */
+function answerUnanswered(ctx: Context): void {
+  const allow = ctx.response.get('Allow');
+  if (typeof allow === 'string' && allow !== '' && !allow.includes('OPTIONS')) ctx.set('Allow', `${allow}, OPTIONS`);
+  if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
+    const status = ctx.status;
+    ctx.body = { detail: detailForHttpError(ctx, status, '') };
+    ctx.status = status; // setting a body would otherwise turn an implicit 404 into 200
+  }
+}
+
+/**
  * The REST surface's one error middleware: renders every error as a DRF body
  * (`{"field": [..]}` for validation, `{"detail": ..}` otherwise). 5xx never leak internals:
  * the client gets DRF's generic text and the log gets the cause.
@@ -31,12 +45,7 @@ function detailForHttpError(ctx: Context, status: number, message: string): stri
 export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
-    // Nothing answered (404), or the router answered 405/501 with an Allow header and no body.
-    if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
-      const status = ctx.status;
-      ctx.body = { detail: detailForHttpError(ctx, status, '') };
-      ctx.status = status; // setting a body would otherwise turn an implicit 404 into 200
-    }
+    if (ctx.body === undefined || ctx.body === '') answerUnanswered(ctx);
   } catch (error) {
     const { status, body } = render(ctx, error);
     if (status >= 500) ctx.state.logger?.error('request failed', { error: describe(error) });
