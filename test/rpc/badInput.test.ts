@@ -178,6 +178,8 @@ test('image data refused with OpenMage\'s texts', async ({ api, session, jpeg })
     [{ file: { content: 'QUJD=', mime: 'image/jpeg' } }, -32102, 'The image contents is not valid base64 data.'],
     [{ file: { content: 'QUJDR', mime: 'image/jpeg' } }, -32102, 'The image contents is not valid base64 data.'],
     [{ file: { content: 12345, mime: 'image/jpeg' } }, -32102, 'The image contents is not valid base64 data.'],
+    [{ file: { content: '', mime: 'image/jpeg' } }, -32102, 'The image contents is not valid base64 data.'],
+    [{ file: { content: jpeg, mime: '' } }, -32102, 'Invalid image type.'],
     [{ file: { content: large, mime: 'image/jpeg' } }, -32102, `The image is larger than ${MAX_IMAGE_BYTES} bytes.`],
     [{ file: { content: 'aGVsbG8gd29ybGQ=', mime: 'image/jpeg' } }, -32104, 'Invalid image.'],
     [{ file: { content: gif, mime: 'image/png' } }, -32102, 'Invalid image type.'],
@@ -197,6 +199,10 @@ test('image data refused with OpenMage\'s texts', async ({ api, session, jpeg })
   }
   const update = await call(api, session, 'product_media.update', [SKU, '/i/m/image.jpg', { file: { content: gif, mime: 'image/png' }, position: 3 }]);
   assertError(update, error(-32102, 'Invalid image type.'), 'update with mismatched content changes nothing');
+  for (const content of ['@@not base64', '']) {
+    const badContent = await call(api, session, 'product_media.update', [SKU, '/i/m/image.jpg', { file: { content, mime: 'image/jpeg' }, label: 'x' }]);
+    assertError(badContent, error(-32102, 'Image content is not valid base64 data.'), `update's own wording: ${JSON.stringify(content)}`);
+  }
   assertError(await call(api, session, 'product_media.create', ['NO-MEDIA', imageData(jpeg)]), error(-32107, "Requested product doesn't support images"), 'media disabled');
 });
 

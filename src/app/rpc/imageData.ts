@@ -1,7 +1,7 @@
 import { integerProblem, MAX_POSITIVE_INTEGER } from '../../domain/fieldRules.ts';
 import { IMAGE_ROLES, type ImageRole } from '../../domain/gallery/galleryVocabulary.ts';
 import { EXTENSION_OF, type ImageFormat } from '../../ports/imageProcessor.ts';
-import { IMAGE_NOT_SPECIFIED, INVALID_BASE64, INVALID_IMAGE_TYPE, ShipStreamFault } from './shipStreamFaults.ts';
+import { IMAGE_NOT_SPECIFIED, INVALID_BASE64, INVALID_BASE64_ON_UPDATE, INVALID_IMAGE_TYPE, ShipStreamFault } from './shipStreamFaults.ts';
 
 /**
  * The "Image Data" object of `product_media.create` and `update`, read as OpenMage reads it:
@@ -30,7 +30,8 @@ export interface ImageFields {
 
 const invalid = (detail: string) => new ShipStreamFault(102, detail);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+/** PHP's `isset`: given, and not null (an empty string is set). */
+const isSet = (value: unknown) => value !== undefined && value !== null;
 
 /**
  * Base64 decoded the way PHP's `base64_decode($text, true)` does: whitespace is skipped, any
@@ -51,29 +52,31 @@ export function decodeBase64Strictly(text: string): Buffer | undefined {
 /**
  * `file` of `create`: content and mime are required.
  * @throws ShipStreamFault 102 "The image is not specified.", "Invalid image type.",
- * "The image contents is not valid base64 data.", or a size over `maxBytes`.
+ * "The image contents is not valid base64 data." (update: "Image content is not valid base64
+ * data."), or a size over `maxBytes`.
  */
 export function requireImageFile(data: Record<string, unknown>, maxBytes: number): ImageFile {
   const file = data.file;
-  if (!isRecord(file) || !present(file.mime) || !present(file.content)) throw invalid(IMAGE_NOT_SPECIFIED);
-  return readImageFile(file, maxBytes);
+  if (!isRecord(file) || !isSet(file.mime) || !isSet(file.content)) throw invalid(IMAGE_NOT_SPECIFIED);
+  return readImageFile(file, maxBytes, INVALID_BASE64);
 }
 
 /** `file` of `update`: new content only when both mime and content are given (OpenMage's rule). */
 export function optionalImageFile(data: Record<string, unknown>, maxBytes: number): ImageFile | undefined {
   const file = data.file;
-  if (!isRecord(file) || !present(file.mime) || !present(file.content)) return undefined;
-  return readImageFile(file, maxBytes);
+  if (!isRecord(file) || !isSet(file.mime) || !isSet(file.content)) return undefined;
+  return readImageFile(file, maxBytes, INVALID_BASE64_ON_UPDATE);
 }
 
-function readImageFile(file: Record<string, unknown>, maxBytes: number): ImageFile {
+function readImageFile(file: Record<string, unknown>, maxBytes: number, invalidBase64: string): ImageFile {
   const format = typeof file.mime === 'string' && Object.hasOwn(MIME_FORMATS, file.mime) ? MIME_FORMATS[file.mime]! : undefined;
   if (format === undefined) throw invalid(INVALID_IMAGE_TYPE);
-  if (typeof file.content !== 'string') throw invalid(INVALID_BASE64);
+  if (typeof file.content !== 'string') throw invalid(invalidBase64);
   // Refuse a hopeless text before decoding it.
   if (file.content.length > maxBase64Length(maxBytes)) throw tooLarge(maxBytes);
   const content = decodeBase64Strictly(file.content);
-  if (content === undefined) throw invalid(INVALID_BASE64);
+  // OpenMage refuses what decodes to nothing (`!$fileContent`) with the same fault.
+  if (content === undefined || content.length === 0) throw invalid(invalidBase64);
   if (content.length > maxBytes) throw tooLarge(maxBytes);
   return { content, format, extension: EXTENSION_OF[format], name: file.name };
 }

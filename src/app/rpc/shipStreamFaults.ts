@@ -47,4 +47,6 @@ export class InvalidParamsError extends AppError {
 export const IMAGE_NOT_SPECIFIED = 'The image is not specified.';
 export const INVALID_IMAGE_TYPE = 'Invalid image type.';
 export const INVALID_BASE64 = 'The image contents is not valid base64 data.';
+/** `update`'s own wording of the same fault (OpenMage's `Media_Api::update`). */
+export const INVALID_BASE64_ON_UPDATE = 'Image content is not valid base64 data.';
 export const INVALID_IMAGE = 'Invalid image.';
