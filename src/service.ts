@@ -28,7 +28,7 @@ import { downloadCommands } from './app/media/downloadCommands.ts';
 import { downloadableImageRoutes } from './http/rest/downloadableImageRoutes.ts';
 import { dynamicSettingsRoutes } from './http/rest/dynamicSettingsRoutes.ts';
 import { settingCommands } from './app/settings/settingCommands.ts';
-import { productVideoRoutes } from './http/rest/productVideoRoutes.ts';
+import { PRODUCT_VIDEO_PATH, productVideoRoutes } from './http/rest/productVideoRoutes.ts';
 import { catalogEntry } from './domain/events.ts';
 import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
@@ -38,6 +38,7 @@ import { idempotency } from './http/rest/idempotency.ts';
 import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
+import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import { mediaRoutes } from './http/rest/mediaRoutes.ts';
 import type { Logger } from './logging/logger.ts';
@@ -111,7 +112,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     maxInputPixels: config.maxInputPixels,
   });
   const writes = galleryWrites({ readModels, projections });
-  const bodyParser = await createBodyParser({ uploadRoot: join(config.dataDir, 'tmp', 'uploads'), ...DEFAULT_BODY_LIMITS, fileBytes: Math.max(config.maxImageBytes, config.maxVideoBytes) });
+  const bodyParser = await createBodyParser({
+    uploadRoot: join(config.dataDir, 'tmp', 'uploads'),
+    ...DEFAULT_BODY_LIMITS,
+    fileBytes: config.maxImageBytes,
+    // Only video uploads may be larger than an image; the anonymous login takes no file at all.
+    fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
+  });
   const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
   const users = createUserDirectory(options.users);
   const sessionStore = openLmdbSessionStore({ path: join(config.dataDir, 'rpc-sessions') });

@@ -6,12 +6,11 @@ import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
-import { authRoutes } from './rest/authRoutes.ts';
+import { authRoutes, LOGIN_PATH } from './rest/authRoutes.ts';
 import { BODY_METHODS } from './rest/bodyParser.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
 import { JSON_RPC_PATH } from './rpc/jsonRpcEndpoint.ts';
 
-const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
 const PROTECTED_PREFIXES = ['/api/', '/media/'];
 
 /** Case-insensitive, so that no spelling of a path slips past authentication to a router. */
@@ -68,9 +67,12 @@ export function createApp(deps: AppDeps): App {
   const afterBody: Koa.Middleware = idempotency ? (ctx, next) => idempotency(ctx, () => routeRest(ctx, next)) : routeRest;
   const parseThenRoute: Koa.Middleware = (ctx, next) =>
     BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => afterBody(ctx, next)) : routeRest(ctx, next);
+  // Idempotency keys are remembered per user: an anonymous login is never remembered (its answer is a key).
+  const parseLogin: Koa.Middleware = (ctx, next) =>
+    BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => routeRest(ctx, next)) : routeRest(ctx, next);
   const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
     if (probes.serves(path)) return probes(ctx, () => routeRest(ctx, next));
-    if (LOGIN_PATH.test(path)) return parseThenRoute(ctx, next);
+    if (LOGIN_PATH.test(path)) return parseLogin(ctx, next);
     if (needsCredentials(path)) return authenticate(ctx, () => parseThenRoute(ctx, next));
     return routeRest(ctx, next);
   };

@@ -14,5 +14,7 @@ export interface IdempotencyStore {
   get(scope: string): RememberedResponse | undefined;
   /** Resolves once the record is durable. */
   remember(scope: string, response: RememberedResponse): Promise<void>;
+  /** Forgets every response first answered before `at` (ISO time); answers how many. */
+  forgetAnsweredBefore(at: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -59,4 +59,12 @@ test('a retry after a restart still gets the original response', async ({ api })
   api.stop = async () => {};
 });
 
+test('the anonymous login is never remembered: its answer is a key', async ({ api }) => {
+  const login = (password: string) =>
+    api.request('POST', '/api/v1/auth/login/', { auth: null, body: { username: 'erp', password }, headers: { 'idempotency-key': 'login-1' } });
+  assert.is((await login('erp-key-0123456789abcdef')).status, 200);
+  const other = await login('wrong-key-0123456789abcdef');
+  assert.equal([other.status, other.body], [400, { non_field_errors: ['Unable to log in with provided credentials.'] }], 'run again, not replayed nor 422');
+});
+
 test.run();

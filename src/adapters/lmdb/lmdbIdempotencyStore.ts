@@ -12,6 +12,14 @@ export function openLmdbIdempotencyStore(options: { path: string }): Idempotency
     remember: async (scope, response) => {
       await db.put(scope, response);
     },
+    async forgetAnsweredBefore(at) {
+      const old: string[] = [];
+      for (const { key, value } of db.getRange()) if (value.at < at) old.push(key);
+      await db.transaction(() => {
+        for (const key of old) db.remove(key);
+      });
+      return old.length;
+    },
     close: () => db.close(),
   };
 }

@@ -9,6 +9,8 @@ export interface PageRequest {
   page: number;
   limit: number;
   offset: number;
+  /** `?page=last` (DRF's `last_page_strings`): `page` is 1 until {@link lastPage} resolves it. */
+  last?: true;
 }
 
 export interface Page<T> {
@@ -21,14 +23,25 @@ export interface Page<T> {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
 
+/** Python's `int()` of a query value: digits, optionally signed, surrounded by whitespace. */
+const INT_TEXT = /^\s*\+?(\d{1,15})\s*$/;
+
 /** Reads `page` and `limit`; a bad `limit` falls back to the default, as DRF does. */
 export function parsePageRequest(query: URLSearchParams): PageRequest {
   const limitText = query.get('limit');
-  const limit = limitText !== null && /^\d+$/.test(limitText) && Number(limitText) > 0 ? Math.min(Number(limitText), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  const limitNumber = limitText === null ? 0 : Number(INT_TEXT.exec(limitText)?.[1] ?? 0);
+  const limit = limitNumber > 0 ? Math.min(limitNumber, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   const pageText = query.get('page');
-  const page = pageText === null ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : 0;
+  if (pageText === 'last') return { page: 1, limit, offset: 0, last: true };
+  const page = pageText === null ? 1 : Number(INT_TEXT.exec(pageText)?.[1] ?? 0);
   if (page < 1) throw invalidPage();
   return { page, limit, offset: (page - 1) * limit };
+}
+
+/** The concrete page of a `page=last` request, once the count is known (page 1 when empty). */
+export function lastPage(request: PageRequest, count: number): PageRequest {
+  const page = Math.max(1, Math.ceil(count / request.limit));
+  return { page, limit: request.limit, offset: (page - 1) * request.limit };
 }
 
 /**

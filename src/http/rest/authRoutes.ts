@@ -3,6 +3,9 @@ import type { UserDirectory } from '../../auth/userDirectory.ts';
 import { ValidationError } from '../../errors/appError.ts';
 import { charField, parseBody } from '../drf/serializerFields.ts';
 
+/** The one endpoint that reads the body of a client without credentials (no files: see service.ts). */
+export const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
+
 const loginFields = { username: charField({ maxLength: 150 }), password: charField({ maxLength: 256 }) };
 
 /**

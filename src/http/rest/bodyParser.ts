@@ -15,6 +15,12 @@ export interface BodyLimits {
   jsonBytes: number;
   /** Largest uploaded file (videos are the largest media). */
   fileBytes: number;
+  /**
+   * The largest file a request to `path` may carry, when it is not `fileBytes`: the parser stops
+   * reading a body at the route's own limit (an image upload at MAX_IMAGE_BYTES, not at the
+   * video limit).
+   */
+  fileBytesFor?: (path: string) => number;
   /** Most form fields in one multipart request. */
   fields: number;
   /** Most files in one multipart request. */
@@ -42,15 +48,18 @@ const TOO_MANY_FIELDS = 1007;
 const TOO_MANY_FILES = 1015;
 
 /** A 413 names the limit that was reached: a count of parts, or a size. */
-function tooLargeMessage(code: unknown, limits: BodyLimits): string {
+const FILE_TOO_LARGE = new Set([1009, 1016]);
+
+function tooLargeMessage(code: unknown, limits: BodyLimits, fileBytes: number): string {
   if (code === TOO_MANY_FILES) return `Too many files: a request may carry at most ${limits.files}.`;
   if (code === TOO_MANY_FIELDS) return `Too many form fields: a request may carry at most ${limits.fields}.`;
+  if (FILE_TOO_LARGE.has(code as number)) return fileBytes === 0 ? 'Files are not accepted here.' : `Files are limited to ${fileBytes} bytes here.`;
   return 'Request body is too large.';
 }
 
-function toAppError(error: Error & { status?: number; httpCode?: number; code?: unknown }, limits: BodyLimits, multipart: boolean): AppError {
+function toAppError(error: Error & { status?: number; httpCode?: number; code?: unknown }, limits: BodyLimits, multipart: boolean, fileBytes = limits.fileBytes): AppError {
   const status = error.httpCode ?? error.status;
-  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', tooLargeMessage(error.code, limits), { status: 413, cause: error });
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', tooLargeMessage(error.code, limits, fileBytes), { status: 413, cause: error });
   if (status === 415) return new AppError('UNSUPPORTED_ENCODING', 'Unsupported request encoding.', { status: 415, cause: error });
   const kind = multipart ? 'Multipart form parse error' : 'JSON parse error';
   return new AppError('PARSE_ERROR', `${kind} - ${error.message}`, { status: 400, cause: error });
@@ -81,13 +90,13 @@ export async function createBodyParser(limits: BodyLimits) {
     },
   });
 
-  // One multipart parser for every request: koa-body validates its options on every construction
-  // (33 us a request). Each request still spools into a directory of its own, named from its
+  // Multipart parsers are made once per file limit, not per request: koa-body validates its
+  // options on every construction (33 us a request). Each request still spools into a directory of its own, named from its
   // Node request, which formidable holds while it parses; the directory only comes into being
   // when a file outgrows memory, and is then removed when the request ends.
   const spoolDirectories = new WeakMap<IncomingMessage, string>();
   const spilled = new Set<string>();
-  const parseMultipart = koaBody({
+  const multipartParser = (fileBytes: number) => koaBody({
     ...common,
     multipart: true,
     formidable: {
@@ -108,8 +117,8 @@ export async function createBodyParser(limits: BodyLimits) {
         return join(directory, randomUUID());
       },
       fileWriteStreamHandler: spoolingWriter(limits.inMemoryFileBytes, (filepath) => spilled.add(dirname(relative(limits.uploadRoot, filepath)))),
-      maxFileSize: limits.fileBytes,
-      maxTotalFileSize: limits.fileBytes,
+      maxFileSize: fileBytes,
+      maxTotalFileSize: fileBytes,
       maxFiles: limits.files,
       maxFields: limits.fields,
       maxFieldsSize: limits.jsonBytes,
@@ -117,9 +126,16 @@ export async function createBodyParser(limits: BodyLimits) {
       minFileSize: 0,
     },
     onError: (error) => {
-      throw toAppError(error as Error, limits, true);
+      throw toAppError(error as Error, limits, true, fileBytes);
     },
   });
+  /** One parser per file limit in use (few: one per kind of upload route). */
+  const multipartParsers = new Map<number, ReturnType<typeof koaBody>>();
+  const parserFor = (fileBytes: number) => {
+    let parser = multipartParsers.get(fileBytes);
+    if (parser === undefined) multipartParsers.set(fileBytes, (parser = multipartParser(fileBytes)));
+    return parser;
+  };
 
   // Mounted for the BODY_METHODS only (app.ts skips it, with idempotency, for the rest).
   return async function bodyParser(ctx: Context, next: Next): Promise<void> {
@@ -136,7 +152,7 @@ export async function createBodyParser(limits: BodyLimits) {
     const spool = `request-${randomUUID()}`;
     spoolDirectories.set(ctx.req, spool);
     try {
-      await parseMultipart(ctx, withRequestData);
+      await parserFor(limits.fileBytesFor?.(ctx.path) ?? limits.fileBytes)(ctx, withRequestData);
     } finally {
       if (spilled.delete(spool)) await rm(join(limits.uploadRoot, spool), { recursive: true, force: true });
     }

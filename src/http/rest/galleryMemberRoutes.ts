@@ -6,7 +6,7 @@ import type { GalleryWrite } from '../../app/media/galleryDecision.ts';
 import type { ListResult, MediaFilter } from '../../app/media/galleryQueries.ts';
 import { NotFoundError } from '../../errors/appError.ts';
 import type { pageBodies } from '../drf/pageBodies.ts';
-import { parsePageRequest, type PageRequest } from '../drf/pagination.ts';
+import { lastPage, parsePageRequest, type PageRequest } from '../drf/pagination.ts';
 import { integerField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
@@ -52,12 +52,18 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
   // Not `async`: the usual request (the gallery now) is answered without a promise of its own.
   router.get('/', (ctx) => {
     const query = queryParams(ctx.querystring);
-    const page = parsePageRequest(query);
+    const requested = parsePageRequest(query);
     const filter = reads.filter(query);
     const moment = parseGalleryMoment(query);
-    if (moment === undefined) return sendPage(ctx, reads.list(filter, page), page, represent);
+    if (moment === undefined) {
+      const page = requested.last ? lastPage(requested, reads.list(filter, { page: 1, offset: 0, limit: 1 }).count) : requested;
+      return sendPage(ctx, reads.list(filter, page), page, represent);
+    }
     requireProductFilter(filter);
-    return reads.pastList(filter, moment, page).then((past) => sendPage(ctx, past, page, represent));
+    return (async () => {
+      const page = requested.last ? lastPage(requested, (await reads.pastList(filter, moment, { page: 1, offset: 0, limit: 1 })).count) : requested;
+      sendPage(ctx, await reads.pastList(filter, moment, page), page, represent);
+    })();
   });
 
   router.get('/:pk', async (ctx) => {

@@ -6,7 +6,7 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import type { ProductQueries } from '../../app/products/productQueries.ts';
 import { EVENT_CATALOG } from '../../domain/events.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
-import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { lastPage, parsePageRequest, toPage } from '../drf/pagination.ts';
 import { parseInstant } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
 
@@ -55,8 +55,9 @@ export interface HistoryRouters {
 export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDeps): void {
   const answer = async (ctx: Context, subject: HistorySubject) => {
     const query = queryParams(ctx.querystring);
-    const page = parsePageRequest(query);
+    const requested = parsePageRequest(query);
     const entries = await deps.history(subject, parseHistoryFilter(query));
+    const page = requested.last ? lastPage(requested, entries.length) : requested;
     const results = entries.slice(page.offset, page.offset + page.limit).map(representHistoryEntry);
     ctx.body = toPage(results, entries.length, page, new URL(ctx.url, deps.publicBaseUrl));
   };

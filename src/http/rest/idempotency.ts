@@ -6,22 +6,41 @@ import type { IdempotencyStore } from '../../ports/idempotencyStore.ts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
+/** How long an answer is remembered: a retry after that runs as a new request (as Stripe's 24 h). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
+/** Answers past their retention are removed at most this often. */
+const FORGET_EVERY_MS = 60 * 60_000;
 
 /**
  * `Idempotency-Key` on POST: the first request with a key is run and its response (2xx or a
- * client error) remembered per user and key; a retry with the same key and the same request gets
- * that response again and creates nothing; the same key with another request is a 422.
- * Concurrent retries of a request still running wait for it.
+ * client error) remembered per user and key for a day; a retry with the same key and the same
+ * request gets that response again and creates nothing; the same key with another request is a
+ * 422. Concurrent retries of a request still running wait for it. Requests without a user
+ * (there are none behind the token check) are never remembered.
  */
 export function idempotency(store: IdempotencyStore, clock: () => string) {
   const running = new Map<string, Promise<void>>();
+  let forgottenAt = 0;
 
   // Not `async` itself: requests without a key (most of them) pass straight on.
   return function idempotentRequests(ctx: Context, next: Next): Promise<void> {
-    if (ctx.method !== 'POST') return next();
+    if (ctx.method !== 'POST' || ctx.state.actor === undefined) return next();
     const key = ctx.get('idempotency-key');
     return key === '' ? next() : answerOnce(ctx, next, key);
   };
+
+  /** The remembered answer for `scope`, unless it is past its retention; forgets old ones now and then. */
+  function rememberedAnswer(ctx: Context, scope: string) {
+    const now = Date.parse(clock());
+    if (now - forgottenAt >= FORGET_EVERY_MS) {
+      forgottenAt = now;
+      store.forgetAnsweredBefore(new Date(now - IDEMPOTENCY_RETENTION_MS).toISOString()).catch((error: unknown) => {
+        ctx.state.logger?.error('forgetting old idempotency keys failed', { error: String(error) });
+      });
+    }
+    const remembered = store.get(scope);
+    return remembered !== undefined && now - Date.parse(remembered.at) < IDEMPOTENCY_RETENTION_MS ? remembered : undefined;
+  }
 
   async function answerOnce(ctx: Context, next: Next, key: string): Promise<void> {
     if (!KEY.test(key)) throw new AppError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 visible characters.', { status: 400 });
@@ -29,7 +48,7 @@ export function idempotency(store: IdempotencyStore, clock: () => string) {
     const fingerprint = await fingerprintOf(ctx);
 
     await running.get(scope);
-    const remembered = store.get(scope);
+    const remembered = rememberedAnswer(ctx, scope);
     if (remembered) {
       if (remembered.fingerprint !== fingerprint) {
         throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.', { status: 422 });

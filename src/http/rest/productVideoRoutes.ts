@@ -42,9 +42,12 @@ export function representVideo(view: VideoView, mediaBaseUrl: string) {
   };
 }
 
+/** Where the videos are: their uploads may carry files up to MAX_VIDEO_BYTES. */
+export const PRODUCT_VIDEO_PATH = '/api/v1/product_video';
+
 /** `/api/v1/product_video/`: Omnitron's product video resource. */
 export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
-  const router = new Router({ prefix: '/api/v1/product_video' });
+  const router = new Router({ prefix: PRODUCT_VIDEO_PATH });
   const { queries, writes } = deps;
   const represent = (view: VideoView) => representVideo(view, deps.mediaBaseUrl);
 

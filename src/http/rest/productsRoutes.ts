@@ -5,7 +5,7 @@ import type { ProductCommands, ProductWrite } from '../../app/products/productCo
 import type { ProductFilter, ProductQueries } from '../../app/products/productQueries.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import type { Projections } from '../../projections/projections.ts';
-import { parsePageRequest, toPage } from '../drf/pagination.ts';
+import { lastPage, parsePageRequest, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
@@ -72,8 +72,10 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
 
   router.get('/', (ctx) => {
     const query = queryParams(ctx.querystring);
-    const page = parsePageRequest(query);
-    const { count, items } = deps.queries.list(parseFilter(query), page);
+    const filter = parseFilter(query);
+    let page = parsePageRequest(query);
+    if (page.last) page = lastPage(page, deps.queries.list(filter, { offset: 0, limit: 1 }).count);
+    const { count, items } = deps.queries.list(filter, page);
     ctx.body = toPage(items.map(representProduct), count, page, new URL(ctx.url, deps.publicBaseUrl));
   });
 
