@@ -10,12 +10,20 @@ export interface UserDirectory {
   findByKey(key: string): string | undefined;
   /** True when `name` exists and `key` is its key. */
   verify(name: string, key: string): boolean;
+  /**
+   * A stamp of the user's current key (a digest of its digest, so it reveals nothing usable), or
+   * undefined for an unknown user: whatever was granted under a stamp ends when the key changes.
+   */
+  keyStamp(name: string): string | undefined;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function createUserDirectory(users: readonly ApiUser[]): UserDirectory {
-  const entries = users.map((user) => ({ name: user.name, keyDigest: digest(user.key) }));
+  const entries = users.map((user) => {
+    const keyDigest = digest(user.key);
+    return { name: user.name, keyDigest, stamp: createHash('sha256').update('key-stamp\n').update(keyDigest).digest('base64url').slice(0, 22) };
+  });
   // Keys already proven by the digest comparison, so that a client's every request does not
   // hash its key again (a third of the cost of a cached list request). Only real keys enter,
   // so it holds at most one entry per user. A miss costs the same whatever the key: looking up
@@ -36,5 +44,6 @@ export function createUserDirectory(users: readonly ApiUser[]): UserDirectory {
       const entry = entries.find((candidate) => candidate.name === name);
       return entry !== undefined && timingSafeEqual(entry.keyDigest, digest(key));
     },
+    keyStamp: (name) => entries.find((candidate) => candidate.name === name)?.stamp,
   };
 }

@@ -1,6 +1,8 @@
 /** One JSON-RPC session as it is kept: whose it is and until when it holds. */
 export interface StoredSession {
   user: string;
+  /** The user's key stamp at login (UserDirectory.keyStamp): a new key, or no user, ends the session. */
+  keyStamp: string;
   /** Epoch milliseconds after which the session is expired. */
   expiresAt: number;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rpcSessions } from '../../src/app/rpc/rpcSessions.ts';
@@ -148,6 +149,28 @@ test('an ended session is refused at once and stays ended, even when a use read 
   await secondEnd;
   assert.is(store.size(), 0);
   assert.is(faultOf(() => sessions.userOf(secondSession)), 5);
+});
+
+test('a stored session ends when its user gets a new key or is removed (a restart with other API_USERS)', async () => {
+  const store = memoryStore();
+  const now = () => 1_700_000_000_000;
+  const before = rpcSessions({ store, users: createUserDirectory([{ name: 'erp', key: 'erp-key' }, { name: 'bob', key: 'bob-key' }]), ttlMs: TTL_MS, now });
+  const erp = await before.login('erp', 'erp-key');
+  const bob = await before.login('bob', 'bob-key');
+  assert.ok(store.entries().every((session) => session.keyStamp !== '' && !JSON.stringify(session).includes('-key')), 'no key is stored');
+
+  const same = rpcSessions({ store, users: createUserDirectory([{ name: 'erp', key: 'erp-key' }, { name: 'bob', key: 'bob-key' }]), ttlMs: TTL_MS, now });
+  assert.equal([same.userOf(erp), same.userOf(bob)], ['erp', 'bob'], 'the same users: sessions survive the restart');
+
+  const after = rpcSessions({ store, users: createUserDirectory([{ name: 'erp', key: 'erp-new-key' }]), ttlMs: TTL_MS, now });
+  assert.is(faultOf(() => after.userOf(erp)), 5, 'a new key ends the session');
+  assert.is(faultOf(() => after.userOf(bob)), 5, 'a removed user\'s session ends');
+
+  // A session stored before sessions carried a stamp is refused too: its user logs in again.
+  const legacyStore = memoryStore();
+  await legacyStore.put(createHash('sha256').update('b'.repeat(32)).digest('hex'), { user: 'erp', expiresAt: now() + TTL_MS } as never);
+  const reader = rpcSessions({ store: legacyStore, users: createUserDirectory([{ name: 'erp', key: 'erp-key' }]), ttlMs: TTL_MS, now });
+  assert.is(faultOf(() => reader.userOf('b'.repeat(32))), 5);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { UserDirectory } from '../../auth/userDirectory.ts';
-import type { SessionStore } from '../../ports/sessionStore.ts';
+import type { SessionStore, StoredSession } from '../../ports/sessionStore.ts';
 import { ShipStreamFault } from './shipStreamFaults.ts';
 
 export interface RpcSessionsDeps {
@@ -26,7 +26,8 @@ const digest = (sessionId: string) => createHash('sha256').update(sessionId).dig
 /**
  * ShipStream API sessions: `login(username, api_key)` opens one for a user of the shared
  * directory (the REST users), calls name it, `endSession` closes it. A session expires `ttlMs`
- * after its last use (refreshed at most once a minute). Expired sessions are purged on login.
+ * after its last use (refreshed at most once a minute), and ends when its user's key changes or
+ * the user is removed (a restart with other users). Expired sessions are purged on login.
  */
 export function rpcSessions(deps: RpcSessionsDeps) {
   const now = deps.now ?? Date.now;
@@ -34,15 +35,19 @@ export function rpcSessions(deps: RpcSessionsDeps) {
   let purgedAt = 0;
   // The store entries of sessions in use, by session id: a call then needs neither a digest nor a
   // read. This instance is the only writer of its store, so the copy stays exact.
-  const remembered = new Map<string, { user: string; expiresAt: number }>();
+  const remembered = new Map<string, StoredSession>();
   // Sessions being ended: refused at once, while their removal is being made durable, and never
   // written back by a use that read them just before.
   const ending = new Set<string>();
-  const remember = (sessionId: string, session: { user: string; expiresAt: number }) => {
+  const remember = (sessionId: string, session: StoredSession) => {
     remembered.delete(sessionId);
     remembered.set(sessionId, session);
     if (remembered.size > REMEMBERED_SESSIONS) remembered.delete(remembered.keys().next().value!);
   };
+
+  /** The stored session, if its user still exists with the key it logged in with. */
+  const currentUsersSession = (session: StoredSession | undefined) =>
+    session !== undefined && session.keyStamp !== undefined && session.keyStamp === deps.users.keyStamp(session.user) ? session : undefined;
 
   return {
     /** @throws ShipStreamFault 2 for an unknown user or a wrong key. */
@@ -54,7 +59,7 @@ export function rpcSessions(deps: RpcSessionsDeps) {
         await deps.store.removeExpired(at);
       }
       const sessionId = newSessionId();
-      const session = { user: username, expiresAt: at + deps.ttlMs };
+      const session: StoredSession = { user: username, keyStamp: deps.users.keyStamp(username)!, expiresAt: at + deps.ttlMs };
       await deps.store.put(digest(sessionId), session);
       remember(sessionId, session);
       return sessionId;
@@ -67,7 +72,9 @@ export function rpcSessions(deps: RpcSessionsDeps) {
      */
     userOf(sessionId: string): string | Promise<string> {
       if (!SESSION_ID.test(sessionId) || ending.has(sessionId)) throw new ShipStreamFault(5);
-      const session = remembered.get(sessionId) ?? deps.store.get(digest(sessionId));
+      // The users are fixed for the life of the process: a remembered session was checked against
+      // them once; one read from the store may predate a new key or the user's removal.
+      const session = remembered.get(sessionId) ?? currentUsersSession(deps.store.get(digest(sessionId)));
       const at = now();
       if (session === undefined || session.expiresAt <= at) {
         remembered.delete(sessionId);
