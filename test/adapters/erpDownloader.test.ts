@@ -77,6 +77,8 @@ test('caps the time of the whole download', async ({ erp }) => {
   const started = Date.now();
   assert.equal(await refusal(trusting({ timeoutMs: 200 }).download(`${erp.base}/slow`)), failed('The download took longer than 0.2 seconds.'));
   assert.ok(Date.now() - started < 1500);
+  // A body that ends with its connection: the timeout cuts it, and the part read is not the file.
+  assert.equal(await refusal(trusting({ timeoutMs: 200 }).download(`${erp.base}/stall-close-delimited`)), failed('The download took longer than 0.2 seconds.'));
 });
 
 test('caps the bytes, from Content-Length and while reading', async ({ erp }) => {

@@ -40,6 +40,12 @@ export async function startErpServer(): Promise<ErpServer> {
         response.on('close', () => clearTimeout(timer));
         return;
       }
+      case '/stall-close-delimited':
+        // No length and no chunking: the body ends when the connection closes. Half the file,
+        // then nothing: a client that times out must not take the half for the whole.
+        request.socket.write(`HTTP/1.1 200 OK\r\ncontent-type: image/jpeg\r\nconnection: close\r\n\r\n`);
+        request.socket.write(jpeg.subarray(0, jpeg.length >> 1));
+        return;
       case '/big-declared':
         response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': 10_000_000 });
         response.write(Buffer.alloc(1024));

@@ -65,6 +65,9 @@ export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
             throw downloadFailed(`The server answered ${response.statusCode}.`);
           }
           const bytes = await readCapped(response, options.maxBytes);
+          // A body delimited by the connection's close ends without an error when the timeout
+          // aborts it: what was read is then a part, never the file.
+          if (abort.signal.aborted) throw downloadFailed(`The download took longer than ${seconds} seconds.`);
           return { bytes, finalUrl: current.href, contentType: response.headers['content-type'] ?? null };
         }
       } catch (error) {
