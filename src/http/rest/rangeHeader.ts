@@ -24,15 +24,18 @@ export function parseRangeHeader(header: string | undefined, size: number): Rang
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return { kind: 'whole' };
   if (first === '') {
-    const suffix = Number(last);
-    if (!Number.isSafeInteger(suffix)) return { kind: 'whole' };
+    const suffix = bytePosition(last);
     if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
     return { kind: 'range', range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return { kind: 'whole' };
+  const start = bytePosition(first);
+  const end = last === '' ? size - 1 : bytePosition(last);
   if (last !== '' && end < start) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'range', range: { start, end: Math.min(end, size - 1) } };
+}
+
+/** A position of any number of digits (RFC 9110 sets no bound): past any object's size is Infinity. */
+function bytePosition(digits: string): number {
+  return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
 }
