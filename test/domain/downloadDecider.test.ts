@@ -34,6 +34,10 @@ test('RequestImageDownload refuses a URL that is not http(s)', () => {
   for (const url of ['ftp://erp.example.com/1.jpg', 'not a url', 'file:///etc/passwd']) {
     spec.given([]).when(request({ url })).thenThrows('INVALID_URL', 'Invalid input.', { url: ['Enter a valid URL.'] });
   }
+  spec
+    .given([])
+    .when(request({ url: 'https://erp:secret@erp.example.com/1.jpg' }))
+    .thenThrows('INVALID_URL', 'Invalid input.', { url: ['URLs with a user name or password are not accepted.'] });
 });
 
 test('RequestImageDownload refuses an unknown image type, a negative order and an unknown source', () => {

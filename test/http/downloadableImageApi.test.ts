@@ -121,6 +121,12 @@ allowed('field errors and unknown products', async ({ api, erp, productPk }) => 
     const refused = await download(api, productPk, { url });
     assert.equal([refused.status, refused.body], [400, { url: ['Enter a valid URL.'] }], url);
   }
+  const mark = await api.mark();
+  for (const url of [`http://erp:secret@127.0.0.1:${erp.port}/image.jpg`, `http://user@127.0.0.1:${erp.port}/image.jpg`]) {
+    const withCredentials = await download(api, productPk, { url });
+    assert.equal([withCredentials.status, withCredentials.body], [400, { url: ['URLs with a user name or password are not accepted.'] }], url);
+  }
+  assert.equal(await api.eventsSince(mark), [], 'no credentials in the history');
   const unknown = await download(api, 987654, { url: `${erp.base}/image.jpg` });
   assert.equal([unknown.status, unknown.body], [404, { detail: 'Not found.' }]);
   const notPk = await download(api, 'abc' as unknown as number, { url: `${erp.base}/image.jpg` });

@@ -25,6 +25,7 @@ export type ImageDownloadCommand = RequestImageDownload | CompleteImageDownload 
 
 /** DRF `URLField`'s text; only http(s) URLs can be fetched. */
 export const INVALID_URL_MESSAGE = 'Enter a valid URL.';
+export const URL_CREDENTIALS_MESSAGE = 'URLs with a user name or password are not accepted.';
 
 function decide(command: ImageDownloadCommand, state: ImageDownloadState): ImageDownloadEvent[] {
   switch (command.type) {
@@ -33,7 +34,8 @@ function decide(command: ImageDownloadCommand, state: ImageDownloadState): Image
         throw new DomainRuleError('DOWNLOAD_ALREADY_REQUESTED', `Download ${command.data.downloadId} was already requested.`);
       }
       const { downloadId, productPk, url, imageType, order, source } = command.data;
-      if (!isHttpUrl(url)) throw ValidationError.field('url', INVALID_URL_MESSAGE, 'INVALID_URL');
+      const problem = downloadUrlProblem(url);
+      if (problem !== undefined) throw ValidationError.field('url', problem, 'INVALID_URL');
       requireChoice('image_type', imageType, IMAGE_TYPES, 'UNKNOWN_IMAGE_TYPE');
       requireOrder(order);
       requireChoice('source', source, [...IMAGE_SOURCES, null], 'UNKNOWN_IMAGE_SOURCE');
@@ -60,12 +62,17 @@ function requireRunning(state: ImageDownloadState, downloadId: string): void {
   }
 }
 
-/** An absolute http(s) URL with a host (the only ones a job may fetch). */
-export function isHttpUrl(url: string): boolean {
-  // URL.canParse is pure (no I/O); only the scheme and a host matter here.
-  if (!URL.canParse(url)) return false;
+/**
+ * Why a job may not fetch `url`, if it may not: it must be an absolute http(s) URL with a host,
+ * and without credentials (they would be kept in the history in the clear, and are never sent).
+ */
+export function downloadUrlProblem(url: string): string | undefined {
+  // URL.canParse is pure (no I/O).
+  if (!URL.canParse(url)) return INVALID_URL_MESSAGE;
   const parsed = new URL(url);
-  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') return INVALID_URL_MESSAGE;
+  if (parsed.username !== '' || parsed.password !== '') return URL_CREDENTIALS_MESSAGE;
+  return undefined;
 }
 
 function evolve(state: ImageDownloadState, event: ImageDownloadEvent): ImageDownloadState {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { pathPk } from './pathPk.ts';
 import type { DownloadRequest, downloadCommands } from '../../app/media/downloadCommands.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
-import { INVALID_URL_MESSAGE, isHttpUrl } from '../../domain/download/imageDownloadDecider.ts';
+import { downloadUrlProblem } from '../../domain/download/imageDownloadDecider.ts';
 import { UnknownProductError } from '../../app/products/productFacts.ts';
 import { IMAGE_SOURCES, IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { NotFoundError, ValidationError, type FieldErrors } from '../../errors/appError.ts';
@@ -91,7 +91,8 @@ function parseImageSet(body: unknown, productPk: number): DownloadRequest[] {
   const requests = images.map((item: unknown, index): DownloadRequest | undefined => {
     try {
       const fields = parseBody(item, imageFields, { ignoreUnknown: true });
-      if (!isHttpUrl(fields.url!)) throw ValidationError.field('url', INVALID_URL_MESSAGE);
+      const problem = downloadUrlProblem(fields.url!);
+      if (problem !== undefined) throw ValidationError.field('url', problem);
       errors[index] = {};
       return { productPk, url: fields.url!, imageType: fields.image_type!, order: fields.order!, source: 'integration' };
     } catch (error) {
