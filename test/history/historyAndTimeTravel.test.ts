@@ -123,6 +123,8 @@ test('bad time-travel and history parameters are DRF 400s, unknown pks 404s', as
     [`/api/v1/products/${day.productPk}/media_history/?event=Nope`, 400, { event: ['Select a valid choice. Nope is not one of the available choices.'] }],
     [`/api/v1/products/${day.productPk}/media_history/?ordering=pk`, 400, { ordering: ['Select a valid choice. pk is not one of the available choices.'] }],
     [`/api/v1/products/${day.productPk}/media_history/?occurred_after=soon`, 400, { occurred_after: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
+    [`/api/v1/products/${day.productPk}/media_history/?occurred_after=2020-02-31`, 400, { occurred_after: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
+    [`/api/v1/product_image/?product=${day.productPk}&as_of=2023-13-01T00:00Z`, 400, { as_of: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
     ['/api/v1/products/999999/media_history/', 404, { detail: 'Not found.' }],
     ['/api/v1/product_image/999999/history/', 404, { detail: 'Not found.' }],
     ['/api/v1/product_video/999999/history/', 404, { detail: 'Not found.' }],

@@ -15,7 +15,10 @@ export function parseInstant(text: string, field: string): string {
   const match = ISO_DATETIME.exec(text.trim());
   const [, date, hhmm = '00:00', ss = '00', fraction = '', zone = 'Z'] = match ?? [];
   const millis = match ? Date.parse(`${date}T${hhmm}:${ss}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`) : Number.NaN;
-  if (!Number.isFinite(millis)) throw ValidationError.field(field, DATETIME_FORMAT_ERROR);
+  // Date.parse rolls 2020-02-31 over to March; Python's datetime refuses a day the month lacks.
+  const midnight = Number.isFinite(millis) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+  const realDay = Number.isFinite(midnight) && new Date(midnight).toISOString().startsWith(date!);
+  if (!realDay) throw ValidationError.field(field, DATETIME_FORMAT_ERROR);
   const micros = fraction.padEnd(6, '0');
   return new Date(millis).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
 }
