@@ -121,6 +121,7 @@ test('bad time-travel and history parameters are DRF 400s, unknown pks 404s', as
     [`/api/v1/product_image/${day.pks.a}/?at_revision=1&as_of=2024-01-01`, 400, { non_field_errors: ['Give either as_of or at_revision, not both.'] }],
     ['/api/v1/product_image/?as_of=2024-01-01T00:00:00Z', 400, { product: ['This filter is required with as_of or at_revision.'] }],
     [`/api/v1/products/${day.productPk}/media_history/?event=Nope`, 400, { event: ['Select a valid choice. Nope is not one of the available choices.'] }],
+    [`/api/v1/products/${day.productPk}/media_history/?changed=main_imag`, 400, { changed: ['Select a valid choice. main_imag is not one of the available choices.'] }],
     [`/api/v1/products/${day.productPk}/media_history/?ordering=pk`, 400, { ordering: ['Select a valid choice. pk is not one of the available choices.'] }],
     [`/api/v1/products/${day.productPk}/media_history/?occurred_after=soon`, 400, { occurred_after: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],
     [`/api/v1/products/${day.productPk}/media_history/?occurred_after=2020-02-31`, 400, { occurred_after: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'] }],

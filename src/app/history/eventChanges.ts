@@ -1,8 +1,14 @@
 import type { GalleryEvent } from '../../domain/gallery/galleryEvents.ts';
-import { MAIN_IMAGE_ROLE, type ImageRole, type TakenFrom } from '../../domain/gallery/galleryVocabulary.ts';
+import { MAIN_IMAGE_ROLE, SPECIAL_IMAGE_TYPES, type ImageRole, type TakenFrom } from '../../domain/gallery/galleryVocabulary.ts';
 
 /** `[before, after]` of one thing a person can name: an order, the main image, a label. */
 export type Changes = Record<string, [unknown, unknown]>;
+
+/** Every key {@link describeChanges} can name (the values of the history's `changed` filter). */
+export const CHANGE_KEYS: readonly string[] = [
+  'image', 'video', 'order', 'file', 'roles', 'main_image', ...SPECIAL_IMAGE_TYPES.map((type) => `${type}_image`),
+  'label', 'exclude', 'key', 'sha256', 'status',
+];
 
 /**
  * What an event changed, in the terms of the REST representation: `{"order": [0, 2]}`,

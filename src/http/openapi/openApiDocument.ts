@@ -1,4 +1,5 @@
 import { SCHEMAS, pageOf } from './openApiSchemas.ts';
+import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -24,7 +25,7 @@ const HISTORY_PARAMETERS = [
   query('event', { type: 'string' }, 'Comma-separated event types, e.g. `MainImageSet,ImageReordered`.'),
   query('occurred_after', { type: 'string', format: 'date-time' }, 'Only changes at or after this time.'),
   query('occurred_before', { type: 'string', format: 'date-time' }, 'Only changes at or before this time.'),
-  query('changed', { type: 'string' }, 'Only changes that name this key, e.g. `main_image`.'),
+  query('changed', { enum: [...CHANGE_KEYS] }, 'Only changes that name this key, e.g. `main_image`.'),
   query('ordering', { enum: ['occurred_at', '-occurred_at'] }, 'Default oldest first.'),
 ];
 const FEED_PARAMETERS = [

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { lastPage, parsePageRequest, toPage } from '../drf/pagination.ts';
 import { parseInstant } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
+import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 
 export interface HistoryRoutesDeps {
   history: MediaHistory;
@@ -96,7 +97,10 @@ export function parseHistoryFilter(query: URLSearchParams): HistoryFilter {
   const before = query.get('occurred_before');
   if (before !== null && before !== '') filter.occurredBefore = parseInstant(before, 'occurred_before');
   const changed = query.get('changed');
-  if (changed !== null && changed !== '') filter.changed = changed;
+  if (changed !== null && changed !== '') {
+    if (!CHANGE_KEYS.includes(changed)) throw ValidationError.field('changed', `Select a valid choice. ${changed} is not one of the available choices.`);
+    filter.changed = changed;
+  }
   const ordering = query.get('ordering') ?? query.get('sort');
   if (ordering !== null && ordering !== '') {
     if (!HISTORY_ORDERINGS.includes(ordering)) throw ValidationError.field('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
