@@ -21,6 +21,8 @@ test('history answers who set the main image of the product, and when', async ({
   assert.equal([earlier.actor, earlier.api, earlier.event, earlier.correlation_id, earlier.changes.main_image], ['backoffice', 'rest', 'MainImageSet', 'corr-main-b', [null, day.pks.b]]);
   assert.match(latest.occurred_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   assert.ok(earlier.occurred_at < latest.occurred_at);
+  const last = await api.request('GET', `/api/v1/products/${day.productPk}/media_history/?changed=main_image&ordering=-occurred_at&limit=1&page=last`);
+  assert.equal([last.body.results[0].event, last.body.next], ['MainImageSet', null], 'page=last is the oldest, newest first');
 });
 
 test('an entry names its position, revision, event, time, actor, api, correlation id and changes', async ({ api, day }) => {

@@ -199,6 +199,8 @@ test('ordering takes a comma list of keys, each one of the choices (django-filte
   assert.equal(await pksFor('-order,pk'), [first.body.pk, second.body.pk, third.body.pk]);
   assert.equal(await pksFor('-order'), [second.body.pk, first.body.pk, third.body.pk]);
   assert.equal(await pksFor('order,-created_date'), [third.body.pk, second.body.pk, first.body.pk]);
+  const last = await api.request('GET', `/api/v1/product_image/?product=${productPk}&ordering=-order,pk&limit=2&page=last`);
+  assert.equal([last.status, last.body.results.map((image: { pk: number }) => image.pk), last.body.next], [200, [third.body.pk], null]);
   const refused = await api.request('GET', `/api/v1/product_image/?product=${productPk}&ordering=order,colour`);
   assert.equal([refused.status, refused.body], [400, { ordering: ['Select a valid choice. colour is not one of the available choices.'] }]);
 });

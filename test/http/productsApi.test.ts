@@ -98,6 +98,13 @@ test('GET lists a DRF page with filters and absolute links on the public base UR
   const beyond = await api.request('GET', '/api/v1/products/?limit=2&page=4');
   assert.is(beyond.status, 404);
   assert.equal(beyond.body, { detail: 'Invalid page.' });
+  // DRF's last_page_strings, and Python's int() of a signed or padded number.
+  const last = await api.request('GET', '/api/v1/products/?limit=2&page=last');
+  assert.equal([last.status, last.body], [200, page3.body]);
+  const signed = await api.request('GET', '/api/v1/products/?limit=%2B2&page=%203%20');
+  assert.equal(signed.body.results.map((product: { sku: string }) => product.sku), ['p5']);
+  const noneLast = await api.request('GET', '/api/v1/products/?sku=nothing&page=last');
+  assert.equal([noneLast.status, noneLast.body.count, noneLast.body.results], [200, 0, []]);
 
   const pks = page1.body.results.map((product: { pk: number }) => product.pk);
   const byPk = await api.request('GET', `/api/v1/products/?pk__in=${pks.join(',')},99999`);
