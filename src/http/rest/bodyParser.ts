@@ -13,7 +13,7 @@ export interface BodyLimits {
   uploadRoot: string;
   /** Largest JSON or form body. */
   jsonBytes: number;
-  /** Largest uploaded file (videos are the largest media). */
+  /** Largest uploaded file, where `fileBytesFor` does not say otherwise. */
   fileBytes: number;
   /**
    * The largest file a request to `path` may carry, when it is not `fileBytes`: the parser stops
@@ -43,13 +43,12 @@ const FAILED_FORM_DIRECTORY = 'failed-form';
 /** The methods whose requests carry a body to parse. */
 export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
-/** formidable's codes for the count limits (`FormidableError.js`). */
+/** formidable's codes for the limits (`FormidableError.js`). */
 const TOO_MANY_FIELDS = 1007;
 const TOO_MANY_FILES = 1015;
-
-/** A 413 names the limit that was reached: a count of parts, or a size. */
 const FILE_TOO_LARGE = new Set([1009, 1016]);
 
+/** A 413 names the limit that was reached: a count of parts, or a file's size. */
 function tooLargeMessage(code: unknown, limits: BodyLimits, fileBytes: number): string {
   if (code === TOO_MANY_FILES) return `Too many files: a request may carry at most ${limits.files}.`;
   if (code === TOO_MANY_FIELDS) return `Too many form fields: a request may carry at most ${limits.fields}.`;
@@ -91,9 +90,10 @@ export async function createBodyParser(limits: BodyLimits) {
   });
 
   // Multipart parsers are made once per file limit, not per request: koa-body validates its
-  // options on every construction (33 us a request). Each request still spools into a directory of its own, named from its
-  // Node request, which formidable holds while it parses; the directory only comes into being
-  // when a file outgrows memory, and is then removed when the request ends.
+  // options on every construction (33 us a request). Each request still spools into a directory
+  // of its own, named from its Node request, which formidable holds while it parses; the
+  // directory only comes into being when a file outgrows memory, and is then removed when the
+  // request ends.
   const spoolDirectories = new WeakMap<IncomingMessage, string>();
   const spilled = new Set<string>();
   const multipartParser = (fileBytes: number) => koaBody({
