@@ -4,8 +4,19 @@
  */
 export function queryParams(querystring: string): URLSearchParams {
   const params = new URLSearchParams(querystring);
-  if (params.size < 2) return params;
-  const lastValues = new URLSearchParams();
-  for (const [name, value] of params) lastValues.set(name, value);
-  return lastValues.size === params.size ? params : lastValues;
+  return hasRepeatedName(params) ? lastValues(params) : params;
+}
+
+/** Query strings are short: comparing names pairwise beats building a set. */
+function hasRepeatedName(params: URLSearchParams): boolean {
+  if (params.size < 2) return false;
+  const names = [...params.keys()];
+  for (let index = 1; index < names.length; index++) if (names.indexOf(names[index]!) < index) return true;
+  return false;
+}
+
+function lastValues(params: URLSearchParams): URLSearchParams {
+  const last = new URLSearchParams();
+  for (const [name, value] of params) last.set(name, value);
+  return last;
 }
