@@ -192,6 +192,7 @@ test('image data refused with OpenMage\'s texts', async ({ api, session, jpeg })
     [{ file: { content: jpeg, mime: 'image/jpeg' }, exclude: 2 }, -32102, 'exclude: Allowed: "0" or "1".'],
     [{ file: { content: jpeg, mime: 'image/jpeg' }, types: 'image' }, -32102, 'types: A list of image type codes is required.'],
     [{ file: { content: jpeg, mime: 'image/jpeg' }, label: { text: 'x' } }, -32102, 'label: A valid string is required.'],
+    [{ file: { content: jpeg, mime: 'image/jpeg' }, label: 'caf\ud800' }, -32102, 'label: A valid string is required.'],
   ];
   for (const [data, code, message] of cases) {
     const label = JSON.stringify(data).slice(0, 120);

@@ -111,7 +111,8 @@ function readPosition(value: unknown): number {
 function readLabel(value: unknown): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  if (typeof value !== 'string') throw invalid('label: A valid string is required.');
+  // A lone UTF-16 surrogate (`"\ud800"`) is no text (PHP's json_decode refuses it): it would be stored altered.
+  if (typeof value !== 'string' || !value.isWellFormed()) throw invalid('label: A valid string is required.');
   return value;
 }
 

@@ -53,7 +53,7 @@ export function charField(options: { required?: boolean; maxLength?: number; all
       // DRF's ProhibitNullCharactersValidator; and a lone UTF-16 surrogate (`"\ud800"`), which no
       // UTF-8 store keeps as sent, is not text at all.
       if (text.includes('\0')) throw new FieldIssue('Null characters are not allowed.');
-      if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new FieldIssue(MESSAGES.notString);
+      if (!text.isWellFormed()) throw new FieldIssue(MESSAGES.notString);
       return text;
     },
   };
