@@ -67,12 +67,9 @@ export function createApp(deps: AppDeps): App {
   const afterBody: Koa.Middleware = idempotency ? (ctx, next) => idempotency(ctx, () => routeRest(ctx, next)) : routeRest;
   const parseThenRoute: Koa.Middleware = (ctx, next) =>
     BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => afterBody(ctx, next)) : routeRest(ctx, next);
-  // Idempotency keys are remembered per user: an anonymous login is never remembered (its answer is a key).
-  const parseLogin: Koa.Middleware = (ctx, next) =>
-    BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => routeRest(ctx, next)) : routeRest(ctx, next);
   const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
     if (probes.serves(path)) return probes(ctx, () => routeRest(ctx, next));
-    if (LOGIN_PATH.test(path)) return parseLogin(ctx, next);
+    if (LOGIN_PATH.test(path)) return parseThenRoute(ctx, next); // no user: idempotency passes it by
     if (needsCredentials(path)) return authenticate(ctx, () => parseThenRoute(ctx, next));
     return routeRest(ctx, next);
   };

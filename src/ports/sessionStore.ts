@@ -1,8 +1,11 @@
 /** One JSON-RPC session as it is kept: whose it is and until when it holds. */
 export interface StoredSession {
   user: string;
-  /** The user's key stamp at login (UserDirectory.keyStamp): a new key, or no user, ends the session. */
-  keyStamp: string;
+  /**
+   * The user's key stamp at login (UserDirectory.keyStamp): a new key, or no user, ends the
+   * session. Absent from sessions stored before stamps existed: those are refused.
+   */
+  keyStamp?: string;
   /** Epoch milliseconds after which the session is expired. */
   expiresAt: number;
 }

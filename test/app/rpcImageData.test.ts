@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { requestedFileName } from '../../src/app/rpc/galleryFileNames.ts';
+import { requestedFileName } from '../../src/app/rpc/requestedFileName.ts';
 import { dispersed } from '../../src/app/media/mediaKeys.ts';
-import { firstFreeFileName } from '../../src/domain/gallery/galleryFileNames.ts';
+import { firstFreeFileName } from '../../src/domain/gallery/firstFreeFileName.ts';
 import { decodeBase64Strictly, readImageFields } from '../../src/app/rpc/imageData.ts';
 import { ShipStreamFault } from '../../src/app/rpc/shipStreamFaults.ts';
 

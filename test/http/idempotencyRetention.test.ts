@@ -77,4 +77,27 @@ test('a request without a user is never remembered', async () => {
   }
 });
 
+test('forgetting reads the store in slices and keeps every answer not past its day', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'idempotency-forget-'));
+  const store = openLmdbIdempotencyStore({ path: dir });
+  try {
+    const answer = (at: string) => ({ fingerprint: 'f', status: 201, headers: {}, body: '{}', at });
+    const writes: Promise<void>[] = [];
+    for (let index = 0; index < 1234; index++) {
+      const old = index % 3 !== 0;
+      writes.push(store.remember(`user\nkey-${String(index).padStart(5, '0')}`, answer(old ? '2026-01-01T00:00:00.000Z' : '2026-01-03T00:00:00.000Z')));
+    }
+    await Promise.all(writes);
+    const forgotten = await store.forgetAnsweredBefore('2026-01-02T00:00:00.000Z');
+    assert.is(forgotten, 1234 - Math.ceil(1234 / 3));
+    assert.ok(store.get('user\nkey-00000'), 'kept');
+    assert.is(store.get('user\nkey-00001'), undefined);
+    assert.ok(store.get('user\nkey-01233'), 'kept: the last of the last slice');
+    assert.is(await store.forgetAnsweredBefore('2026-01-02T00:00:00.000Z'), 0);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

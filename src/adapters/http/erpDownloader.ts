@@ -67,7 +67,7 @@ export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
           const bytes = await readCapped(response, options.maxBytes);
           // A body delimited by the connection's close ends without an error when the timeout
           // aborts it: what was read is then a part, never the file.
-          if (abort.signal.aborted) throw downloadFailed(`The download took longer than ${seconds} seconds.`);
+          if (abort.signal.aborted) throw abort.signal.reason; // worded below, with the other timeouts
           return { bytes, finalUrl: current.href, contentType: response.headers['content-type'] ?? null };
         }
       } catch (error) {

@@ -5,6 +5,9 @@ import type { IdempotencyStore, RememberedResponse } from '../../ports/idempoten
  * Idempotency records on LMDB (`DATA_DIR/idempotency`), durable before the response is sent.
  * Local to an instance: a retry routed to another instance is not recognised (see README).
  */
+/** Records read and cleared per write transaction when old answers are forgotten. */
+const FORGET_SLICE = 500;
+
 export function openLmdbIdempotencyStore(options: { path: string }): IdempotencyStore {
   const db = open<RememberedResponse, string>({ path: options.path, overlappingSync: false });
   return {
@@ -12,13 +15,29 @@ export function openLmdbIdempotencyStore(options: { path: string }): Idempotency
     remember: async (scope, response) => {
       await db.put(scope, response);
     },
+    // In slices of a few hundred records, each read and cleared inside its own write
+    // transaction: an answer remembered meanwhile is never removed by a stale read, and the
+    // event loop is never held for the whole store.
     async forgetAnsweredBefore(at) {
-      const old: string[] = [];
-      for (const { key, value } of db.getRange()) if (value.at < at) old.push(key);
-      await db.transaction(() => {
-        for (const key of old) db.remove(key);
-      });
-      return old.length;
+      let forgotten = 0;
+      let after: string | undefined;
+      for (;;) {
+        const slice = await db.transaction(() => {
+          let last: string | undefined;
+          let seen = 0;
+          for (const { key, value } of db.getRange({ ...(after === undefined ? {} : { start: after, exclusiveStart: true }), limit: FORGET_SLICE })) {
+            last = key;
+            seen += 1;
+            if (value.at < at) {
+              db.remove(key);
+              forgotten += 1;
+            }
+          }
+          return { last, seen };
+        });
+        if (slice.seen < FORGET_SLICE) return forgotten;
+        after = slice.last;
+      }
     },
     close: () => db.close(),
   };

@@ -6,7 +6,7 @@ import type { RequestContext } from '../commandHandler.ts';
 import type { GalleryQueries } from '../media/galleryQueries.ts';
 import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
 import type { ProductQueries } from '../products/productQueries.ts';
-import { requestedFileName } from './galleryFileNames.ts';
+import { requestedFileName } from './requestedFileName.ts';
 import { dispersed } from '../media/mediaKeys.ts';
 import { optionalImageFile, readImageFields, requireImageFile } from './imageData.ts';
 import { methodArguments, objectArgument, requireDefaultStore, textArgument, type MethodArguments } from './methodArguments.ts';

@@ -24,8 +24,8 @@ export type FailImageDownload = Command<'FailImageDownload', { downloadId: strin
 export type ImageDownloadCommand = RequestImageDownload | CompleteImageDownload | FailImageDownload;
 
 /** DRF `URLField`'s text; only http(s) URLs can be fetched. */
-export const INVALID_URL_MESSAGE = 'Enter a valid URL.';
-export const URL_CREDENTIALS_MESSAGE = 'URLs with a user name or password are not accepted.';
+const INVALID_URL_MESSAGE = 'Enter a valid URL.';
+const URL_CREDENTIALS_MESSAGE = 'URLs with a user name or password are not accepted.';
 
 function decide(command: ImageDownloadCommand, state: ImageDownloadState): ImageDownloadEvent[] {
   switch (command.type) {

@@ -10,7 +10,7 @@ import type {
   ImageUploaded,
 } from './galleryEvents.ts';
 import type { NewImage } from './galleryCommands.ts';
-import { firstFreeFileName } from './galleryFileNames.ts';
+import { firstFreeFileName } from './firstFreeFileName.ts';
 import {
   galleryFor,
   liveImageHolds,

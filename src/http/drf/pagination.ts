@@ -24,18 +24,33 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
 
 /** Python's `int()` of a query value: digits, optionally signed, surrounded by whitespace. */
-const INT_TEXT = /^\s*\+?(\d{1,15})\s*$/;
+const INT_TEXT = /^\s*\+?0*(\d+)\s*$/;
 
-/** Reads `page` and `limit`; a bad `limit` falls back to the default, as DRF does. */
+/** The number `int()` reads in `text` (0 when it reads none); a huge one is Infinity. */
+function pythonInt(text: string | null): number {
+  const digits = text === null ? undefined : INT_TEXT.exec(text)?.[1];
+  if (digits === undefined) return 0;
+  return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
+}
+
+/** Reads `page` and `limit`; a bad `limit` falls back to the default, a huge one to the most, as DRF does. */
 export function parsePageRequest(query: URLSearchParams): PageRequest {
-  const limitText = query.get('limit');
-  const limitNumber = limitText === null ? 0 : Number(INT_TEXT.exec(limitText)?.[1] ?? 0);
+  const limitNumber = pythonInt(query.get('limit'));
   const limit = limitNumber > 0 ? Math.min(limitNumber, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   const pageText = query.get('page');
   if (pageText === 'last') return { page: 1, limit, offset: 0, last: true };
-  const page = pageText === null ? 1 : Number(INT_TEXT.exec(pageText)?.[1] ?? 0);
-  if (page < 1) throw invalidPage();
+  const page = pageText === null ? 1 : pythonInt(pageText);
+  // Past any list: DRF's `Invalid page.` before anything is read.
+  if (page < 1 || !Number.isSafeInteger(page * limit)) throw invalidPage();
   return { page, limit, offset: (page - 1) * limit };
+}
+
+/** A one-item page: enough to learn a list's count. */
+export const FIRST_ITEM: PageRequest = Object.freeze({ page: 1, offset: 0, limit: 1 });
+
+/** The page a request asks for, `page=last` resolved from the count (asked only then). */
+export function resolvePage(requested: PageRequest, count: () => number): PageRequest {
+  return requested.last ? lastPage(requested, count()) : requested;
 }
 
 /** The concrete page of a `page=last` request, once the count is known (page 1 when empty). */

@@ -20,6 +20,10 @@ export const MESSAGES = {
   null: 'This field may not be null.',
   blank: 'This field may not be blank.',
   notString: 'Not a valid string.',
+  nullCharacters: 'Null characters are not allowed.',
+  /** django-filter's text for a filter value outside its choices. */
+  notAvailableChoice: (value: string) => `Select a valid choice. ${value} is not one of the available choices.`,
+  surrogate: (codeUnit: number) => `Surrogate characters are not allowed: U+${codeUnit.toString(16).toUpperCase()}.`,
   invalidInteger: 'A valid integer is required.',
   invalidBoolean: 'Must be a valid boolean.',
   unknownField: 'This field is not allowed.',
@@ -40,6 +44,18 @@ export function pythonTypeName(value: unknown): string {
   return 'dict';
 }
 
+/** The first UTF-16 surrogate of `text` that is not half of a pair. */
+function loneSurrogate(text: string): number {
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = text.charCodeAt(index + 1);
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) index++;
+    else return unit;
+  }
+  return 0xfffd;
+}
+
 export function charField(options: { required?: boolean; maxLength?: number; allowBlank?: boolean; default?: string } = {}): Field<string> {
   return {
     required: options.required ?? true,
@@ -50,10 +66,10 @@ export function charField(options: { required?: boolean; maxLength?: number; all
       const text = String(value).trim();
       if (text === '' && !options.allowBlank) throw new FieldIssue(MESSAGES.blank);
       if (options.maxLength !== undefined && text.length > options.maxLength) throw new FieldIssue(MESSAGES.maxLength(options.maxLength));
-      // DRF's ProhibitNullCharactersValidator; and a lone UTF-16 surrogate (`"\ud800"`), which no
-      // UTF-8 store keeps as sent, is not text at all.
-      if (text.includes('\0')) throw new FieldIssue('Null characters are not allowed.');
-      if (!text.isWellFormed()) throw new FieldIssue(MESSAGES.notString);
+      // DRF's ProhibitNullCharactersValidator and ProhibitSurrogateCharactersValidator (a lone
+      // UTF-16 surrogate, `"\ud800"`, which no UTF-8 store keeps as sent).
+      if (text.includes('\0')) throw new FieldIssue(MESSAGES.nullCharacters);
+      if (!text.isWellFormed()) throw new FieldIssue(MESSAGES.surrogate(loneSurrogate(text)));
       return text;
     },
   };

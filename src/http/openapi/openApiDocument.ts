@@ -1,5 +1,6 @@
 import { SCHEMAS, pageOf } from './openApiSchemas.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
+import { MEDIA_ORDERINGS } from '../../app/media/mediaLists.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -7,14 +8,18 @@ const respond = (description: string, schema?: object) => ({ description, ...(sc
 const pkParameter = (name = 'pk') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const query = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
 
+const ORDERING_KEY = `\\s*(${MEDIA_ORDERINGS.join('|')})\\s*`;
+/** A comma list of MEDIA_ORDERINGS, as parseMediaListQuery reads it. */
+const ORDERING_LIST = `^${ORDERING_KEY}(,${ORDERING_KEY})*$`;
+
 const PAGE_PARAMETERS = [
   query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'Page size.'),
-  query('page', { type: 'integer', minimum: 1 }, '1-based page number.'),
+  query('page', { oneOf: [{ type: 'integer', minimum: 1 }, { const: 'last' }] }, '1-based page number, or `last`.'),
 ];
 const MEDIA_FILTERS = [
   query('product', { type: 'integer' }, 'Only media of this product.'),
   query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
-  query('ordering', { type: 'string', pattern: '^-?(order|pk|created_date)(,-?(order|pk|created_date))*$' }, 'Sort keys, most significant first, comma-separated (`-` for descending; `sort` is an alias); default `order`, then pk.'),
+  query('ordering', { type: 'string', pattern: ORDERING_LIST }, 'Sort keys, most significant first, comma-separated (`-` for descending; `sort` is an alias); default `order`, then pk.'),
 ];
 const TIME_TRAVEL = [
   query('as_of', { type: 'string', format: 'date-time' }, 'Time travel: the gallery as it was at this ISO-8601 time (lists need `product` or `product__in`).'),

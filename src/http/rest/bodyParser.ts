@@ -109,8 +109,8 @@ export async function createBodyParser(limits: BodyLimits) {
       // formidable's own names hash random bytes with SHA-3 (cuid2): 43 us a file.
       // Once a form has failed (a limit), formidable drops its request but still names the files
       // in the rest of the chunk it is parsing, and an exception here would be unhandled: those
-      // files get a name in no request's directory. It feeds them no later chunk, so they hold
-      // less than a chunk (64 KiB), stay in memory and never reach that directory.
+      // files get a name in a directory of failed forms. It feeds them no later chunk, so they
+      // hold less than a chunk (64 KiB) and rarely spill; whatever does is removed below.
       filename: (_name, _extension, _part, form) => {
         const request = (form as unknown as { req: IncomingMessage | null }).req;
         const directory = (request && spoolDirectories.get(request)) ?? FAILED_FORM_DIRECTORY;
@@ -155,6 +155,7 @@ export async function createBodyParser(limits: BodyLimits) {
       await parserFor(limits.fileBytesFor?.(ctx.path) ?? limits.fileBytes)(ctx, withRequestData);
     } finally {
       if (spilled.delete(spool)) await rm(join(limits.uploadRoot, spool), { recursive: true, force: true });
+      if (spilled.delete(FAILED_FORM_DIRECTORY)) await rm(join(limits.uploadRoot, FAILED_FORM_DIRECTORY), { recursive: true, force: true });
     }
   };
 }

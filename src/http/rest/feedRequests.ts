@@ -3,6 +3,7 @@ import type { ProductQueries } from '../../app/products/productQueries.ts';
 import { EVENT_CATALOG } from '../../domain/events.ts';
 import { isAppError, ValidationError } from '../../errors/appError.ts';
 import type { EventStore, Position } from '../../ports/eventStore.ts';
+import { MESSAGES } from '../drf/serializerFields.ts';
 
 const FEED_EVENT_TYPES: readonly string[] = EVENT_CATALOG.filter((entry) => entry.category === 'productMedia').map((entry) => entry.type);
 const INVALID_CURSOR = 'Invalid cursor.';
@@ -20,13 +21,13 @@ export function parseFeedFilter(query: URLSearchParams, products: ProductQueries
   const skus = list('sku');
   const skuPks = skus.map((sku) => {
     const product = products.bySku(sku);
-    if (!product) throw ValidationError.field('sku', `Select a valid choice. ${sku} is not one of the available choices.`);
+    if (!product) throw ValidationError.field('sku', MESSAGES.notAvailableChoice(sku));
     return product.pk;
   });
   if (pks.length + skus.length > 0) filter.productPks = new Set([...pks.map(Number), ...skuPks]);
   const types = list('type');
   const unknown = types.find((type) => !FEED_EVENT_TYPES.includes(type));
-  if (unknown !== undefined) throw ValidationError.field('type', `Select a valid choice. ${unknown} is not one of the available choices.`);
+  if (unknown !== undefined) throw ValidationError.field('type', MESSAGES.notAvailableChoice(unknown));
   if (types.length > 0) filter.types = new Set(types);
   return filter;
 }

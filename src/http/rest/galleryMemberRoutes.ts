@@ -6,7 +6,7 @@ import type { GalleryWrite } from '../../app/media/galleryDecision.ts';
 import type { ListResult, MediaFilter } from '../../app/media/galleryQueries.ts';
 import { NotFoundError } from '../../errors/appError.ts';
 import type { pageBodies } from '../drf/pageBodies.ts';
-import { lastPage, parsePageRequest, type PageRequest } from '../drf/pagination.ts';
+import { FIRST_ITEM, lastPage, parsePageRequest, resolvePage, type PageRequest } from '../drf/pagination.ts';
 import { integerField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
@@ -56,13 +56,16 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
     const filter = reads.filter(query);
     const moment = parseGalleryMoment(query);
     if (moment === undefined) {
-      const page = requested.last ? lastPage(requested, reads.list(filter, { page: 1, offset: 0, limit: 1 }).count) : requested;
+      const page = resolvePage(requested, () => reads.list(filter, FIRST_ITEM).count);
       return sendPage(ctx, reads.list(filter, page), page, represent);
     }
     requireProductFilter(filter);
     return (async () => {
-      const page = requested.last ? lastPage(requested, (await reads.pastList(filter, moment, { page: 1, offset: 0, limit: 1 })).count) : requested;
-      sendPage(ctx, await reads.pastList(filter, moment, page), page, represent);
+      if (!requested.last) return sendPage(ctx, await reads.pastList(filter, moment, requested), requested, represent);
+      // page=last: the past gallery is folded once, then paged here.
+      const all = await reads.pastList(filter, moment, { page: 1, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+      const page = lastPage(requested, all.count);
+      sendPage(ctx, { count: all.count, items: all.items.slice(page.offset, page.offset + page.limit) }, page, represent);
     })();
   });
 

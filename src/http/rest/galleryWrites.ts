@@ -25,7 +25,9 @@ export function galleryWrites(deps: { readModels: ReadModelStore; projections: P
     revisionOf,
     /**
      * For a request that changes nothing (a PATCH without fields): its If-Match must still name
-     * the gallery as this instance has it, or the answer is 412 (RFC 9110 §13.1.1).
+     * the gallery as this instance has it, or the answer is 412 (RFC 9110 §13.1.1). A write checks
+     * the stream's own revision instead; with no write there is only the read model, which can
+     * trail the stream by another instance's writes.
      */
     requireRevision(productPk: number, expected: number | undefined) {
       if (expected !== undefined && revisionOf(productPk) !== expected) throw preconditionFailed();

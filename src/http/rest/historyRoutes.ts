@@ -6,10 +6,11 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import type { ProductQueries } from '../../app/products/productQueries.ts';
 import { EVENT_CATALOG } from '../../domain/events.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
-import { lastPage, parsePageRequest, toPage } from '../drf/pagination.ts';
+import { parsePageRequest, resolvePage, toPage } from '../drf/pagination.ts';
 import { parseInstant } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
+import { MESSAGES } from '../drf/serializerFields.ts';
 
 export interface HistoryRoutesDeps {
   history: MediaHistory;
@@ -58,7 +59,7 @@ export function addHistoryRoutes(routers: HistoryRouters, deps: HistoryRoutesDep
     const query = queryParams(ctx.querystring);
     const requested = parsePageRequest(query);
     const entries = await deps.history(subject, parseHistoryFilter(query));
-    const page = requested.last ? lastPage(requested, entries.length) : requested;
+    const page = resolvePage(requested, () => entries.length);
     const results = entries.slice(page.offset, page.offset + page.limit).map(representHistoryEntry);
     ctx.body = toPage(results, entries.length, page, new URL(ctx.url, deps.publicBaseUrl));
   };
@@ -89,7 +90,7 @@ export function parseHistoryFilter(query: URLSearchParams): HistoryFilter {
   if (event !== null && event !== '') {
     const types = event.split(',').map((type) => type.trim());
     const unknown = types.find((type) => !GALLERY_EVENT_TYPES.includes(type));
-    if (unknown !== undefined) throw ValidationError.field('event', `Select a valid choice. ${unknown} is not one of the available choices.`);
+    if (unknown !== undefined) throw ValidationError.field('event', MESSAGES.notAvailableChoice(unknown));
     filter.types = types;
   }
   const after = query.get('occurred_after');
@@ -98,12 +99,12 @@ export function parseHistoryFilter(query: URLSearchParams): HistoryFilter {
   if (before !== null && before !== '') filter.occurredBefore = parseInstant(before, 'occurred_before');
   const changed = query.get('changed');
   if (changed !== null && changed !== '') {
-    if (!CHANGE_KEYS.includes(changed)) throw ValidationError.field('changed', `Select a valid choice. ${changed} is not one of the available choices.`);
+    if (!CHANGE_KEYS.includes(changed)) throw ValidationError.field('changed', MESSAGES.notAvailableChoice(changed));
     filter.changed = changed;
   }
   const ordering = query.get('ordering') ?? query.get('sort');
   if (ordering !== null && ordering !== '') {
-    if (!HISTORY_ORDERINGS.includes(ordering)) throw ValidationError.field('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
+    if (!HISTORY_ORDERINGS.includes(ordering)) throw ValidationError.field('ordering', MESSAGES.notAvailableChoice(ordering));
     filter.newestFirst = ordering === '-occurred_at';
   }
   return filter;

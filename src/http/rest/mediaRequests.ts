@@ -3,6 +3,7 @@ import { MEDIA_ORDERINGS, type MediaFilter, type MediaOrdering } from '../../app
 import type { Readable } from 'node:stream';
 import { ValidationError } from '../../errors/appError.ts';
 import { spooledContents, spooledStream, type SpooledFile } from './spooledFile.ts';
+import { MESSAGES } from '../drf/serializerFields.ts';
 
 /** A file of a multipart request: in memory, or spooled on disk until the request ends. */
 export interface UploadedFile {
@@ -64,7 +65,7 @@ export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilt
   const filter: MediaFilter = {};
   const product = query.get('product');
   if (product !== null && product !== '') {
-    if (!/^\d{1,15}$/.test(product)) throw ValidationError.field('product', 'Select a valid choice. That choice is not one of the available choices.');
+    if (!/^\d{1,15}$/.test(product)) throw ValidationError.field('product', MESSAGES.notAvailableChoice('That choice'));
     filter.productPk = Number(product);
   }
   const productIn = query.get('product__in');
@@ -77,7 +78,7 @@ export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilt
   const ordering = (query.get('ordering') ?? query.get('sort') ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
   if (ordering.length > 0) {
     const unknown = ordering.find((key) => !(MEDIA_ORDERINGS as readonly string[]).includes(key));
-    if (unknown !== undefined) throw ValidationError.field('ordering', `Select a valid choice. ${unknown} is not one of the available choices.`);
+    if (unknown !== undefined) throw ValidationError.field('ordering', MESSAGES.notAvailableChoice(unknown));
     filter.ordering = ordering as MediaOrdering[];
   }
   const source = query.get('source');

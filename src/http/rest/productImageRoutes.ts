@@ -6,7 +6,7 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { choiceField, integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { choiceField, integerField, MESSAGES, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
@@ -128,7 +128,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
 
 function parseSource(value: string) {
   if (!(IMAGE_SOURCES as readonly string[]).includes(value)) {
-    throw ValidationError.field('source', `Select a valid choice. ${value} is not one of the available choices.`);
+    throw ValidationError.field('source', MESSAGES.notAvailableChoice(value));
   }
   return value as (typeof IMAGE_SOURCES)[number];
 }

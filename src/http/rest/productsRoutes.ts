@@ -5,7 +5,7 @@ import type { ProductCommands, ProductWrite } from '../../app/products/productCo
 import type { ProductFilter, ProductQueries } from '../../app/products/productQueries.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import type { Projections } from '../../projections/projections.ts';
-import { lastPage, parsePageRequest, toPage } from '../drf/pagination.ts';
+import { FIRST_ITEM, parsePageRequest, resolvePage, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
@@ -73,8 +73,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   router.get('/', (ctx) => {
     const query = queryParams(ctx.querystring);
     const filter = parseFilter(query);
-    let page = parsePageRequest(query);
-    if (page.last) page = lastPage(page, deps.queries.list(filter, { offset: 0, limit: 1 }).count);
+    const page = resolvePage(parsePageRequest(query), () => deps.queries.list(filter, FIRST_ITEM).count);
     const { count, items } = deps.queries.list(filter, page);
     ctx.body = toPage(items.map(representProduct), count, page, new URL(ctx.url, deps.publicBaseUrl));
   });

@@ -37,5 +37,6 @@ export function parseRangeHeader(header: string | undefined, size: number): Rang
 
 /** A position of any number of digits (RFC 9110 sets no bound): past any object's size is Infinity. */
 function bytePosition(digits: string): number {
-  return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
+  const significant = digits.replace(/^0+(?=\d)/, '');
+  return significant.length > 15 ? Number.POSITIVE_INFINITY : Number(significant);
 }
