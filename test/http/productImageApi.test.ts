@@ -211,6 +211,8 @@ test('out-of-range numbers are DRF range errors; an empty or over-long product p
   assert.equal([huge.status, huge.body], [400, { order: ['Ensure this value is less than or equal to 2147483647.'] }]);
   const empty = await upload(api, { image: jpeg, product: '' });
   assert.equal([empty.status, empty.body], [400, { product: ['This field may not be null.'] }]);
+  const padded = await upload(api, { image: jpeg, product: `${'0'.repeat(20)}${productPk}` });
+  assert.equal([padded.status, padded.body.product], [201, productPk], 'leading zeros: int() reads the pk');
   const long = await upload(api, { image: jpeg, product: '9007199254740993' });
   assert.equal([long.status, long.body], [400, { product: ['Invalid pk "9007199254740993" - object does not exist.'] }]);
 });

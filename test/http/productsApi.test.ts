@@ -101,6 +101,10 @@ test('GET lists a DRF page with filters and absolute links on the public base UR
   // DRF's last_page_strings, and Python's int() of a signed or padded number.
   const last = await api.request('GET', '/api/v1/products/?limit=2&page=last');
   assert.equal([last.status, last.body], [200, page3.body]);
+  const huge = await api.request('GET', `/api/v1/products/?limit=${'9'.repeat(20)}`);
+  assert.equal([huge.status, huge.body.results.length], [200, 5], 'a huge limit is the most, not the default');
+  const hugePage = await api.request('GET', `/api/v1/products/?page=${'9'.repeat(20)}`);
+  assert.equal([hugePage.status, hugePage.body], [404, { detail: 'Invalid page.' }]);
   const signed = await api.request('GET', '/api/v1/products/?limit=%2B2&page=%203%20');
   assert.equal(signed.body.results.map((product: { sku: string }) => product.sku), ['p5']);
   const noneLast = await api.request('GET', '/api/v1/products/?sku=nothing&page=last');

@@ -14,6 +14,7 @@ test('reads the three forms of a single byte range, clamped to the object', () =
   // Positions have no bound in RFC 9110: a huge last position or suffix is clamped like any other.
   assert.equal(parseRangeHeader(`bytes=0-${'9'.repeat(20)}`, 10), { kind: 'range', range: { start: 0, end: 9 } });
   assert.equal(parseRangeHeader(`bytes=-${'9'.repeat(20)}`, 10), { kind: 'range', range: { start: 0, end: 9 } });
+  assert.equal(parseRangeHeader(`bytes=${'0'.repeat(18)}2-${'0'.repeat(18)}5`, 10), { kind: 'range', range: { start: 2, end: 5 } });
 });
 
 test('answers the whole object for no, several or malformed ranges', () => {
