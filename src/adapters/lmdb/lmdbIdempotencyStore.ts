@@ -1,13 +1,13 @@
 import { open } from 'lmdb';
 import type { IdempotencyStore, RememberedResponse } from '../../ports/idempotencyStore.ts';
 
+/** Records read and cleared per write transaction when old answers are forgotten. */
+const FORGET_SLICE = 500;
+
 /**
  * Idempotency records on LMDB (`DATA_DIR/idempotency`), durable before the response is sent.
  * Local to an instance: a retry routed to another instance is not recognised (see README).
  */
-/** Records read and cleared per write transaction when old answers are forgotten. */
-const FORGET_SLICE = 500;
-
 export function openLmdbIdempotencyStore(options: { path: string }): IdempotencyStore {
   const db = open<RememberedResponse, string>({ path: options.path, overlappingSync: false });
   return {

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../errors/appError.ts';
+import { digitsValue } from '../digitsValue.ts';
 
 /**
  * DRF page-number pagination as Omnitron clients use it: `?limit=` sets the page size, `?page=`
@@ -24,13 +25,12 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
 
 /** Python's `int()` of a query value: digits, optionally signed, surrounded by whitespace. */
-const INT_TEXT = /^\s*\+?0*(\d+)\s*$/;
+const INT_TEXT = /^\s*\+?(\d+)\s*$/;
 
 /** The number `int()` reads in `text` (0 when it reads none); a huge one is Infinity. */
 function pythonInt(text: string | null): number {
   const digits = text === null ? undefined : INT_TEXT.exec(text)?.[1];
-  if (digits === undefined) return 0;
-  return digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
+  return digits === undefined ? 0 : digitsValue(digits);
 }
 
 /** Reads `page` and `limit`; a bad `limit` falls back to the default, a huge one to the most, as DRF does. */

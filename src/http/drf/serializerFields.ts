@@ -1,4 +1,5 @@
 import { ValidationError, type FieldErrors } from '../../errors/appError.ts';
+import { digitsValue } from '../digitsValue.ts';
 
 /**
  * Django REST Framework's field rules and messages, so bad input reads exactly as an Omnitron
@@ -118,11 +119,14 @@ export function primaryKeyField(options: { required?: boolean } = {}): Field<num
     required: options.required ?? true,
     parse(value) {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-      if (typeof value === 'string' && /^\s*0*\d{1,15}\s*$/.test(value)) return Number(value);
       // DRF's related fields take '' (an empty form field) as None.
       if (value === '') throw new FieldIssue(MESSAGES.null);
-      // Pks have at most 15 digits: a longer number names no object (and would lose digits as a number).
-      if (typeof value === 'string' && /^\s*\d{1,1000}\s*$/.test(value)) throw new FieldIssue(`Invalid pk "${value.trim()}" - object does not exist.`);
+      if (typeof value === 'string' && /^\s*\d{1,1000}\s*$/.test(value)) {
+        const pk = digitsValue(value.trim());
+        if (Number.isFinite(pk)) return pk;
+        // Pks have at most 15 digits: a longer number names no object.
+        throw new FieldIssue(`Invalid pk "${value.trim()}" - object does not exist.`);
+      }
       const received = typeof value === 'string' ? 'unicode' : pythonTypeName(value);
       throw new FieldIssue(`Incorrect type. Expected pk value, received ${received}.`);
     },

@@ -10,7 +10,7 @@ import { FIRST_ITEM, lastPage, parsePageRequest, resolvePage, type PageRequest }
 import { integerField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
-import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
+import { ifMatchRevision, preconditionFailed, withIfMatch } from './ifMatch.ts';
 import { pathPk } from './pathPk.ts';
 import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
@@ -101,12 +101,16 @@ export function routeReorderAndDelete<View extends { pk: number; productPk: numb
   router.patch('/:pk', async (ctx) => {
     const view = member.load(ctx);
     const { order } = parseBody(ctx.request.body, updateFields, { partial: true, ignoreUnknown: true });
-    const expected = ifMatchRevision(ctx, member.writes.revisionOf(view.productPk));
+    const current = member.writes.revisionOf(view.productPk);
+    const expected = ifMatchRevision(ctx, current);
     if (order !== undefined) {
       const write = await withIfMatch(() => member.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
       await member.writes.settle(write);
-    } else {
-      member.writes.requireRevision(view.productPk, expected);
+    } else if (expected !== undefined && expected !== current) {
+      // Nothing to write, yet the If-Match must still hold (RFC 9110 §13.1.1). A write checks the
+      // stream's own revision; with none there is only the read model, which can trail the stream
+      // by another instance's writes.
+      throw preconditionFailed();
     }
     member.respond(ctx, member.find(view.pk));
   });

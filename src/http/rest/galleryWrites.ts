@@ -3,7 +3,7 @@ import { GALLERIES_TABLE } from '../../../projections/gallery.ts';
 import type { GalleryWrite } from '../../app/media/imageCommands.ts';
 import type { ReadModelStore } from '../../ports/readModelStore.ts';
 import type { Projections } from '../../projections/projections.ts';
-import { etagOf, preconditionFailed } from './ifMatch.ts';
+import { etagOf } from './ifMatch.ts';
 
 /**
  * What the media routes share: read-your-writes after a gallery write, and the gallery revision
@@ -23,15 +23,6 @@ export function galleryWrites(deps: { readModels: ReadModelStore; projections: P
     },
     /** The revision of the product's gallery as this instance has it. */
     revisionOf,
-    /**
-     * For a request that changes nothing (a PATCH without fields): its If-Match must still name
-     * the gallery as this instance has it, or the answer is 412 (RFC 9110 §13.1.1). A write checks
-     * the stream's own revision instead; with no write there is only the read model, which can
-     * trail the stream by another instance's writes.
-     */
-    requireRevision(productPk: number, expected: number | undefined) {
-      if (expected !== undefined && revisionOf(productPk) !== expected) throw preconditionFailed();
-    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ByteRange } from '../../ports/objectStore.ts';
+import { digitsValue } from '../digitsValue.ts';
 
 /** What a `Range` header asks of an object of a known size (RFC 9110 §14). */
 export type RangeRequest =
@@ -21,22 +22,17 @@ export function parseRangeHeader(header: string | undefined, size: number): Rang
   if (header === undefined || header === '') return { kind: 'whole' };
   const match = SINGLE_BYTE_RANGE.exec(header.replace(/\s+/g, ''));
   if (!match) return { kind: 'whole' };
+  // Positions have no bound in RFC 9110: one past any object's size reads as Infinity.
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return { kind: 'whole' };
   if (first === '') {
-    const suffix = bytePosition(last);
+    const suffix = digitsValue(last);
     if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
     return { kind: 'range', range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
-  const start = bytePosition(first);
-  const end = last === '' ? size - 1 : bytePosition(last);
+  const start = digitsValue(first);
+  const end = last === '' ? size - 1 : digitsValue(last);
   if (last !== '' && end < start) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'range', range: { start, end: Math.min(end, size - 1) } };
-}
-
-/** A position of any number of digits (RFC 9110 sets no bound): past any object's size is Infinity. */
-function bytePosition(digits: string): number {
-  const significant = digits.replace(/^0+(?=\d)/, '');
-  return significant.length > 15 ? Number.POSITIVE_INFINITY : Number(significant);
 }
