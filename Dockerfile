@@ -3,7 +3,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# No dev dependencies, and no install scripts: the only one of ours applies patches to a test
+# tool (patch-package, a dev dependency); the native packages ship prebuilt binaries.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY src ./src
 COPY projections ./projections

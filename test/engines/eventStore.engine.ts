@@ -9,11 +9,12 @@
  */
 import { openEsdbEventStore } from '../../src/adapters/esdb/esdbEventStore.ts';
 import { eventStoreContract } from '../contracts/eventStoreContract.ts';
+import { skipFile } from '../support/skipFile.ts';
 
 const connectionString = process.env.EVENTSTORE_URL?.trim();
 
 if (!connectionString) {
-  console.log('skipped: EVENTSTORE_URL not set (event store engine tests need a real EventStoreDB server)');
+  skipFile('EventStoreDB engine', 'EVENTSTORE_URL not set (event store engine tests need a real EventStoreDB server)');
 } else {
   eventStoreContract(`EventStoreDB at ${connectionString.replace(/\/\/[^@/]*@/, '//***@')}`, async () => {
     const store = await openEsdbEventStore({ connectionString });

@@ -3,12 +3,12 @@
  * the environment (the composition root's `MINIO_*` settings):
  *
  *   MINIO_ENDPOINT=http://127.0.0.1:9000 MINIO_ACCESS_KEY=… MINIO_SECRET_KEY=… \
- *   MINIO_BUCKET=pmc-engine-tests MINIO_REGION=us-east-1 npx uvu -r tsx test/engines "\.engine\.ts$"
+ *   MINIO_BUCKET=pmc-engine-tests MINIO_REGION=us-east-1 npm run test:engines
  *
  * (`npx tsx test/engines/objectStore.engine.ts` runs it alone.) Give it a bucket of its own
  * (default `pmc-engine-tests`, created when missing): the contract lists the whole bucket. Every
  * object a test writes is deleted after it. Without `MINIO_ENDPOINT` nothing is registered and the
- * file says so: a skip, never a pass.
+ * file says so (`skipFile`): a skip, never a pass.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -23,12 +23,13 @@ import {
 } from '../../src/adapters/s3/s3ObjectStore.ts';
 import { isValidObjectKey } from '../../src/ports/objectStore.ts';
 import { objectStoreContract, rejectsWith } from '../contracts/objectStoreContract.ts';
+import { skipFile } from '../support/skipFile.ts';
 
 const env = process.env;
 const MiB = 1024 * 1024;
 
 if (env.MINIO_ENDPOINT === undefined || env.MINIO_ENDPOINT.trim() === '') {
-  console.log('skipped: MINIO_ENDPOINT not set (object store engine tests need a real S3 server)');
+  skipFile('S3 engine', 'MINIO_ENDPOINT not set (object store engine tests need a real S3 server)');
 } else {
   const accessKey = env.MINIO_ACCESS_KEY;
   const secretKey = env.MINIO_SECRET_KEY;
