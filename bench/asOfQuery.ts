@@ -53,7 +53,7 @@ export async function asOfQuery(dataset?: ProductDataset): Promise<BenchmarkResu
           const start = performance.now();
           for (let i = 0; i < QUERIES_PER_ROUND; i++) {
             const list = await past.listImages({ productPk: HOT_PRODUCT_PK }, { asOf }, { offset: 0, limit: 1000 });
-            JSON.stringify(list.items.map((view) => representImage(view, 'https://cdn.example.com/media')));
+            JSON.stringify(list.items.map((view) => representImage(view, (key) => `https://cdn.example.com/media/${key}`)));
           }
           return elapsedMs(start) / QUERIES_PER_ROUND;
         };

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../src/ports/eventStore.ts';
 import type { Projection, ReadModelTx } from '../src/ports/readModelStore.ts';
 import {
   GALLERIES_TABLE,
+  MEDIA_BY_KEY_TABLE,
   IMAGES_BY_FILE_TABLE,
   IMAGES_BY_ORDER_TABLE,
   IMAGES_BY_PRODUCT_TABLE,
@@ -26,14 +27,15 @@ const isVideoEvent = (event: GalleryEvent): event is GalleryVideoEvent => VIDEO_
 
 /**
  * Images and videos of every product, with live-only indexes by product, by order and by file
- * name (see gallery/galleryViews.ts). Fed by the `productMedia-<productPk>` streams.
+ * name, and every binary key ever named (see gallery/galleryViews.ts). Fed by the `productMedia-<productPk>` streams.
  *
  * Idempotent by stream revision: `galleries` remembers the last revision applied per product, and
  * an event at or below it (the same event twice, a replay) changes nothing.
  */
 export const galleryProjection: Projection = {
   name: 'gallery',
-  version: 1,
+  // 2: focal points, and the media-by-key table (rebuilt from the log on the first start).
+  version: 2,
   tables: [
     IMAGES_TABLE,
     IMAGES_BY_PRODUCT_TABLE,
@@ -42,6 +44,7 @@ export const galleryProjection: Projection = {
     VIDEOS_TABLE,
     VIDEOS_BY_PRODUCT_TABLE,
     VIDEOS_BY_ORDER_TABLE,
+    MEDIA_BY_KEY_TABLE,
     GALLERIES_TABLE,
   ],
   streamNamePrefixes: [GALLERY_STREAM_PREFIX],

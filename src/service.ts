@@ -20,7 +20,10 @@ import { galleryQueries } from './app/media/galleryQueries.ts';
 import { imageCommands } from './app/media/imageCommands.ts';
 import { videoCommands } from './app/media/videoCommands.ts';
 import { settingsQueries } from './app/media/settingsQueries.ts';
-import { createSharpImageProcessor } from './adapters/sharp/sharpImageProcessor.ts';
+import { createSharpImageProcessor, type SharpImageProcessorOptions } from './adapters/sharp/sharpImageProcessor.ts';
+import { createDelivery, type Delivery } from './delivery/delivery.ts';
+import { isMediaRequest, MEDIA_PATH } from './delivery/mediaHandler.ts';
+import { mediaUrls } from './delivery/mediaUrls.ts';
 import { galleryWrites } from './http/rest/galleryWrites.ts';
 import { productImageRoutes } from './http/rest/productImageRoutes.ts';
 import { createErpDownloader } from './adapters/http/erpDownloader.ts';
@@ -40,7 +43,6 @@ import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
-import { mediaRoutes } from './http/rest/mediaRoutes.ts';
 import type { Logger } from './logging/logger.ts';
 import { openLmdbSessionStore } from './adapters/lmdb/lmdbSessionStore.ts';
 import { productMediaMethods } from './app/rpc/productMediaMethods.ts';
@@ -63,6 +65,8 @@ export interface ServiceOptions {
   clock?: Clock;
   /** How long a graceful stop waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
+  /** Observers of the image job limiter (tests count jobs; metrics). */
+  imageJobs?: Pick<SharpImageProcessorOptions, 'onLoad' | 'onJobStart'>;
 }
 
 export interface RunningService {
@@ -77,6 +81,8 @@ export interface RunningService {
   objectStore: ObjectStore;
   readModels: ReadModelStore;
   projections: Projections;
+  /** Media delivery: the renditions service and the hot binary cache (tests). */
+  delivery: Delivery;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the stores. */
   close(): Promise<void>;
 }
@@ -100,16 +106,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const gallery = galleryQueries(readModels);
   const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
-  // One image pipeline for every route, so its bound on concurrent jobs holds for the process.
+  // One image pipeline for every route and for renditions, so its bound on concurrent jobs holds for the process.
+  const imageProcessor = createSharpImageProcessor(options.imageJobs ?? {});
+  const users = createUserDirectory(options.users);
+  const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger });
+  const mediaUrl = mediaUrls(config.mediaBaseUrl, config.delivery);
   const images = imageCommands({
     eventStore,
     objectStore,
-    imageProcessor: createSharpImageProcessor(),
+    imageProcessor,
     handle,
     allocatePk,
     clock,
     maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
     maxInputPixels: config.maxInputPixels,
+    afterStored: delivery.afterImageStored,
   });
   const writes = galleryWrites({ readModels, projections });
   const bodyParser = await createBodyParser({
@@ -120,7 +131,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
   });
   const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
-  const users = createUserDirectory(options.users);
   const sessionStore = openLmdbSessionStore({ path: join(config.dataDir, 'rpc-sessions') });
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
@@ -131,7 +141,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         gallery,
         images,
         settle: writes.settle,
-        mediaBaseUrl: config.mediaBaseUrl,
+        mediaUrl,
         maxImageBytes: config.maxImageBytes,
       }),
     }),
@@ -143,7 +153,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queries: gallery,
     writes,
     publicBaseUrl: config.publicBaseUrl,
-    mediaBaseUrl: config.mediaBaseUrl,
+    mediaUrl,
     maxImageBytes: config.maxImageBytes,
     past,
   });
@@ -152,7 +162,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queries: gallery,
     writes,
     publicBaseUrl: config.publicBaseUrl,
-    mediaBaseUrl: config.mediaBaseUrl,
+    mediaUrl,
     maxVideoBytes: config.maxVideoBytes,
     past,
   });
@@ -180,7 +190,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     users,
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
-      mediaRoutes({ objectStore }),
       openApiRoutes(config.publicBaseUrl),
       asyncApiRoutes(config.publicBaseUrl),
       imageRouter,
@@ -194,7 +203,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         queries: gallery,
         writes,
         publicBaseUrl: config.publicBaseUrl,
-        mediaBaseUrl: config.mediaBaseUrl,
+        mediaUrl,
       }),
       videoRouter,
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
@@ -203,7 +212,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ],
   });
 
-  const server = createServer(app.callback());
+  const api = app.callback();
+  const server = createServer((req, res) => (isMediaRequest(req.url) ? delivery.handle(req, res) : api(req, res)));
   server.requestTimeout = 5 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -223,7 +233,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, routes: app.routes, engines: engines.names, eventStore, objectStore, readModels, projections, close };
+  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

@@ -1,4 +1,4 @@
-import type { ImageRole, ImageSource, ImageType, SpecialImageType } from '../../src/domain/gallery/galleryVocabulary.ts';
+import type { FocalPoint, ImageRole, ImageSource, ImageType, SpecialImageType } from '../../src/domain/gallery/galleryVocabulary.ts';
 
 /**
  * Tables of the gallery read model and the rows they hold. Keys are ordered (numbers
@@ -25,6 +25,12 @@ export const VIDEOS_TABLE = 'videos';
 export const VIDEOS_BY_PRODUCT_TABLE = 'videosByProduct';
 /** [order, videoPk] → productPk of a live video. */
 export const VIDEOS_BY_ORDER_TABLE = 'videosByOrder';
+/**
+ * object-store key → {@link MediaKeyRow}: every binary an event ever named (a replaced image's
+ * earlier keys too; keys are never reused), so the media URLs find their image or video in one
+ * read, and the blob collector knows what is referenced.
+ */
+export const MEDIA_BY_KEY_TABLE = 'mediaByKey';
 /** productPk → {@link GalleryRevision}: the idempotency guard of each `productMedia-<pk>` stream. */
 export const GALLERIES_TABLE = 'galleries';
 
@@ -53,6 +59,8 @@ export interface ImageView {
   /** Omnitron special types in the order of SPECIAL_IMAGE_TYPES; `base` iff `roles` holds `image`. */
   specialImageTypes: SpecialImageType[];
   imageType: ImageType;
+  /** Where crops keep the subject in view; `null` when unset (crops judge the content). */
+  focalPoint: FocalPoint | null;
   status: MediaStatus;
   /** `occurredAt` of the upload (Omnitron `created_date`). */
   createdAt: string;
@@ -75,6 +83,12 @@ export interface VideoView {
   createdAt: string;
   modifiedAt: string;
   revision: number;
+}
+
+/** Which image or video an object-store key belongs (or belonged) to. */
+export interface MediaKeyRow {
+  kind: 'image' | 'video';
+  pk: number;
 }
 
 /** How far the read model has applied one product's gallery stream. */

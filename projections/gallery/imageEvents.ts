@@ -1,13 +1,14 @@
 import type { GalleryImageEvent, ImageUploaded } from '../../src/domain/gallery/galleryEvents.ts';
 import { MAIN_IMAGE_ROLE } from '../../src/domain/gallery/galleryVocabulary.ts';
 import type { ReadModelTx } from '../../src/ports/readModelStore.ts';
-import type { Change, ImageView } from './galleryViews.ts';
+import { MEDIA_BY_KEY_TABLE, type Change, type ImageView, type MediaKeyRow } from './galleryViews.ts';
 import { loadImage, saveImage, specialTypes, takeRoles, updateImage, withRoles } from './imageRows.ts';
 
 /** Folds one image event into the image views and their indexes. */
 export function applyImageEvent(tx: ReadModelTx, event: GalleryImageEvent, at: Change): void {
   switch (event.type) {
     case 'ImageUploaded':
+      tx.put(MEDIA_BY_KEY_TABLE, event.data.key, { kind: 'image', pk: event.data.imagePk } satisfies MediaKeyRow);
       takeRoles(tx, event.data.takenFrom, at);
       return saveImage(tx, loadImage(tx, event.data.imagePk), uploadedView(event.data, at));
     case 'ImageReordered':
@@ -35,8 +36,11 @@ export function applyImageEvent(tx: ReadModelTx, event: GalleryImageEvent, at: C
       return updateImage(tx, event.data.imagePk, at, () => ({ label: event.data.label }));
     case 'ImageExclusionChanged':
       return updateImage(tx, event.data.imagePk, at, () => ({ exclude: event.data.exclude }));
+    case 'ImageFocalPointSet':
+      return updateImage(tx, event.data.imagePk, at, () => ({ focalPoint: event.data.focalPoint }));
     case 'ImageContentReplaced': {
       const { key, contentType, width, height, bytes, sha256 } = event.data;
+      tx.put(MEDIA_BY_KEY_TABLE, key, { kind: 'image', pk: event.data.imagePk } satisfies MediaKeyRow);
       return updateImage(tx, event.data.imagePk, at, () => ({ key, contentType, width, height, bytes, sha256 }));
     }
     case 'ImageDeleted':
@@ -71,6 +75,7 @@ function uploadedView(data: ImageUploaded['data'], at: Change): ImageView {
     roles: roles.roles,
     specialImageTypes: roles.specialImageTypes,
     imageType: data.imageType,
+    focalPoint: null,
     status: 'live',
     createdAt: at.occurredAt,
     modifiedAt: at.occurredAt,

@@ -1,11 +1,20 @@
 import type { GalleryVideoEvent, VideoUploaded } from '../../src/domain/gallery/galleryEvents.ts';
 import type { ReadModelTx } from '../../src/ports/readModelStore.ts';
-import { VIDEOS_BY_ORDER_TABLE, VIDEOS_BY_PRODUCT_TABLE, VIDEOS_TABLE, type Change, type VideoView } from './galleryViews.ts';
+import {
+  MEDIA_BY_KEY_TABLE,
+  VIDEOS_BY_ORDER_TABLE,
+  VIDEOS_BY_PRODUCT_TABLE,
+  VIDEOS_TABLE,
+  type Change,
+  type MediaKeyRow,
+  type VideoView,
+} from './galleryViews.ts';
 
 /** Folds one video event into the video views and their live-only indexes. */
 export function applyVideoEvent(tx: ReadModelTx, event: GalleryVideoEvent, at: Change): void {
   switch (event.type) {
     case 'VideoUploaded':
+      tx.put(MEDIA_BY_KEY_TABLE, event.data.key, { kind: 'video', pk: event.data.videoPk } satisfies MediaKeyRow);
       return saveVideo(tx, tx.get<VideoView>(VIDEOS_TABLE, event.data.videoPk), uploadedView(event.data, at));
     case 'VideoReordered':
       return updateVideo(tx, event.data.videoPk, at, { order: event.data.order });

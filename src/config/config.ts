@@ -1,3 +1,5 @@
+import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryConfig.ts';
+
 /**
  * The service's configuration, read once from the environment by the composition root.
  * Every problem is collected and reported at once; a bad value names its variable.
@@ -38,6 +40,8 @@ export interface Config {
   feedMaxBufferedBytes: number;
   /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** `RENDITION_*`, `MEDIA_*`: how binaries and their renditions are delivered (src/delivery/). */
+  delivery: DeliveryConfig;
 }
 
 export interface ApiUser {
@@ -81,6 +85,7 @@ export function loadConfig(env: Env): Config {
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const minio = parseMinio(read, problems);
   const config: Config = {
     port,
     host: read('HOST'),
@@ -89,7 +94,7 @@ export function loadConfig(env: Env): Config {
     mediaBaseUrl,
     apiUsers: parseApiUsers(read('API_USERS'), problems),
     eventStoreUrl,
-    minio: parseMinio(read, problems),
+    minio,
     downloadAllowedHosts: parseHostList(read('DOWNLOAD_ALLOWED_HOSTS'), problems),
     logLevel: logLevel as Config['logLevel'],
     maxInputPixels: parsePositiveInteger('MAX_INPUT_PIXELS', read('MAX_INPUT_PIXELS'), 64_000_000, problems),
@@ -98,6 +103,7 @@ export function loadConfig(env: Env): Config {
     rpcSessionTtlSeconds: parsePositiveInteger('RPC_SESSION_TTL_SECONDS', read('RPC_SESSION_TTL_SECONDS'), 24 * 60 * 60, problems),
     feedHeartbeatMs: parsePositiveInteger('FEED_HEARTBEAT_MS', read('FEED_HEARTBEAT_MS'), 15_000, problems),
     feedMaxBufferedBytes: parsePositiveInteger('FEED_MAX_BUFFERED_BYTES', read('FEED_MAX_BUFFERED_BYTES'), 1024 * 1024, problems),
+    delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -39,6 +39,7 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   ImageRolesChanged: { category: 'productMedia', schemaVersion: 1 },
   ImageLabelChanged: { category: 'productMedia', schemaVersion: 1 },
   ImageExclusionChanged: { category: 'productMedia', schemaVersion: 1 },
+  ImageFocalPointSet: { category: 'productMedia', schemaVersion: 1 },
   ImageContentReplaced: { category: 'productMedia', schemaVersion: 1 },
   ImageDeleted: { category: 'productMedia', schemaVersion: 1 },
   ImageRestored: { category: 'productMedia', schemaVersion: 2 },

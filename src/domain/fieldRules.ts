@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/appError.ts';
+import type { FocalPoint } from './gallery/galleryVocabulary.ts';
 
 /**
  * Field rules shared by the deciders, worded as Django REST Framework words them, so the REST
@@ -41,4 +42,19 @@ export function requireChoice<const Choice>(
   code: string,
 ): asserts value is Choice {
   if (!choices.includes(value as Choice)) throw ValidationError.field(field, invalidChoiceMessage(value), code);
+}
+
+/**
+ * A focal point: `x` and `y` finite numbers from 0 to 1.
+ * @throws ValidationError `INVALID_FOCAL_POINT` with `{ focal_point: { x: [..], y: [..] } }` (DRF's nested shape).
+ */
+export function requireFocalPoint(point: FocalPoint): void {
+  const problems: Record<string, string[]> = {};
+  for (const axis of ['x', 'y'] as const) {
+    const value: unknown = point[axis];
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems[axis] = ['A valid number is required.'];
+    else if (value < 0) problems[axis] = ['Ensure this value is greater than or equal to 0.'];
+    else if (value > 1) problems[axis] = ['Ensure this value is less than or equal to 1.'];
+  }
+  if (Object.keys(problems).length > 0) throw new ValidationError({ focal_point: problems }, 'INVALID_FOCAL_POINT');
 }

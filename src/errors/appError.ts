@@ -7,7 +7,16 @@
  * - `expose`: whether `message`/`details` may be shown to the client (4xx yes, 5xx never).
  * - `details`: field errors in DRF shape (`{ field: [message] }`) or extra facts.
  */
-export type FieldErrors = Record<string, string[]>;
+/** DRF error bodies: messages per field, nested for nested serializers (`{"value": {"WIDTH": [..]}}`) and lists of them. */
+export type FieldErrors = { [field: string]: string[] | FieldErrors | FieldErrors[] };
+
+/** Every message under one field of {@link FieldErrors}, nested ones prefixed with their path. */
+export function fieldMessages(errors: FieldErrors[string]): string[] {
+  if (Array.isArray(errors)) {
+    return errors.flatMap((item, index) => (typeof item === 'string' ? [item] : fieldMessages(item).map((text) => `${index}: ${text}`)));
+  }
+  return Object.entries(errors).flatMap(([field, nested]) => fieldMessages(nested).map((text) => `${field}: ${text}`));
+}
 
 export interface AppErrorOptions {
   status?: number;

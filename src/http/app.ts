@@ -11,19 +11,16 @@ import { BODY_METHODS } from './rest/bodyParser.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
 import { JSON_RPC_PATH } from './rpc/jsonRpcEndpoint.ts';
 
-const PROTECTED_PREFIXES = ['/api/', '/media/'];
-
 /** Case-insensitive, so that no spelling of a path slips past authentication to a router. */
 function needsCredentials(path: string): boolean {
-  const lowerCase = path.toLowerCase();
-  return PROTECTED_PREFIXES.some((prefix) => lowerCase.startsWith(prefix));
+  return path.toLowerCase().startsWith('/api/');
 }
 
 export interface AppDeps {
   logger: Logger;
   users: UserDirectory;
   isReady: () => boolean;
-  /** The authenticated REST resources (products, media, settings, the `/media` binaries, ...). */
+  /** The authenticated REST resources (products, media, settings, ...). The binaries under `/media` are src/delivery's. */
   restRouters: Router[];
   /** Parses request bodies (JSON, form, multipart with limits). */
   bodyParser: Koa.Middleware;
@@ -52,9 +49,8 @@ export function createApp(deps: AppDeps): App {
   // - the JSON-RPC endpoint authenticates in its own way and answers every problem as a
   //   JSON-RPC error, so it runs outside the DRF error rendering that wraps the rest;
   // - the probes come first, open;
-  // - every other endpoint needs credentials: the API below /api (except the login that hands
-  //   them out) and the binaries below /media, including paths that do not exist (so nothing
-  //   tells an anonymous client which keys exist), and before any body is read;
+  // - every other endpoint below /api needs credentials (except the login that hands them out),
+  //   including paths that do not exist, and before any body is read;
   // - bodies are parsed, and retried POSTs answered, only for the methods that carry a body, and
   //   only for a client with credentials or one asking for them: the body of a request to a
   //   probe or to a path outside the API is never read (Node discards it).

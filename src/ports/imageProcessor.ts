@@ -39,3 +39,54 @@ export interface ImageProcessor {
    */
   process(input: Buffer, options: ImageProcessingOptions): Promise<ProcessedImage>;
 }
+
+/** Formats a rendition may be encoded in (`format=` of a media URL). */
+export const RENDITION_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'gif'] as const;
+export type RenditionFormat = (typeof RENDITION_FORMATS)[number];
+
+export const RENDITION_CONTENT_TYPE_OF: Readonly<Record<RenditionFormat, string>> = {
+  ...CONTENT_TYPE_OF,
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** How a box is filled: `inside` fits the image in it, `cover` fills it exactly (cropping), `contain` letterboxes. */
+export const RENDITION_FITS = ['inside', 'cover', 'contain'] as const;
+export type RenditionFit = (typeof RENDITION_FITS)[number];
+
+/** What one rendition of a stored image is: a box (either side may be open), a fit and a format. */
+export interface RenditionInstruction {
+  width?: number;
+  height?: number;
+  fit: RenditionFit;
+  format: RenditionFormat;
+  /** Encoder quality, 1–100 (ignored for png and gif, which are lossless). */
+  quality: number;
+  /** `cover` crops around this point (fractions of width and height); without one, around what libvips finds salient. */
+  focalPoint?: { x: number; y: number };
+  /** Refuse sources with more pixels than this (stored images passed the same check at upload). */
+  maxInputPixels: number;
+}
+
+/** The bytes of a rendition and what they are. */
+export interface RenderedImage {
+  data: Buffer;
+  format: RenditionFormat;
+  contentType: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Makes renditions of stored images. Implemented by the same adapter as {@link ImageProcessor},
+ * so renditions and uploads share one bound on concurrent image work.
+ */
+export interface RenditionRenderer {
+  /**
+   * Resizes (never enlarging: a box larger than the image shrinks to the image, keeping its
+   * aspect ratio), crops or letterboxes, converts to sRGB and encodes without metadata. Animated
+   * sources give their first frame.
+   * @throws AppError `INVALID_IMAGE` (400) when the source cannot be decoded.
+   */
+  render(input: Buffer, instruction: RenditionInstruction): Promise<RenderedImage>;
+}

@@ -40,7 +40,8 @@ const IMAGE_URL = /^https:\/\/cdn\.example\.com\/media\/products\/\d{4}\/\d\d\/\
 test('POST uploads an image and answers the seed representation', async ({ api, productPk, jpeg }) => {
   const created = await upload(api, { image: jpeg, product: String(productPk), source: 'integration' });
   assert.is(created.status, 201);
-  assert.equal(Object.keys(created.body), ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date']);
+  assert.equal(Object.keys(created.body), ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date', 'focal_point']);
+  assert.is(created.body.focal_point, null);
   assert.is(created.body.product, productPk);
   assert.is(created.body.order, 0);
   assert.is(created.body.source, 'integration');

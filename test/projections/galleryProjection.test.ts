@@ -66,6 +66,7 @@ images('ImageUploaded creates the view and indexes the live image by product, or
     roles: ['image', 'thumbnail'],
     specialImageTypes: ['base'],
     imageType: 'default',
+    focalPoint: null,
     status: 'live',
     createdAt: at(0),
     modifiedAt: at(0),

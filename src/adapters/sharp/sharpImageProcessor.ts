@@ -9,12 +9,14 @@ import {
   type ImageProcessingOptions,
   type ImageProcessor,
   type ProcessedImage,
+  type RenditionRenderer,
 } from '../../ports/imageProcessor.ts';
 import { imageFailure, notAnImage, tooManyPixels, unsupportedFormat } from './imageErrors.ts';
 import { sniffImageFormat } from './imageSignature.ts';
 import { headerDimensions } from './headerDimensions.ts';
 import { createJobLimiter, type JobLoad } from './jobLimiter.ts';
 import { encodeAs } from './outputEncoding.ts';
+import { renderRendition } from './renderRendition.ts';
 
 /** Options of {@link createSharpImageProcessor}. */
 export interface SharpImageProcessorOptions {
@@ -25,7 +27,12 @@ export interface SharpImageProcessorOptions {
   concurrency?: number;
   /** Called whenever a job starts or finishes, with the jobs running and waiting (metrics, tests). */
   onLoad?: (load: JobLoad) => void;
+  /** Called when a job gets its slot, with what it is (metrics, tests). */
+  onJobStart?: (kind: ImageJobKind) => void;
 }
+
+/** What an image job does: process an upload, or render a rendition of a stored image. */
+export type ImageJobKind = 'upload' | 'rendition';
 
 const isImageFormat = (format: string): format is ImageFormat => (IMAGE_FORMATS as readonly string[]).includes(format);
 
@@ -79,7 +86,8 @@ async function transcode(input: Buffer, format: ImageFormat, options: ImageProce
 }
 
 /**
- * The {@link ImageProcessor} on sharp (libvips): the only module that imports sharp.
+ * The {@link ImageProcessor} and {@link RenditionRenderer} on sharp (libvips), with one bound on
+ * the image jobs of both: the only module (with the files it uses) that imports sharp.
  *
  * - The format is judged by content, twice: by signature before libvips sees the bytes (only
  *   jpeg/png/gif in `accept` go further, so SVG, WebP, TIFF or HEIF loaders never run), then by
@@ -98,13 +106,18 @@ async function transcode(input: Buffer, format: ImageFormat, options: ImageProce
  * const image = await images.process(upload, { accept: ['jpeg', 'png'], maxWidth: 2000, maxHeight: 2000, maxInputPixels: 50_000_000 });
  * @throws AppError `INVALID_ARGUMENT` (500) for a concurrency that is not a positive integer.
  */
-export function createSharpImageProcessor(options: SharpImageProcessorOptions = {}): ImageProcessor {
+export function createSharpImageProcessor(options: SharpImageProcessorOptions = {}): ImageProcessor & RenditionRenderer {
   const concurrency = options.concurrency ?? availableParallelism();
   if (!isPositiveInteger(concurrency)) {
     throw invalidArgument(`Expected concurrency to be a positive integer but received ${String(concurrency)}.`);
   }
   sharp.cache(false);
   const limiter = createJobLimiter(concurrency, options.onLoad);
+  const runJob = <T>(kind: ImageJobKind, job: () => Promise<T>) =>
+    limiter.run(() => {
+      options.onJobStart?.(kind);
+      return job();
+    });
 
   return {
     async process(input, processing) {
@@ -117,9 +130,16 @@ export function createSharpImageProcessor(options: SharpImageProcessorOptions = 
         throw tooManyPixels(declared.width, declared.height, 1, processing.maxInputPixels);
       }
       try {
-        return await limiter.run(() => transcode(input, format, processing));
+        return await runJob('upload', () => transcode(input, format, processing));
       } catch (error) {
         throw imageFailure(error, processing.maxInputPixels);
+      }
+    },
+    async render(input, instruction) {
+      try {
+        return await runJob('rendition', () => renderRendition(input, instruction));
+      } catch (error) {
+        throw imageFailure(error, instruction.maxInputPixels);
       }
     },
   };

@@ -7,7 +7,7 @@ export type Changes = Record<string, [unknown, unknown]>;
 /** Every key {@link describeChanges} can name (the values of the history's `changed` filter). */
 export const CHANGE_KEYS: readonly string[] = [
   'image', 'video', 'order', 'file', 'roles', 'main_image', ...SPECIAL_IMAGE_TYPES.map((type) => `${type}_image`),
-  'label', 'exclude', 'key', 'sha256', 'status',
+  'label', 'exclude', 'focal_point', 'key', 'sha256', 'status',
 ];
 
 /**
@@ -35,6 +35,8 @@ export function describeChanges(event: GalleryEvent): Changes {
       return { label: [event.data.previousLabel, event.data.label] };
     case 'ImageExclusionChanged':
       return { exclude: [event.data.previousExclude, event.data.exclude] };
+    case 'ImageFocalPointSet':
+      return { focal_point: [event.data.previousFocalPoint, event.data.focalPoint] };
     case 'ImageContentReplaced':
       return { key: [event.data.previousKey, event.data.key], sha256: [null, event.data.sha256] };
     case 'ImageDeleted': {

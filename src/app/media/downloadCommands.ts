@@ -112,7 +112,7 @@ export function downloadCommands(deps: DownloadCommandsDeps) {
             return (await failed(job, error, 'url')).details ?? {};
           }),
         );
-        throw new ValidationError({ images: details } as unknown as FieldErrors, 'DOWNLOAD_FAILED');
+        throw new ValidationError({ images: details }, 'DOWNLOAD_FAILED');
       }
       const prepared = outcomes.map((outcome) => (outcome as { ok: true; value: PreparedImage }).value);
       const write = await deps.images.replaceSet(productPk, prepared, { ...context, api: 'download' }).catch(async (error: unknown) => {

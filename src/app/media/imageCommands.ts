@@ -24,6 +24,8 @@ export interface ImageCommandsDeps {
   /** The `MAX_IMAGE_DIMENSIONS` setting in force. */
   maxImageDimensions: () => ImageDimensions;
   maxInputPixels: number;
+  /** Told of every binary a write has recorded (eager renditions); must not throw. */
+  afterStored?: (blob: StoredImage) => void;
 }
 
 /** Bytes of an image as a client sent them, and what it may be. */
@@ -85,6 +87,10 @@ export function imageCommands(deps: ImageCommandsDeps) {
   }
 
   const decide = galleryDecision(deps.handle);
+  const recorded = <Write>(write: Write, blobs: readonly (StoredImage | undefined)[]): Write => {
+    for (const blob of blobs) if (blob !== undefined) deps.afterStored?.(blob);
+    return write;
+  };
 
   return {
     async upload(input: NewImageInput, context: RequestContext): Promise<GalleryWrite & { imagePk: number }> {
@@ -118,7 +124,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
         },
         context,
       );
-      return { ...write, imagePk };
+      return recorded({ ...write, imagePk }, [blob]);
     },
 
     /** Processes and stores one image of a coming {@link replaceSet}. @throws AppError `INVALID_IMAGE`. */
@@ -146,22 +152,26 @@ export function imageCommands(deps: ImageCommandsDeps) {
         }),
       );
       const write = await decide(productPk, { type: 'ReplaceImageSet', data: { product, images: newImages } }, context);
-      return { ...write, imagePks };
+      return recorded({ ...write, imagePks }, images.map((image) => image.blob));
     },
 
     /**
-     * ShipStream `update`: only the changes given apply, in one decision; new content is
+     * ShipStream `update` and REST `PATCH`: only the changes given apply, in one decision; new content is
      * processed and stored first and replaces the binary under the same gallery file name.
      * @throws AppError `INVALID_IMAGE`, `IMAGE_FORMAT_MISMATCH` before anything is stored.
      */
-    async update(productPk: number, imagePk: number, changes: Omit<ImageChanges, 'blob'> & { content?: ImageContent }, context: RequestContext): Promise<GalleryWrite> {
+    async update(
+      productPk: number,
+      imagePk: number,
+      changes: Omit<ImageChanges, 'blob'> & { content?: ImageContent },
+      context: RequestContext,
+      expectedRevision?: number,
+    ): Promise<GalleryWrite> {
       const { content, ...fields } = changes;
       const blob = content === undefined ? undefined : await store(productPk, content);
-      return decide(productPk, { type: 'UpdateImage', data: { imagePk, ...fields, ...(blob === undefined ? {} : { blob }) } }, context);
+      const data = { imagePk, ...fields, ...(blob === undefined ? {} : { blob }) };
+      return recorded(await decide(productPk, { type: 'UpdateImage', data }, context, expectedRevision), [blob]);
     },
-
-    reorder: (productPk: number, imagePk: number, order: number, context: RequestContext, expectedRevision?: number) =>
-      decide(productPk, { type: 'ReorderImage', data: { imagePk, order } }, context, expectedRevision),
 
     makeSpecial: (productPk: number, imagePk: number, specialImageType: SpecialImageType, context: RequestContext, expectedRevision?: number) =>
       decide(productPk, { type: 'MakeImageSpecial', data: { imagePk, specialImageType } }, context, expectedRevision),

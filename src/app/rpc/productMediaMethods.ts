@@ -1,6 +1,7 @@
 import type { ImageView } from '../../../projections/gallery.ts';
+import type { MediaUrl } from '../../delivery/mediaUrls.ts';
 import type { ProductView } from '../../../projections/products.ts';
-import { AppError, ValidationError } from '../../errors/appError.ts';
+import { AppError, fieldMessages, ValidationError } from '../../errors/appError.ts';
 import { IMAGE_FORMATS } from '../../ports/imageProcessor.ts';
 import type { RequestContext } from '../commandHandler.ts';
 import type { GalleryQueries } from '../media/galleryQueries.ts';
@@ -18,7 +19,8 @@ export interface ProductMediaDeps {
   images: ImageCommands;
   /** Read-your-writes: resolves once this instance's read models include the write. */
   settle: (write: GalleryWrite) => Promise<void>;
-  mediaBaseUrl: string;
+  /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
+  mediaUrl: MediaUrl;
   /** Largest decoded image accepted. */
   maxImageBytes: number;
 }
@@ -64,7 +66,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     label: view.label,
     position: view.order,
     exclude: view.exclude ? 1 : 0,
-    url: `${deps.mediaBaseUrl}/${view.key}`,
+    url: deps.mediaUrl(view.key),
     types: [...view.roles],
   });
   const frozenRepresentation = (view: ImageView): ShipStreamImage => {
@@ -224,6 +226,6 @@ function asFault(error: unknown, writeFault: FaultNumber): unknown {
 function detailOf(error: AppError): string {
   if (error.details === undefined) return error.message;
   return Object.entries(error.details)
-    .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+    .map(([field, messages]) => `${field}: ${fieldMessages(messages).join(' ')}`)
     .join(' ');
 }

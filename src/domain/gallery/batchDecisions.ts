@@ -3,11 +3,12 @@ import type { GalleryEvent } from './galleryEvents.ts';
 import { requireLiveImage } from './galleryRules.ts';
 import type { GalleryState } from './galleryState.ts';
 import { evolveGallery, liveImages } from './galleryState.ts';
-import type { ImageRole, ProductFacts, StoredImage } from './galleryVocabulary.ts';
+import type { FocalPoint, ImageRole, ProductFacts, StoredImage } from './galleryVocabulary.ts';
 import {
   decideDeleteImage,
   decideImageContent,
   decideImageExclusion,
+  decideImageFocalPoint,
   decideImageLabel,
   decideReorderImage,
   decideUploadImage,
@@ -38,11 +39,12 @@ export interface ImageChanges {
   exclude?: boolean;
   roles?: ImageRole[];
   blob?: StoredImage;
+  focalPoint?: FocalPoint | null;
 }
 
-/** ShipStream `update`: only the fields present change; unchanged ones emit nothing. */
+/** ShipStream `update` and REST `PATCH`: only the fields present change; unchanged ones emit nothing. */
 export function decideUpdateImage(state: GalleryState, imagePk: number, changes: ImageChanges): GalleryEvent[] {
-  const { order, label, exclude, roles, blob } = changes;
+  const { order, label, exclude, roles, blob, focalPoint } = changes;
   return decideInSequence(state, [
     // Checked first so that an update with no field still refuses an unknown or deleted image.
     (current) => (requireLiveImage(current, imagePk), []),
@@ -51,6 +53,7 @@ export function decideUpdateImage(state: GalleryState, imagePk: number, changes:
     (current) => (label === undefined ? [] : decideImageLabel(current, imagePk, label)),
     (current) => (exclude === undefined ? [] : decideImageExclusion(current, imagePk, exclude)),
     (current) => (roles === undefined ? [] : decideImageRoles(current, imagePk, roles)),
+    (current) => (focalPoint === undefined ? [] : decideImageFocalPoint(current, imagePk, focalPoint)),
   ]);
 }
 

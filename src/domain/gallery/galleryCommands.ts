@@ -1,5 +1,6 @@
 import type { Command } from '../decider.ts';
 import type {
+  FocalPoint,
   ImageRole,
   ImageSource,
   ImageType,
@@ -46,15 +47,25 @@ export type MakeImageSpecial = Command<'MakeImageSpecial', { imagePk: number; sp
 export type ChangeImageRoles = Command<'ChangeImageRoles', { imagePk: number; roles: ImageRole[] }>;
 export type ChangeImageLabel = Command<'ChangeImageLabel', { imagePk: number; label: string }>;
 export type ChangeImageExclusion = Command<'ChangeImageExclusion', { imagePk: number; exclude: boolean }>;
+/** Sets (or with `null` clears) the point crops of the image keep in view. */
+export type SetImageFocalPoint = Command<'SetImageFocalPoint', { imagePk: number; focalPoint: FocalPoint | null }>;
 /** New binary under the same gallery file name. */
 export type ReplaceImageContent = Command<'ReplaceImageContent', { imagePk: number; blob: StoredImage }>;
 /**
- * ShipStream `product_media.update`: only the fields present change, all in one decision, so a
- * refused field leaves the others untouched too.
+ * ShipStream `product_media.update` and REST `PATCH`: only the fields present change, all in one
+ * decision, so a refused field leaves the others untouched too.
  */
 export type UpdateImage = Command<
   'UpdateImage',
-  { imagePk: number; order?: number; label?: string; exclude?: boolean; roles?: ImageRole[]; blob?: StoredImage }
+  {
+    imagePk: number;
+    order?: number;
+    label?: string;
+    exclude?: boolean;
+    roles?: ImageRole[];
+    blob?: StoredImage;
+    focalPoint?: FocalPoint | null;
+  }
 >;
 export type DeleteImage = Command<'DeleteImage', { imagePk: number }>;
 export type RestoreImage = Command<'RestoreImage', { imagePk: number; product: ProductFacts }>;
@@ -73,6 +84,7 @@ export type GalleryImageCommand =
   | ChangeImageRoles
   | ChangeImageLabel
   | ChangeImageExclusion
+  | SetImageFocalPoint
   | ReplaceImageContent
   | UpdateImage
   | DeleteImage

@@ -8,6 +8,7 @@ import {
   decideDeleteImage,
   decideImageContent,
   decideImageExclusion,
+  decideImageFocalPoint,
   decideImageLabel,
   decideReorderImage,
   decideRestoreImage,
@@ -34,6 +35,8 @@ function decide(command: GalleryCommand, state: GalleryState): GalleryEvent[] {
       return decideImageLabel(state, command.data.imagePk, command.data.label);
     case 'ChangeImageExclusion':
       return decideImageExclusion(state, command.data.imagePk, command.data.exclude);
+    case 'SetImageFocalPoint':
+      return decideImageFocalPoint(state, command.data.imagePk, command.data.focalPoint);
     case 'ReplaceImageContent':
       return decideImageContent(state, command.data.imagePk, command.data.blob);
     case 'UpdateImage': {

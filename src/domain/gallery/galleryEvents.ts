@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.ts';
 import type {
+  FocalPoint,
   ImageRole,
   ImageSource,
   ImageType,
@@ -50,6 +51,11 @@ export type ImageExclusionChanged = DomainEvent<
   'ImageExclusionChanged',
   { imagePk: number; exclude: boolean; previousExclude: boolean }
 >;
+/** The point crops of the image keep in view was set (`null`: cleared, crops use the image's content). */
+export type ImageFocalPointSet = DomainEvent<
+  'ImageFocalPointSet',
+  { imagePk: number; focalPoint: FocalPoint | null; previousFocalPoint: FocalPoint | null }
+>;
 /** New binary for the same gallery file name; `previousKey` is left for the blob collector. */
 export type ImageContentReplaced = DomainEvent<'ImageContentReplaced', StoredImage & { imagePk: number; previousKey: string }>;
 /** The image left the gallery; the roles and special types it held are now vacant. */
@@ -78,6 +84,7 @@ export type GalleryImageEvent =
   | ImageRolesChanged
   | ImageLabelChanged
   | ImageExclusionChanged
+  | ImageFocalPointSet
   | ImageContentReplaced
   | ImageDeleted
   | ImageRestored;

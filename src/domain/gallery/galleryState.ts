@@ -1,5 +1,5 @@
 import type { GalleryEvent } from './galleryEvents.ts';
-import type { ImageRole, SecondarySpecialImageType, TakenFrom } from './galleryVocabulary.ts';
+import type { FocalPoint, ImageRole, SecondarySpecialImageType, TakenFrom } from './galleryVocabulary.ts';
 import { IMAGE_ROLES, MAIN_IMAGE_ROLE } from './galleryVocabulary.ts';
 
 /** What the gallery decider remembers of an image: enough to decide, not a read model. */
@@ -14,6 +14,7 @@ export interface GalleryImage {
   exclude: boolean;
   roles: ImageRole[];
   specialImageTypes: SecondarySpecialImageType[];
+  focalPoint: FocalPoint | null;
 }
 
 export interface GalleryVideo {
@@ -67,6 +68,8 @@ export function evolveGallery(state: GalleryState, event: GalleryEvent): Gallery
       return updateImage(state, event.data.imagePk, () => ({ label: event.data.label }));
     case 'ImageExclusionChanged':
       return updateImage(state, event.data.imagePk, () => ({ exclude: event.data.exclude }));
+    case 'ImageFocalPointSet':
+      return updateImage(state, event.data.imagePk, () => ({ focalPoint: event.data.focalPoint }));
     case 'ImageContentReplaced':
       return updateImage(state, event.data.imagePk, () => ({ key: event.data.key, sha256: event.data.sha256 }));
     case 'ImageDeleted':
@@ -96,7 +99,7 @@ export function sortRoles(roles: readonly ImageRole[]): ImageRole[] {
 
 function addImage(gallery: ActiveGallery, data: Extract<GalleryEvent, { type: 'ImageUploaded' }>['data']): ActiveGallery {
   const { imagePk, file, key, sha256, order, label, exclude, roles } = data;
-  const image: GalleryImage = { status: 'live', imagePk, file, key, sha256, order, label, exclude, roles, specialImageTypes: [] };
+  const image: GalleryImage = { status: 'live', imagePk, file, key, sha256, order, label, exclude, roles, specialImageTypes: [], focalPoint: null };
   const withoutRoles = takeRoles(gallery, data.takenFrom);
   return { ...withoutRoles, images: [...withoutRoles.images, image] };
 }

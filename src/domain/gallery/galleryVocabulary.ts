@@ -35,6 +35,15 @@ export type ImageSource = (typeof IMAGE_SOURCES)[number] | null;
 /** Which image took a role (or special type) away from which other image: `{ role: imagePk }`. */
 export type TakenFrom = Partial<Record<ImageRole, number>>;
 
+/**
+ * Where the subject of an image is, as fractions of its displayed width and height from the top
+ * left corner (0..1 each): crops of the image (`fit=cover` renditions) keep it in view.
+ */
+export interface FocalPoint {
+  x: number;
+  y: number;
+}
+
 /** Facts about a binary already written to the object store (blob first, event second). */
 export interface StoredImage {
   /** Object-store key, e.g. `products/2022/11/25/16201/<uuid>.jpg`. */

@@ -1,9 +1,10 @@
 import { DomainRuleError } from '../../errors/appError.ts';
-import { requireChoice, requireOrder } from '../fieldRules.ts';
+import { requireChoice, requireFocalPoint, requireOrder } from '../fieldRules.ts';
 import type {
   ImageContentReplaced,
   ImageDeleted,
   ImageExclusionChanged,
+  ImageFocalPointSet,
   ImageLabelChanged,
   ImageReordered,
   ImageRestored,
@@ -23,7 +24,7 @@ import {
 } from './galleryRules.ts';
 import type { GalleryState } from './galleryState.ts';
 import { sortRoles } from './galleryState.ts';
-import type { ProductFacts, StoredImage } from './galleryVocabulary.ts';
+import type { FocalPoint, ProductFacts, StoredImage } from './galleryVocabulary.ts';
 import { IMAGE_SOURCES, IMAGE_TYPES } from './galleryVocabulary.ts';
 import { rolesTakenFrom } from './roleDecisions.ts';
 
@@ -82,6 +83,16 @@ export function decideImageExclusion(state: GalleryState, imagePk: number, exclu
   const image = requireLiveImage(state, imagePk);
   if (exclude === image.exclude) return [];
   return [{ type: 'ImageExclusionChanged', data: { imagePk, exclude, previousExclude: image.exclude } }];
+}
+
+/** A focal point outside the image is refused; the same point again (or clearing none) emits nothing. */
+export function decideImageFocalPoint(state: GalleryState, imagePk: number, focalPoint: FocalPoint | null): ImageFocalPointSet[] {
+  const image = requireLiveImage(state, imagePk);
+  if (focalPoint !== null) requireFocalPoint(focalPoint);
+  const previousFocalPoint = image.focalPoint;
+  if (focalPoint?.x === previousFocalPoint?.x && focalPoint?.y === previousFocalPoint?.y) return [];
+  const point = focalPoint === null ? null : { x: focalPoint.x, y: focalPoint.y };
+  return [{ type: 'ImageFocalPointSet', data: { imagePk, focalPoint: point, previousFocalPoint } }];
 }
 
 /**

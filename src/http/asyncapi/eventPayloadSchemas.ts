@@ -13,6 +13,8 @@ const nullablePk = { type: ['integer', 'null'] } as const;
 const source = { enum: ['integration', 'unified', null] } as const;
 const imageType = { enum: ['default', 'swatch', 'picto'] } as const;
 const blob = { key: string, contentType: string, width: integer, height: integer, bytes: integer, sha256: string };
+const fraction = { type: 'number', minimum: 0, maximum: 1 } as const;
+const focalPoint = { type: ['object', 'null'], required: ['x', 'y'], properties: { x: fraction, y: fraction } } as const;
 const dimensions = { type: 'object', properties: { WIDTH: integer, HEIGHT: integer } } as const;
 
 const object = (properties: Record<string, object>) => ({ type: 'object', required: Object.keys(properties), properties });
@@ -35,6 +37,7 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   ImageRolesChanged: object({ imagePk: integer, roles, previousRoles: roles, takenFrom }),
   ImageLabelChanged: object({ imagePk: integer, label: string, previousLabel: string }),
   ImageExclusionChanged: object({ imagePk: integer, exclude: boolean, previousExclude: boolean }),
+  ImageFocalPointSet: object({ imagePk: integer, focalPoint, previousFocalPoint: focalPoint }),
   ImageContentReplaced: object({ imagePk: integer, ...blob, previousKey: string }),
   ImageDeleted: object({ imagePk: integer, key: string, clearedRoles: roles, clearedSpecialImageTypes: specialTypes }),
   ImageRestored: object({ imagePk: integer, productPk: integer }),

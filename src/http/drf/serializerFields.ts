@@ -5,7 +5,12 @@ import { digitsValue } from '../digitsValue.ts';
  * Django REST Framework's field rules and messages, so bad input reads exactly as an Omnitron
  * client expects. A field parser returns the internal value or throws a {@link FieldIssue}.
  */
-export class FieldIssue extends Error {}
+export class FieldIssue extends Error {
+  /** The nested errors of a nested serializer field (`{"x": ["..."]}`), rendered instead of the message. */
+  constructor(message: string, readonly nested?: FieldErrors) {
+    super(message);
+  }
+}
 
 export interface Field<T> {
   parse(value: unknown): T;
@@ -14,6 +19,8 @@ export interface Field<T> {
   default?: T;
   /** Accepted but ignored (read-only representation fields a client echoes back). */
   readOnly?: boolean;
+  /** `null` is a value (DRF's `allow_null=True`), not "This field may not be null." */
+  allowNull?: boolean;
 }
 
 export const MESSAGES = {
@@ -153,6 +160,43 @@ export const readOnlyField: Field<never> = {
   },
 };
 
+/**
+ * A nested object of number fields from `min` to `max` (DRF's nested serializer of FloatFields):
+ * errors nest per key, `{"focal_point": {"x": ["A valid number is required."]}}`.
+ */
+export function numberPairField<K extends string>(keys: readonly K[], options: { min: number; max: number; allowNull?: boolean }): Field<Record<K, number> | null> {
+  return {
+    required: false,
+    ...(options.allowNull ? { allowNull: true } : {}),
+    parse(value) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new FieldIssue(MESSAGES.notADict(value), { non_field_errors: [MESSAGES.notADict(value)] });
+      }
+      const input = value as Record<string, unknown>;
+      const output = {} as Record<K, number>;
+      const errors: Record<string, string[]> = {};
+      for (const key of keys) {
+        const problem = numberProblem(input[key], options.min, options.max);
+        if (problem === undefined) output[key] = Number(input[key]);
+        else errors[key] = [problem];
+      }
+      if (Object.keys(errors).length > 0) throw new FieldIssue('Invalid input.', errors);
+      return output;
+    },
+  };
+}
+
+/** DRF's FloatField: a number or its text, finite, within [min, max]. */
+function numberProblem(value: unknown, min: number, max: number): string | undefined {
+  if (value === undefined) return MESSAGES.required;
+  if (value === null) return MESSAGES.null;
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && value.length <= 100 ? Number(value) : NaN;
+  if (!Number.isFinite(number)) return 'A valid number is required.';
+  if (number < min) return MESSAGES.minValue(min);
+  if (number > max) return MESSAGES.maxValue(max);
+  return undefined;
+}
+
 type Spec = Record<string, Field<unknown>>;
 type Parsed<S extends Spec> = { [K in keyof S as S[K] extends Field<never> ? never : K]?: S[K] extends Field<infer T> ? T : never };
 
@@ -182,14 +226,15 @@ export function parseBody<S extends Spec>(body: unknown, spec: S, options: { par
     }
     const value = input[name];
     if (value === null) {
-      errors[name] = [MESSAGES.null];
+      if (field.allowNull) output[name] = null;
+      else errors[name] = [MESSAGES.null];
       continue;
     }
     try {
       output[name] = field.parse(value);
     } catch (error) {
       if (!(error instanceof FieldIssue)) throw error;
-      errors[name] = [error.message];
+      errors[name] = error.nested ?? [error.message];
     }
   }
   // Omnitron's own clients send extra keys (`_pk`, `_detailed`, read-only `pk`): its routes ignore them, as DRF does.

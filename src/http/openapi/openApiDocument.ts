@@ -49,6 +49,40 @@ const WRITE_ERRORS = { ...ERRORS, 412: respond('`If-Match` names an older revisi
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retried POST with the same key (same user, same request) answers the original response; the same key with another request is a 422.' };
 const IF_MATCH = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from a detail response: the write fails with 412 if the gallery changed since.' };
 
+const MEDIA_PATH_ITEM = {
+  parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'Object key, e.g. `products/2022/11/25/16201/<uuid>.jpg`, as in an `image`/`video`/`url` the APIs hand out.' }],
+  get: {
+    summary: 'A stored image or video, or a rendition of an image (public; see README "Delivering images")',
+    description:
+      'No credentials: the current binary of a live image or video, by its unguessable key. A deleted or replaced binary needs an API token ' +
+      '(and is answered `Cache-Control: private, no-store`). Renditions: `w`/`h` from `RENDITION_SIZES` only, `fit`, `format` (`auto` picks ' +
+      'AVIF, then WebP, then the original format from `Accept`, and answers `Vary: Accept`), or a configured `preset`; made once, stored, ' +
+      'then served like originals. `Cache-Control: public, max-age=31536000, immutable` (a `fit=cover` crop follows the focal point: one hour, ' +
+      'revalidated). With `MEDIA_ACCESS=signed`, `expires` and `signature` are required (they come with every URL the APIs hand out).',
+    security: [{}, { TokenAuth: [] }],
+    parameters: [
+      query('w', { type: 'integer' }, 'Width of the rendition: one of `RENDITION_SIZES` (default 64, 96, 128, 160, 240, 320, 480, 640, 800, 960, 1200, 1600, 2000).'),
+      query('h', { type: 'integer' }, 'Height of the rendition: one of `RENDITION_SIZES`.'),
+      query('fit', { enum: ['inside', 'cover', 'contain'], default: 'inside' }, '`inside` fits the box, `cover` fills it exactly (cropping around the focal point), `contain` letterboxes. Never enlarged.'),
+      query('format', { enum: ['jpeg', 'png', 'webp', 'avif', 'auto'] }, 'Output format; default the original\'s.'),
+      query('preset', { type: 'string' }, 'A named rendition from `RENDITION_PRESETS` (default `thumbnail`, `card`, `zoom`); not with w, h, fit.'),
+      query('expires', { type: 'integer' }, 'Signed URLs: Unix time the signature expires.'),
+      query('signature', { type: 'string' }, 'Signed URLs: the HMAC-SHA256 signature.'),
+      { name: 'Range', in: 'header', required: false, schema: { type: 'string' }, description: 'One byte range, e.g. `bytes=0-1023`.' },
+    ],
+    responses: {
+      200: respond('The binary.'),
+      206: respond('A byte range.'),
+      302: respond('`MEDIA_REDIRECT=presigned`: a short-lived URL of the bucket.'),
+      304: respond('Not modified.'),
+      400: respond('A rendition parameter is unknown, repeated or not allowed: `{"w": ["Must be one of 64, 96, …"]}`.', ref('FieldErrors')),
+      403: respond('Signed URLs: missing, invalid or expired signature.', ref('Detail')),
+      404: ERRORS[404],
+      416: respond('Range not satisfiable.', ref('Detail')),
+    },
+  },
+};
+
 /**
  * The OpenAPI 3.1 document of the REST surface, served at `/api/schema/`. A test checks it lists
  * exactly the routes the application has.
@@ -110,7 +144,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/product_image/{pk}/': {
         parameters: [pkParameter()],
         get: { summary: 'A product image', parameters: TIME_TRAVEL, responses: { 200: respond('The image; ETag = its gallery revision.', ref('ProductImage')), ...ERRORS } },
-        patch: { summary: 'Change the order', parameters: [IF_MATCH], requestBody: { content: json(ref('OrderUpdate')) }, responses: { 200: respond('Changed.', ref('ProductImage')), ...WRITE_ERRORS } },
+        patch: { summary: 'Change the order and/or the focal point (one decision)', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductImageUpdate')) }, responses: { 200: respond('Changed.', ref('ProductImage')), ...WRITE_ERRORS } },
         delete: { summary: 'Delete the image', parameters: [IF_MATCH], responses: { 204: respond('Deleted.'), ...WRITE_ERRORS } },
       },
       '/api/v1/product_image/{pk}/make_special/': {
@@ -193,14 +227,7 @@ export function openApiDocument(publicBaseUrl: string) {
           responses: { 200: respond('`{"jsonrpc", "id", "error", "result"}`, or a list of them for a batch.', ref('JsonRpcResponse')), 204: respond('A batch of notifications only.') },
         },
       },
-      '/media/{key}': {
-        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'Object key, e.g. `products/2022/11/25/16201/<uuid>.jpg`.' }],
-        get: {
-          summary: 'A stored binary (files engine), with ETag, Range and Cache-Control',
-          parameters: [{ name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
-          responses: { 200: respond('The binary.'), 206: respond('A byte range.'), 304: respond('Not modified.'), 404: ERRORS[404], 416: respond('Range not satisfiable.') },
-        },
-      },
+      '/media/{key}': MEDIA_PATH_ITEM,
       '/api/v1/dynamic_settings/': {
         get: { summary: 'List dynamic settings (defaults included)', responses: { 200: respond('All settings.', ref('DynamicSettingPage')), ...ERRORS } },
         post: { summary: 'Change a setting', parameters: [IDEMPOTENCY_KEY], requestBody: { content: json(ref('DynamicSettingInput')) }, responses: { 201: respond('Changed.', ref('DynamicSetting')), ...ERRORS } },

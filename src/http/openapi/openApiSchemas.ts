@@ -58,6 +58,20 @@ export const SCHEMAS = {
       source: { enum: ['integration', 'unified', null] },
       modified_date: dateTime,
       created_date: dateTime,
+      focal_point: { oneOf: [{ $ref: '#/components/schemas/FocalPoint' }, { type: 'null' }], readOnly: true, description: 'Set with PATCH; `fit=cover` renditions crop around it.' },
+    },
+  },
+  FocalPoint: {
+    type: 'object',
+    required: ['x', 'y'],
+    properties: { x: { type: 'number', minimum: 0, maximum: 1 }, y: { type: 'number', minimum: 0, maximum: 1 } },
+    description: 'Fractions of the displayed width and height from the top left corner.',
+  },
+  ProductImageUpdate: {
+    type: 'object',
+    properties: {
+      order: { type: 'integer', minimum: 0 },
+      focal_point: { oneOf: [{ $ref: '#/components/schemas/FocalPoint' }, { type: 'null' }], description: '`null` clears it.' },
     },
   },
   ProductImageUpload: {

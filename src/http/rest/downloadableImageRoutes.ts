@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { MediaUrl } from '../../delivery/mediaUrls.ts';
 import { pathPk } from './pathPk.ts';
 import type { DownloadRequest, downloadCommands } from '../../app/media/downloadCommands.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
@@ -18,7 +19,8 @@ export interface DownloadableImageRoutesDeps {
   queries: GalleryQueries;
   writes: GalleryWrites;
   publicBaseUrl: string;
-  mediaBaseUrl: string;
+  /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
+  mediaUrl: MediaUrl;
 }
 
 /** Largest set the bulk form takes at once: every URL is fetched before answering. */
@@ -58,7 +60,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
     const view = deps.queries.image(write.imagePk);
     if (!view) throw new NotFoundError();
     deps.writes.setEtag(ctx, productPk);
-    ctx.body = representImage(view, deps.mediaBaseUrl);
+    ctx.body = representImage(view, deps.mediaUrl);
   });
 
   router.post('/:product_pk/replace', async (ctx) => {
@@ -70,7 +72,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
     const page = { page: 1, limit: MAX_SET_SIZE, offset: 0 };
     const { count, items } = deps.queries.listImages({ productPk }, page);
     const listUrl = new URL(`/api/v1/product_image/?product=${productPk}`, deps.publicBaseUrl);
-    ctx.body = toPage(items.map((view) => representImage(view, deps.mediaBaseUrl)), count, page, listUrl);
+    ctx.body = toPage(items.map((view) => representImage(view, deps.mediaUrl)), count, page, listUrl);
   });
 
   return router;
@@ -101,6 +103,6 @@ function parseImageSet(body: unknown, productPk: number): DownloadRequest[] {
       return undefined;
     }
   });
-  if (errors.some((item) => Object.keys(item).length > 0)) throw new ValidationError({ images: errors } as unknown as FieldErrors);
+  if (errors.some((item) => Object.keys(item).length > 0)) throw new ValidationError({ images: errors });
   return requests as DownloadRequest[];
 }

@@ -7,7 +7,7 @@ import type { ListResult, MediaFilter } from '../../app/media/galleryQueries.ts'
 import { NotFoundError } from '../../errors/appError.ts';
 import type { pageBodies } from '../drf/pageBodies.ts';
 import { FIRST_ITEM, lastPage, parsePageRequest, resolvePage, type PageRequest } from '../drf/pagination.ts';
-import { integerField, parseBody } from '../drf/serializerFields.ts';
+import { integerField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, preconditionFailed, withIfMatch } from './ifMatch.ts';
@@ -16,11 +16,12 @@ import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
 
 export const MAX_ORDER = 2_147_483_647;
-const updateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
+/** What a PATCH of any gallery member may change. */
+export const memberUpdateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
 
-/** What images and videos both offer: a new order, and deletion. */
-export interface GalleryMemberCommands {
-  reorder(productPk: number, pk: number, order: number, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite>;
+/** What images and videos both offer: a change of their fields (one decision), and deletion. */
+export interface GalleryMemberCommands<Changes> {
+  update(productPk: number, pk: number, changes: Changes, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite>;
   delete(productPk: number, pk: number, context: RequestContext, expectedRevision?: number): Promise<GalleryWrite>;
 }
 
@@ -85,26 +86,29 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
 }
 
 /**
- * `PATCH <pk>/` (order) and `DELETE <pk>/` for a member of a gallery, identical for images and
- * videos: If-Match pins the gallery revision, and the answer waits for the read model.
+ * `PATCH <pk>/` and `DELETE <pk>/` for a member of a gallery, the same for images and videos:
+ * the fields given change in one decision, If-Match pins the gallery revision, and the answer
+ * waits for the read model.
  */
-export function routeReorderAndDelete<View extends { pk: number; productPk: number }>(
+export function routeUpdateAndDelete<View extends { pk: number; productPk: number }, Changes extends object>(
   router: Router,
   member: {
     load(ctx: Context): View;
     find(pk: number): View;
     respond(ctx: Context, view: View): void;
-    commands: GalleryMemberCommands;
+    /** The PATCH body's changes (DRF 400s for bad values); only the fields present. */
+    parseChanges(body: unknown): Changes;
+    commands: GalleryMemberCommands<Changes>;
     writes: GalleryWrites;
   },
 ): void {
   router.patch('/:pk', async (ctx) => {
     const view = member.load(ctx);
-    const { order } = parseBody(ctx.request.body, updateFields, { partial: true, ignoreUnknown: true });
+    const changes = member.parseChanges(ctx.request.body);
     const current = member.writes.revisionOf(view.productPk);
     const expected = ifMatchRevision(ctx, current);
-    if (order !== undefined) {
-      const write = await withIfMatch(() => member.commands.reorder(view.productPk, view.pk, order, commandContext(ctx, 'rest'), expected));
+    if (Object.values(changes).some((value) => value !== undefined)) {
+      const write = await withIfMatch(() => member.commands.update(view.productPk, view.pk, changes, commandContext(ctx, 'rest'), expected));
       await member.writes.settle(write);
     } else if (expected !== undefined && expected !== current) {
       // Nothing to write, yet the If-Match must still hold (RFC 9110 §13.1.1). A write checks the

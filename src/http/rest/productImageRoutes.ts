@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { MediaUrl } from '../../delivery/mediaUrls.ts';
 import type { Context } from 'koa';
 import type { ImageView } from '../../../projections/gallery.ts';
 import type { ImageCommands } from '../../app/media/imageCommands.ts';
@@ -6,11 +7,11 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { choiceField, integerField, MESSAGES, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { choiceField, integerField, MESSAGES, numberPairField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
-import { MAX_ORDER, routeListAndDetail, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
@@ -20,7 +21,8 @@ export interface ProductImageRoutesDeps {
   queries: GalleryQueries;
   writes: GalleryWrites;
   publicBaseUrl: string;
-  mediaBaseUrl: string;
+  /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
+  mediaUrl: MediaUrl;
   /** Largest image upload accepted (bytes). */
   maxImageBytes: number;
   /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
@@ -34,17 +36,20 @@ const createFields = {
   order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
 };
 const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
+const updateFields = { ...memberUpdateFields, focal_point: numberPairField(['x', 'y'], { min: 0, max: 1, allowNull: true }) };
 
 /** The Omnitron representation of an image (the seed's fields, in the seed's order). */
-export function representImage(view: ImageView, mediaBaseUrl: string) {
+export function representImage(view: ImageView, mediaUrl: MediaUrl) {
   return {
     pk: view.pk,
     product: view.productPk,
-    image: `${mediaBaseUrl}/${view.key}`,
+    image: mediaUrl(view.key),
     order: view.order,
     source: view.source,
     modified_date: view.modifiedAt,
     created_date: view.createdAt,
+    // Read-only here (set with PATCH); views projected before focal points existed have none.
+    focal_point: view.focalPoint ?? null,
   };
 }
 
@@ -52,7 +57,7 @@ export function representImage(view: ImageView, mediaBaseUrl: string) {
 export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/product_image' });
   const { queries, writes } = deps;
-  const represent = (view: ImageView) => representImage(view, deps.mediaBaseUrl);
+  const represent = (view: ImageView) => representImage(view, deps.mediaUrl);
 
   const find = (pk: number): ImageView => {
     const view = queries.image(pk);
@@ -102,7 +107,17 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     respond(ctx, find(write.imagePk), 201);
   });
 
-  routeReorderAndDelete(router, { load, find, respond, commands: deps.commands, writes });
+  routeUpdateAndDelete(router, {
+    load,
+    find,
+    respond,
+    parseChanges(body) {
+      const { order, focal_point: focalPoint } = parseBody(body, updateFields, { partial: true, ignoreUnknown: true });
+      return { order, focalPoint };
+    },
+    commands: deps.commands,
+    writes,
+  });
 
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { MediaUrl } from '../../delivery/mediaUrls.ts';
 import type { Context } from 'koa';
 import type { VideoView } from '../../../projections/gallery.ts';
 import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
@@ -8,7 +9,7 @@ import { pageBodies } from '../drf/pageBodies.ts';
 import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
-import { MAX_ORDER, routeListAndDetail, routeReorderAndDelete } from './galleryMemberRoutes.ts';
+import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
@@ -18,7 +19,8 @@ export interface ProductVideoRoutesDeps {
   queries: GalleryQueries;
   writes: GalleryWrites;
   publicBaseUrl: string;
-  mediaBaseUrl: string;
+  /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
+  mediaUrl: MediaUrl;
   maxVideoBytes: number;
   /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
   past: PastMedia;
@@ -31,11 +33,11 @@ const createFields = {
 };
 
 /** The Omnitron representation of a video (the seed's fields). */
-export function representVideo(view: VideoView, mediaBaseUrl: string) {
+export function representVideo(view: VideoView, mediaUrl: MediaUrl) {
   return {
     pk: view.pk,
     product: view.productPk,
-    video: `${mediaBaseUrl}/${view.key}`,
+    video: mediaUrl(view.key),
     order: view.order,
     modified_date: view.modifiedAt,
     created_date: view.createdAt,
@@ -49,7 +51,7 @@ export const PRODUCT_VIDEO_PATH = '/api/v1/product_video';
 export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   const router = new Router({ prefix: PRODUCT_VIDEO_PATH });
   const { queries, writes } = deps;
-  const represent = (view: VideoView) => representVideo(view, deps.mediaBaseUrl);
+  const represent = (view: VideoView) => representVideo(view, deps.mediaUrl);
 
   const find = (pk: number): VideoView => {
     const view = queries.video(pk);
@@ -92,7 +94,18 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     respond(ctx, find(write.videoPk), 201);
   });
 
-  routeReorderAndDelete(router, { load, find, respond, commands: deps.commands, writes });
+  routeUpdateAndDelete(router, {
+    load,
+    find,
+    respond,
+    parseChanges: (body) => parseBody(body, memberUpdateFields, { partial: true, ignoreUnknown: true }),
+    commands: {
+      // The route asks only when a field is present, and the order is a video's only field.
+      update: (productPk, pk, changes, context, expected) => deps.commands.reorder(productPk, pk, changes.order as number, context, expected),
+      delete: deps.commands.delete,
+    },
+    writes,
+  });
 
   return router;
 }

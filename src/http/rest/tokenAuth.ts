@@ -22,6 +22,16 @@ function keyOf(header: string): string {
   return parts[1]!;
 }
 
+/** The key of a well-formed `Authorization: Token <key>` header, or `undefined` (no DRF 401 texts). */
+export function presentedToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  try {
+    return keyOf(header);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * DRF TokenAuthentication: `Authorization: Token <key>` (keyword case-insensitive), with DRF's
  * exact 401 texts. Sets `ctx.state.actor` to the user's name.

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRangeHeader } from '../../src/http/rest/rangeHeader.ts';
+import { parseRangeHeader } from '../../src/delivery/rangeHeader.ts';
 
 const test = suite('parseRangeHeader');
 

@@ -17,7 +17,7 @@ const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const pathOf = (url: string) => new URL(url).pathname;
 
-const test = suite<Context>('GET /media/<key>: binaries from the object store');
+const test = suite<Context>('GET /media/<key>: public originals from the object store');
 test.before.each(async (context) => {
   context.api = await startTestService();
   const product = await context.api.request('POST', '/api/v1/products/', { body: { sku: `MEDIA-${Math.random()}` } });
@@ -42,8 +42,9 @@ async function upload(api: TestService, resource: string, fields: Record<string,
   return { status: response.status, body: (await response.json()) as any };
 }
 
+/** An anonymous request, as a storefront `<img>` or a CDN makes it. */
 async function get(api: TestService, path: string, headers: Record<string, string> = {}, method = 'GET') {
-  const response = await fetch(`${api.service.url}${path}`, { method, headers: { authorization: TOKEN, ...headers } });
+  const response = await fetch(`${api.service.url}${path}`, { method, headers });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
@@ -51,7 +52,7 @@ async function get(api: TestService, path: string, headers: Record<string, strin
 function rawGet(api: TestService, path: string): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(api.service.url);
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ hostname, port, path, headers: { authorization: TOKEN } }, (response) => {
+    const request = httpRequest({ hostname, port, path }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString() }));
@@ -72,9 +73,11 @@ test('the URL of the representation serves the stored image and video', async ({
   assert.is(image.headers.get('etag'), `"${sha256(image.bytes)}"`);
   assert.is(image.headers.get('etag'), `"${info!.sha256}"`);
   assert.is(image.headers.get('last-modified'), new Date(info!.lastModified).toUTCString());
-  assert.is(image.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+  assert.is(image.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.is(image.headers.get('x-content-type-options'), 'nosniff');
   assert.is(image.headers.get('accept-ranges'), 'bytes');
+  assert.is(image.headers.get('access-control-allow-origin'), '*');
+  assert.is(image.headers.get('vary'), null);
 
   const clip = await get(api, videoPath);
   assert.is(clip.status, 200);
@@ -92,7 +95,7 @@ test('If-None-Match with the ETag answers 304 without a body', async ({ api, ima
     assert.is(cached.status, 304, ifNoneMatch);
     assert.is(cached.bytes.length, 0);
     assert.is(cached.headers.get('etag'), etag);
-    assert.is(cached.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+    assert.is(cached.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   }
   assert.is((await get(api, imagePath, { 'if-none-match': '"other"' })).status, 200);
   assert.is((await get(api, imagePath, { 'if-modified-since': headers.get('last-modified')! })).status, 304);
@@ -150,20 +153,42 @@ test('HEAD answers the headers of GET without a body', async ({ api, videoPath, 
   assert.is(part.headers.get('content-range'), `bytes ${video.length - 10}-${video.length - 1}/${video.length}`);
 });
 
-test('media needs the API token', async ({ api, imagePath }) => {
-  for (const path of [imagePath, '/media/products/no-such.jpg']) {
-    const anonymous = await api.request('GET', path, { auth: null });
-    assert.equal([anonymous.status, anonymous.body], [401, { detail: 'Authentication credentials were not provided.' }]);
-    assert.is(anonymous.headers.get('www-authenticate'), 'Token');
-  }
-  const wrong = await api.request('GET', imagePath, { auth: 'Token nope' });
-  assert.equal([wrong.status, wrong.body], [401, { detail: 'Invalid token.' }]);
+test('a deleted image is gone for everyone but API users, and back when restored', async ({ api, imagePath }) => {
+  const list = await api.request('GET', `/api/v1/product_image/?limit=1&ordering=-pk`);
+  const image = list.body.results.find((item: { image: string }) => pathOf(item.image) === imagePath);
+  assert.is((await api.request('DELETE', `/api/v1/product_image/${image.pk}/`)).status, 204);
+  const anonymous = await get(api, imagePath);
+  assert.equal([anonymous.status, JSON.parse(anonymous.bytes.toString())], [404, { detail: 'Not found.' }]);
+  assert.is((await get(api, `${imagePath}?w=64`)).status, 404, 'its renditions are gone too');
+  assert.is((await get(api, imagePath, { authorization: 'Token wrong-key-0123456789' })).status, 404, 'a wrong token sees nothing');
+  const reviewer = await get(api, imagePath, { authorization: TOKEN });
+  assert.is(reviewer.status, 200, 'an API user may still look at it before restoring');
+  assert.is(reviewer.headers.get('cache-control'), 'private, no-store');
+  assert.is((await get(api, `${imagePath}?w=64`, { authorization: TOKEN })).status, 200);
+  assert.is((await api.request('POST', `/api/v1/product_image/${image.pk}/restore/`)).status, 200);
+  const restored = await get(api, imagePath);
+  assert.is(restored.status, 200, 'the same URL serves again');
+  assert.is(restored.headers.get('cache-control'), 'public, max-age=31536000, immutable');
 });
 
-test('an unknown or invalid key is DRF\'s 404', async ({ api, imagePath }) => {
-  const unknown = await api.request('GET', '/media/products/2024/01/01/1/00000000-0000-0000-0000-000000000000.jpg');
-  assert.equal([unknown.status, unknown.body], [404, { detail: 'Not found.' }]);
+test('a video URL from the representation is public and its ranges are served', async ({ api, videoPath, video }) => {
+  const part = await get(api, videoPath, { range: 'bytes=0-99' });
+  assert.is(part.status, 206);
+  assert.ok(part.bytes.equals(video.subarray(0, 100)));
+  assert.is(part.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+});
+
+test('an unknown or invalid key, or any other spelling of the path, is a JSON 404', async ({ api, imagePath }) => {
+  const unknown = await get(api, '/media/products/2024/01/01/1/00000000-0000-0000-0000-000000000000.jpg');
+  assert.equal([unknown.status, JSON.parse(unknown.bytes.toString())], [404, { detail: 'Not found.' }]);
   const paths = [
+    '/media',
+    '/media/products',
+    '/media/products/',
+    imagePath.replace('/media/', '/MEDIA/'),
+    imagePath.replace('/media/', '/Media/'),
+    imagePath.toUpperCase(),
+    `/media/renditions/${imagePath.slice('/media/'.length)}/64xauto-inside.jpg`,
     '/media/../../etc/passwd',
     '/media/%2e%2e/%2e%2e/etc/passwd',
     '/media/products/%2E%2E/%2E%2E/%2E%2E/etc/passwd',
@@ -182,9 +207,29 @@ test('an unknown or invalid key is DRF\'s 404', async ({ api, imagePath }) => {
   }
 });
 
-test('only GET and HEAD are allowed', async ({ api, imagePath }) => {
-  const refused = await api.request('DELETE', imagePath);
-  assert.equal([refused.status, refused.body], [405, { detail: 'Method "DELETE" not allowed.' }]);
+test('only GET and HEAD are allowed; a CORS preflight is answered without credentials', async ({ api, imagePath }) => {
+  for (const method of ['DELETE', 'POST', 'PUT', 'PATCH']) {
+    const refused = await api.request(method, imagePath, { auth: null });
+    assert.equal([refused.status, refused.body], [405, { detail: `Method "${method}" not allowed.` }]);
+    assert.is(refused.headers.get('allow'), 'GET, HEAD, OPTIONS');
+  }
+  const preflight = await get(api, imagePath, { origin: 'https://shop.example.com', 'access-control-request-method': 'GET' }, 'OPTIONS');
+  assert.is(preflight.status, 204);
+  assert.is(preflight.headers.get('access-control-allow-origin'), '*');
+  assert.is(preflight.headers.get('access-control-allow-methods'), 'GET, HEAD, OPTIONS');
+});
+
+test('the JSON-RPC url of an image loads without credentials', async ({ api, imagePath }) => {
+  const list = await api.request('GET', '/api/v1/product_image/?limit=1&ordering=-pk');
+  const sku = (await api.request('GET', `/api/v1/products/${list.body.results[0].product}/`)).body.sku;
+  const rpc = await api.request('POST', '/api/jsonrpc', {
+    auth: `Basic ${Buffer.from('erp:erp-key-0123456789abcdef').toString('base64')}`,
+    body: { jsonrpc: '2.0', id: 1, method: 'product_media.list', params: [null, sku] },
+  });
+  const url = rpc.body.result.find((item: { url: string }) => pathOf(item.url) === imagePath).url;
+  const anonymous = await fetch(url.replace(/^https?:\/\/[^/]+/, api.service.url));
+  assert.is(anonymous.status, 200);
+  assert.is(anonymous.headers.get('content-type'), 'image/jpeg');
 });
 
 test.run();

@@ -1,5 +1,5 @@
-import type { ByteRange } from '../../ports/objectStore.ts';
-import { digitsValue } from '../digitsValue.ts';
+import type { ByteRange } from '../ports/objectStore.ts';
+import { digitsValue } from '../http/digitsValue.ts';
 
 /** What a `Range` header asks of an object of a known size (RFC 9110 §14). */
 export type RangeRequest =

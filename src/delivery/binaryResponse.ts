@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ByteRange, ObjectInfo } from '../ports/objectStore.ts';
+import { parseRangeHeader } from './rangeHeader.ts';
+import type { StoredBinary } from './renditions.ts';
+
+/** How the answer may be cached, and what else it varies with. */
+export interface CachingHeaders {
+  cacheControl: string;
+  vary?: string;
+}
+
+/**
+ * Answers a GET or HEAD with a stored binary: `Content-Type`, `Content-Length`, a strong `ETag`
+ * (`"<sha256>"`), `Last-Modified`, `If-None-Match`/`If-Modified-Since` → 304, and single byte
+ * ranges → 206 (an unsatisfiable one → 416 whose `Content-Range` gives only the size; several
+ * ranges → the whole 200). Bytes in memory are written at once; others are streamed from the
+ * store (the stream already open, or `open`), never buffered. Resolves with the status sent.
+ */
+export async function sendBinary(
+  req: IncomingMessage,
+  res: ServerResponse,
+  binary: StoredBinary,
+  open: (range?: ByteRange) => Promise<Readable>,
+  caching: CachingHeaders,
+): Promise<number> {
+  const { info } = binary;
+  // An open stream that is not sent whole (304, HEAD, a range) is closed here.
+  const unused = () => binary.stream?.destroy();
+  res.setHeader('ETag', `"${info.sha256}"`);
+  res.setHeader('Last-Modified', new Date(info.lastModified).toUTCString());
+  res.setHeader('Cache-Control', caching.cacheControl);
+  if (caching.vary !== undefined) res.setHeader('Vary', caching.vary);
+  if (notModified(req, info)) {
+    unused();
+    res.writeHead(304).end();
+    return 304;
+  }
+  res.setHeader('Accept-Ranges', 'bytes');
+  const request = rangeApplies(req, info) ? parseRangeHeader(req.headers.range, info.size) : { kind: 'whole' as const };
+  if (request.kind === 'unsatisfiable') {
+    unused();
+    res.setHeader('Content-Range', `bytes */${info.size}`);
+    sendJson(res, 416, { detail: 'Requested range not satisfiable.' });
+    return 416;
+  }
+  const range = request.kind === 'range' ? request.range : undefined;
+  const status = range ? 206 : 200;
+  res.setHeader('Content-Type', info.contentType);
+  res.setHeader('Content-Length', range ? range.end - range.start + 1 : info.size);
+  if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`);
+  res.statusCode = status;
+  if (req.method === 'HEAD') {
+    unused();
+    res.end();
+    return status;
+  }
+  if (binary.body !== undefined) {
+    res.end(range ? binary.body.subarray(range.start, range.end + 1) : binary.body);
+    return status;
+  }
+  if (binary.stream !== undefined && range === undefined) {
+    await pipeline(binary.stream, res);
+    return status;
+  }
+  unused();
+  await pipeline(await open(range), res);
+  return status;
+}
+
+/** A JSON answer (errors of the media URLs). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** RFC 9110 §13.1.2–3: `If-None-Match` (weak comparison) wins over `If-Modified-Since`. */
+function notModified(req: IncomingMessage, info: ObjectInfo): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '') {
+    const tags = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    return tags.includes('*') || tags.includes(`"${info.sha256}"`);
+  }
+  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  return !Number.isNaN(since) && Math.floor(Date.parse(info.lastModified) / 1000) * 1000 <= since;
+}
+
+/** `If-Range` (RFC 9110 §13.1.5): the range applies only if the client's copy is still this one. */
+function rangeApplies(req: IncomingMessage, info: ObjectInfo): boolean {
+  const header = req.headers['if-range'];
+  const ifRange = typeof header === 'string' ? header.trim() : '';
+  if (ifRange === '') return true;
+  if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return ifRange === `"${info.sha256}"`;
+  return ifRange === new Date(info.lastModified).toUTCString();
+}

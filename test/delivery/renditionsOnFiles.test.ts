@@ -1,0 +1,3 @@
+import { renditionSuite } from './renditionSuite.ts';
+
+renditionSuite('the files engine', () => ({}));
