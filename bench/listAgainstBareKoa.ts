@@ -7,7 +7,10 @@ import { runHttpLoad, type HttpLoadResult } from './httpLoad.ts';
 import { alternateRounds, formatCount, formatRatio, formatRate, median } from './measure.ts';
 import { startChildServer, startServiceChild, type ChildServer } from './serviceChild.ts';
 
-const BARE_KOA_SERVER = fileURLToPath(new URL('./bareKoaServer.ts', import.meta.url));
+const BASELINES = {
+  koa: { script: fileURLToPath(new URL('./bareKoaServer.ts', import.meta.url)), label: 'bare Koa app in a child process answering the captured response bytes' },
+  http: { script: fileURLToPath(new URL('./bareHttpServer.ts', import.meta.url)), label: 'bare `node:http` server in a child process answering the captured response bytes from memory' },
+} as const;
 /** Extra node flags for both children, e.g. `BENCH_NODE_ARGS=--cpu-prof` to profile them. */
 const SERVICE_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const CONNECTIONS = 20;
@@ -39,6 +42,12 @@ export interface ListBenchmark {
   seed(service: ChildServer): Promise<ListRequest>;
   /** Also measure p99 at half the bare maximum, with this target (REST list). */
   p99Target?: number;
+  /** What answers the captured bytes on the other side: a bare Koa app (default) or a bare `node:http` server. */
+  baseline?: keyof typeof BASELINES;
+  /** Throughput target (default ≥ 0.6×). */
+  target?: number;
+  /** Load connections (default 20). */
+  connections?: number;
 }
 
 /**
@@ -49,6 +58,8 @@ export interface ListBenchmark {
  */
 export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<BenchmarkResult[]> {
   const { label } = benchmark;
+  const baselineServer = BASELINES[benchmark.baseline ?? 'koa'];
+  const connections = benchmark.connections ?? CONNECTIONS;
   return withTempDir(`bench-${label}-`, async (dir) => {
     const service = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'), SERVICE_NODE_ARGS);
     let bare: ChildServer | undefined;
@@ -56,11 +67,11 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
       progress(label, 'seeding through the API');
       const request = await benchmark.seed(service);
       const captured = await captureResponse(service, request, join(dir, 'response.json'));
-      bare = await startChildServer(BARE_KOA_SERVER, { RESPONSE_FILE: join(dir, 'response.json') }, '/ready', join(dir, 'bare.log'), SERVICE_NODE_ARGS);
+      bare = await startChildServer(baselineServer.script, { RESPONSE_FILE: join(dir, 'response.json') }, '/ready', join(dir, 'bare.log'), SERVICE_NODE_ARGS);
       const load = (server: ChildServer, seconds: number, overallRate?: number) =>
         runHttpLoad({
           url: `${server.url}${request.path}`,
-          connections: CONNECTIONS,
+          connections,
           durationSeconds: seconds,
           headers: request.headers,
           method: request.method,
@@ -77,18 +88,18 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
       );
       const baselineMax = median(saturated.map((round) => round.baseline.requestsPerSecond));
       const throughputRatios = saturated.map(({ baseline, subject }) => subject.requestsPerSecond / baseline.requestsPerSecond);
-      const loadDetail = `autocannon ${CONNECTIONS} connections from the bench process, ${SATURATED_ROUNDS} alternating ${ROUND_SECONDS} s rounds after a ${WARM_UP_SECONDS} s warm-up of each side; any non-2xx, error or timeout fails the run`;
-      const responseDetail = `the request: \`${request.method} ${request.path}\`${request.body === undefined ? '' : ` with a ${formatCount(request.body.length)}-byte body`}; the response: ${formatCount(captured.bytes)} bytes of JSON, ${captured.headers} headers besides date/connection/keep-alive/content-length; the bare app sends the same`;
+      const loadDetail = `autocannon ${connections} connections from the bench process, ${SATURATED_ROUNDS} alternating ${ROUND_SECONDS} s rounds after a ${WARM_UP_SECONDS} s warm-up of each side; any non-2xx, error or timeout fails the run`;
+      const responseDetail = `the request: \`${request.method} ${request.path}\`${request.body === undefined ? '' : ` with a ${formatCount(request.body.length)}-byte body`}; the response: ${formatCount(captured.bytes)} bytes, ${captured.headers} headers besides date/connection/keep-alive/content-length; the bare app sends the same`;
       const results: BenchmarkResult[] = [
         {
           name: benchmark.name,
-          baselineLabel: 'bare Koa app in a child process answering the captured response bytes',
+          baselineLabel: baselineServer.label,
           subjectLabel: benchmark.subjectLabel,
           baseline: formatRate(baselineMax, 'req'),
           subject: formatRate(median(saturated.map((round) => round.subject.requestsPerSecond)), 'req'),
           ratio: median(throughputRatios),
           ratioMeaning: 'subject requests/s ÷ baseline requests/s, median of the per-round ratios (higher is better)',
-          target: { comparison: '>=', value: 0.6 },
+          target: { comparison: '>=', value: benchmark.target ?? 0.6 },
           details: [loadDetail, responseDetail, `per-round ratios: ${throughputRatios.map(formatRatio).join(', ')}`],
         },
       ];
@@ -103,7 +114,7 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
       const p99 = (values: HttpLoadResult[]) => `${median(values.map((result) => result.p99Ms)).toFixed(2)} ms p99`;
       results.push({
         name: `${benchmark.name.split(',')[0]} p99 at half the bare maximum (${formatRate(rate, 'req')})`,
-        baselineLabel: 'bare Koa app in a child process answering the captured response bytes',
+        baselineLabel: baselineServer.label,
         subjectLabel: 'whole service: the same request',
         baseline: p99(paced.map((round) => round.baseline)),
         subject: p99(paced.map((round) => round.subject)),
@@ -111,7 +122,7 @@ export async function listAgainstBareKoa(benchmark: ListBenchmark): Promise<Benc
         ratioMeaning: 'subject p99 ÷ baseline p99, median of the per-round ratios (lower is better)',
         target: { comparison: '<=', value: benchmark.p99Target },
         details: [
-          `autocannon \`overallRate\` ${formatCount(rate)}/s over ${CONNECTIONS} connections (half the bare app's median saturated rate), ${PACED_ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
+          `autocannon \`overallRate\` ${formatCount(rate)}/s over ${connections} connections (half the bare app's median saturated rate), ${PACED_ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
           'autocannon paces per connection per second: each connection sends its share back to back, then waits for the next second, so the p99 is that of short bursts, not of evenly spaced arrivals',
           "p99 computed exactly from every 2xx response time (autocannon's own histogram rounds to whole milliseconds)",
           `per-round ratios: ${latencyRatios.map(formatRatio).join(', ')}`,

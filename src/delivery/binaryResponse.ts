@@ -28,17 +28,16 @@ export async function sendBinary(
   const { info } = binary;
   // An open stream that is not sent whole (304, HEAD, a range) is closed here.
   const unused = () => binary.stream?.destroy();
-  res.setHeader('ETag', `"${info.sha256}"`);
-  res.setHeader('Last-Modified', new Date(info.lastModified).toUTCString());
-  res.setHeader('Cache-Control', caching.cacheControl);
-  if (caching.vary !== undefined) res.setHeader('Vary', caching.vary);
-  if (notModified(req, info)) {
+  const validators = validatorsOf(info);
+  const headers: Record<string, string | number> = { ETag: validators.etag, 'Last-Modified': validators.lastModified, 'Cache-Control': caching.cacheControl };
+  if (caching.vary !== undefined) headers.Vary = caching.vary;
+  if (notModified(req, validators)) {
     unused();
-    res.writeHead(304).end();
+    res.writeHead(304, headers).end();
     return 304;
   }
-  res.setHeader('Accept-Ranges', 'bytes');
-  const request = rangeApplies(req, info) ? parseRangeHeader(req.headers.range, info.size) : { kind: 'whole' as const };
+  headers['Accept-Ranges'] = 'bytes';
+  const request = req.headers.range === undefined || !rangeApplies(req, validators) ? { kind: 'whole' as const } : parseRangeHeader(req.headers.range, info.size);
   if (request.kind === 'unsatisfiable') {
     unused();
     res.setHeader('Content-Range', `bytes */${info.size}`);
@@ -47,10 +46,10 @@ export async function sendBinary(
   }
   const range = request.kind === 'range' ? request.range : undefined;
   const status = range ? 206 : 200;
-  res.setHeader('Content-Type', info.contentType);
-  res.setHeader('Content-Length', range ? range.end - range.start + 1 : info.size);
-  if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`);
-  res.statusCode = status;
+  headers['Content-Type'] = info.contentType;
+  headers['Content-Length'] = range ? range.end - range.start + 1 : info.size;
+  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`;
+  res.writeHead(status, headers);
   if (req.method === 'HEAD') {
     unused();
     res.end();
@@ -69,6 +68,26 @@ export async function sendBinary(
   return status;
 }
 
+/** The validators of a stored object, as header values; computed once per object. */
+interface Validators {
+  etag: string;
+  lastModified: string;
+  /** `lastModified` in whole seconds (HTTP dates have no more). */
+  lastModifiedSeconds: number;
+}
+
+const validatorsCache = new WeakMap<ObjectInfo, Validators>();
+
+function validatorsOf(info: ObjectInfo): Validators {
+  let validators = validatorsCache.get(info);
+  if (validators === undefined) {
+    const modified = Date.parse(info.lastModified);
+    validators = { etag: `"${info.sha256}"`, lastModified: new Date(modified).toUTCString(), lastModifiedSeconds: Math.floor(modified / 1000) };
+    validatorsCache.set(info, validators);
+  }
+  return validators;
+}
+
 /** A JSON answer (errors of the media URLs). */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -79,21 +98,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** RFC 9110 §13.1.2–3: `If-None-Match` (weak comparison) wins over `If-Modified-Since`. */
-function notModified(req: IncomingMessage, info: ObjectInfo): boolean {
+function notModified(req: IncomingMessage, validators: Validators): boolean {
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch !== '') {
     const tags = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-    return tags.includes('*') || tags.includes(`"${info.sha256}"`);
+    return tags.includes('*') || tags.includes(validators.etag);
   }
-  const since = Date.parse(req.headers['if-modified-since'] ?? '');
-  return !Number.isNaN(since) && Math.floor(Date.parse(info.lastModified) / 1000) * 1000 <= since;
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && validators.lastModifiedSeconds * 1000 <= since;
 }
 
 /** `If-Range` (RFC 9110 §13.1.5): the range applies only if the client's copy is still this one. */
-function rangeApplies(req: IncomingMessage, info: ObjectInfo): boolean {
+function rangeApplies(req: IncomingMessage, validators: Validators): boolean {
   const header = req.headers['if-range'];
   const ifRange = typeof header === 'string' ? header.trim() : '';
   if (ifRange === '') return true;
-  if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return ifRange === `"${info.sha256}"`;
-  return ifRange === new Date(info.lastModified).toUTCString();
+  if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return ifRange === validators.etag;
+  return ifRange === validators.lastModified;
 }

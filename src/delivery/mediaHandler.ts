@@ -29,6 +29,8 @@ const FOLLOWS_FOCAL_POINT = 'public, max-age=3600, stale-while-revalidate=86400'
 const PRIVATE = 'private, no-store';
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
+/** Distinct query strings whose parse is remembered (forgotten all at once beyond). */
+const PARSED_QUERIES = 1000;
 
 export interface MediaHandlerDeps {
   lookup: MediaLookup;
@@ -64,6 +66,17 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
   const now = deps.now ?? Date.now;
   const signer = deps.delivery.access === 'signed' && deps.delivery.signingKey ? mediaSigner(deps.delivery.signingKey, deps.delivery.urlTtlSeconds) : undefined;
   const rules = { sizes: deps.delivery.renditionSizes, presets: deps.delivery.renditionPresets };
+  // The queries of a page's images repeat (a CDN origin sees the same few): parsed once each.
+  const parsedQueries = new Map<string, MediaQuery>();
+  const parseQuery = (query: string): MediaQuery => {
+    let parsed = parsedQueries.get(query);
+    if (parsed === undefined) {
+      parsed = parseMediaQuery(query, rules);
+      if (parsedQueries.size >= PARSED_QUERIES) parsedQueries.clear();
+      parsedQueries.set(query, parsed);
+    }
+    return parsed;
+  };
   const original = originalBinary(deps.objectStore, deps.cache);
 
   async function answer(req: IncomingMessage, res: ServerResponse, state: { actor?: string }): Promise<number> {
@@ -78,7 +91,7 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     const key = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : '';
     // No decoding: keys never need escapes, so `%2e%2e`, `//` or a trailing `/` name nothing.
     if (!isValidObjectKey(key)) throw new NotFoundError();
-    const query = parseMediaQuery(queryStart === -1 ? '' : url.slice(queryStart + 1), rules);
+    const query = parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1));
     const actor = userOf(req);
     if (actor !== undefined) state.actor = actor;
     if (signer !== undefined && actor === undefined) checkSignature(key, query);

@@ -156,6 +156,7 @@ test('HEAD answers the headers of GET without a body', async ({ api, videoPath, 
 test('a deleted image is gone for everyone but API users, and back when restored', async ({ api, imagePath }) => {
   const list = await api.request('GET', `/api/v1/product_image/?limit=1&ordering=-pk`);
   const image = list.body.results.find((item: { image: string }) => pathOf(item.image) === imagePath);
+  assert.is((await get(api, imagePath)).status, 200, 'served (and remembered) while live');
   assert.is((await api.request('DELETE', `/api/v1/product_image/${image.pk}/`)).status, 204);
   const anonymous = await get(api, imagePath);
   assert.equal([anonymous.status, JSON.parse(anonymous.bytes.toString())], [404, { detail: 'Not found.' }]);

@@ -15,7 +15,9 @@ const focalPointSet = { type: 'ImageFocalPointSet' as const, data: { imagePk: 1,
 const deleted = { type: 'ImageDeleted' as const, data: { imagePk: 1, key: blob(P, 9).key, clearedRoles: [], clearedSpecialImageTypes: [] } };
 
 /** The projection's tables behind the read-model port, as the media URLs read them. */
-const storeOf = (model: ReturnType<typeof project>) => ({ get: (table: string, key: unknown) => model.tx.get(table, key as string) }) as unknown as ReadModelStore;
+let commits = 0;
+const storeOf = (model: ReturnType<typeof project>) =>
+  ({ get: (table: string, key: unknown) => model.tx.get(table, key as string), changes: () => (commits += 1) }) as unknown as ReadModelStore;
 
 test('every key an upload or a replacement names points at its image or video, for good', () => {
   const model = project(galleryProjection, log([imageUploaded(P, 1), videoUploaded(P, 2), replaced]));
