@@ -12,6 +12,8 @@ import { describeCodeRevision } from './codeRevision.ts';
 import { esdbAppends } from './esdbAppends.ts';
 import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
+import { mediaDelivery } from './mediaDelivery.ts';
+import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { pixelBombRefusal } from './pixelBombRefusal.ts';
 import { rpcCreateThroughput } from './rpcCreateThroughput.ts';
 import { rpcListThroughput } from './rpcListThroughput.ts';
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   results.push(...(await rpcListThroughput()));
   results.push(await rpcCreateThroughput());
   results.push(await sseFanOut());
+  results.push(...(await mediaDelivery()));
+  results.push(await renditionFirstRequest());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

@@ -37,6 +37,7 @@ import { createUserDirectory } from './auth/userDirectory.ts';
 import type { ApiUser, Config } from './config/config.ts';
 import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
+import { answerClientError } from './http/clientErrors.ts';
 import { idempotency } from './http/rest/idempotency.ts';
 import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
@@ -215,6 +216,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const api = app.callback();
   const server = createServer((req, res) => (isMediaRequest(req.url) ? delivery.handle(req, res) : api(req, res)));
   server.requestTimeout = 5 * 60_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
