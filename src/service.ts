@@ -38,6 +38,11 @@ import type { ApiUser, Config } from './config/config.ts';
 import { openEngines, type Engines } from './engines.ts';
 import { createApp } from './http/app.ts';
 import { answerClientError } from './http/clientErrors.ts';
+import { watchBodyIdle } from './http/bodyIdleTimeout.ts';
+import { byteBudget } from './http/byteBudget.ts';
+import { limitConnections } from './http/connectionLimits.ts';
+import { loginGuard } from './auth/loginGuard.ts';
+import { loginThrottle } from './auth/loginThrottle.ts';
 import { idempotency } from './http/rest/idempotency.ts';
 import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
@@ -110,6 +115,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // One image pipeline for every route and for renditions, so its bound on concurrent jobs holds for the process.
   const imageProcessor = createSharpImageProcessor(options.imageJobs ?? {});
   const users = createUserDirectory(options.users);
+  const loginGuardian = loginGuard({ users, throttle: loginThrottle(), logger });
   const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger });
   const mediaUrl = mediaUrls(config.mediaBaseUrl, config.delivery);
   const images = imageCommands({
@@ -136,7 +142,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
     api: shipStreamApi({
-      sessions: rpcSessions({ store: sessionStore, users, ttlMs: config.rpcSessionTtlSeconds * 1000 }),
+      sessions: rpcSessions({
+        store: sessionStore,
+        users,
+        guard: loginGuardian,
+        ttlMs: config.rpcSessionTtlSeconds * 1000,
+        maxSessionsPerUser: config.limits.rpcSessionsPerUser,
+      }),
       methods: productMediaMethods({
         products,
         gallery,
@@ -148,6 +160,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }),
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
+    preauthBodyBytes: config.limits.rpcPreauthBodyBytes,
+    anonymousBodies: byteBudget(config.limits.anonymousBodyBudgetBytes),
+    batchMax: config.limits.rpcBatchMax,
+    batchMaxLogins: config.limits.rpcBatchMaxLogins,
   });
   const imageRouter = productImageRoutes({
     commands: images,
@@ -189,6 +205,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     bodyParser,
     idempotency: idempotency(idempotencyStore, clock),
     users,
+    loginGuard: loginGuardian,
+    trustProxy: config.limits.trustProxy,
     isReady: () => projections.isReady() && engines.isConnected(),
     restRouters: [
       openApiRoutes(config.publicBaseUrl),
@@ -214,7 +232,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
 
   const api = app.callback();
-  const server = createServer((req, res) => (isMediaRequest(req.url) ? delivery.handle(req, res) : api(req, res)));
+  const { bodyIdleTimeoutMs } = config.limits;
+  const server = createServer((req, res) => {
+    if (isMediaRequest(req.url)) return delivery.handle(req, res);
+    watchBodyIdle(req, res, bodyIdleTimeoutMs);
+    return api(req, res);
+  });
+  limitConnections(server, { maxTotal: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress });
   server.requestTimeout = 5 * 60_000;
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,8 @@ import type { ApiUser } from '../config/config.ts';
 
 /**
  * The API users, shared by both APIs (REST tokens, JSON-RPC logins). Keys are compared as
- * SHA-256 digests in constant time, so neither the key nor its length leaks through timing.
+ * SHA-256 digests in constant time, so neither the key nor its length leaks through timing, and
+ * a check of an unknown user costs what a check of a known one does.
  */
 export interface UserDirectory {
   /** The user whose key this is, if any. */
@@ -18,6 +19,14 @@ export interface UserDirectory {
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
+/**
+ * Longest key ever checked: a longer one is refused before it is hashed, so a caller cannot make
+ * a check cost what it likes (a 16 MiB key took 76–188 ms to hash). Keys are configured with at
+ * least 16 characters; nobody configures a kilobyte.
+ */
+export const MAX_KEY_LENGTH = 1024;
+/** Compared against when the name is unknown, so a check costs the same whether or not the user exists. */
+const NO_USER_DIGEST = digest('no user has this key');
 
 export function createUserDirectory(users: readonly ApiUser[]): UserDirectory {
   const entries = users.map((user) => {
@@ -33,6 +42,7 @@ export function createUserDirectory(users: readonly ApiUser[]): UserDirectory {
     findByKey(key) {
       const known = proven.get(key);
       if (known !== undefined) return known;
+      if (key.length > MAX_KEY_LENGTH) return undefined;
       const presented = digest(key);
       let found: string | undefined;
       // Compare against every user so the time taken does not depend on which one matches.
@@ -41,8 +51,11 @@ export function createUserDirectory(users: readonly ApiUser[]): UserDirectory {
       return found;
     },
     verify(name, key) {
+      if (key.length > MAX_KEY_LENGTH) return false;
       const entry = entries.find((candidate) => candidate.name === name);
-      return entry !== undefined && timingSafeEqual(entry.keyDigest, digest(key));
+      // The key is hashed and compared whether or not the user exists: the same work either way.
+      const matches = timingSafeEqual(entry?.keyDigest ?? NO_USER_DIGEST, digest(key));
+      return entry !== undefined && matches;
     },
     keyStamp: (name) => entries.find((candidate) => candidate.name === name)?.stamp,
   };

@@ -1,4 +1,5 @@
 import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryConfig.ts';
+import { parseLimitsConfig, type LimitsConfig } from './limitsConfig.ts';
 
 /**
  * The service's configuration, read once from the environment by the composition root.
@@ -42,6 +43,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** `RENDITION_*`, `MEDIA_*`: how binaries and their renditions are delivered (src/delivery/). */
   delivery: DeliveryConfig;
+  /** Connections, bodies, logins, batches and sessions: what one client can cost (limitsConfig.ts). */
+  limits: LimitsConfig;
 }
 
 export interface ApiUser {
@@ -104,6 +107,7 @@ export function loadConfig(env: Env): Config {
     feedHeartbeatMs: parsePositiveInteger('FEED_HEARTBEAT_MS', read('FEED_HEARTBEAT_MS'), 15_000, problems),
     feedMaxBufferedBytes: parsePositiveInteger('FEED_MAX_BUFFERED_BYTES', read('FEED_MAX_BUFFERED_BYTES'), 1024 * 1024, problems),
     delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
+    limits: parseLimitsConfig(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -58,3 +58,13 @@ export function requireFocalPoint(point: FocalPoint): void {
   }
   if (Object.keys(problems).length > 0) throw new ValidationError({ focal_point: problems }, 'INVALID_FOCAL_POINT');
 }
+
+/** Longest image label: Magento's `catalog_product_entity_media_gallery_value.label` column. */
+export const MAX_LABEL_LENGTH = 255;
+
+/** @throws ValidationError `LABEL_TOO_LONG` with DRF's text under `label`. */
+export function requireLabel(label: string): void {
+  if (label.length > MAX_LABEL_LENGTH) {
+    throw ValidationError.field('label', `Ensure this field has no more than ${MAX_LABEL_LENGTH} characters.`, 'LABEL_TOO_LONG');
+  }
+}

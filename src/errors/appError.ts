@@ -23,6 +23,8 @@ export interface AppErrorOptions {
   expose?: boolean;
   details?: FieldErrors;
   cause?: unknown;
+  /** HTTP headers the answer carries (`Retry-After` of a 429 or 503). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export class AppError extends Error {
@@ -30,6 +32,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly details: FieldErrors | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: string, message: string, options: AppErrorOptions = {}) {
     const status = options.status ?? 500;
@@ -45,6 +48,7 @@ export class AppError extends Error {
     this.status = status;
     this.expose = options.expose ?? this.status < 500;
     this.details = options.details;
+    this.headers = options.headers;
   }
 }
 

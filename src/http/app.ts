@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
+import type { LoginGuard } from '../auth/loginGuard.ts';
 import type { UserDirectory } from '../auth/userDirectory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
@@ -19,6 +20,13 @@ function needsCredentials(path: string): boolean {
 export interface AppDeps {
   logger: Logger;
   users: UserDirectory;
+  /** Checks logins (throttled, logged). */
+  loginGuard: LoginGuard;
+  /**
+   * Behind a proxy or load balancer: the client's address is the last `X-Forwarded-For` entry
+   * (the one the nearest proxy added), not the connection's. Off: the connection's address.
+   */
+  trustProxy?: boolean;
   isReady: () => boolean;
   /** The authenticated REST resources (products, media, settings, ...). The binaries under `/media` are src/delivery's. */
   restRouters: Router[];
@@ -40,7 +48,8 @@ export type App = Koa & { routes: readonly string[] };
 /** Builds the Koa application from its dependencies; nothing here reads the environment. */
 export function createApp(deps: AppDeps): App {
   const app = new Koa();
-  app.proxy = false;
+  app.proxy = deps.trustProxy ?? false;
+  app.maxIpsCount = 1;
   app.silent = true;
   app.use(requestContextMiddleware(deps.logger));
 
@@ -56,7 +65,7 @@ export function createApp(deps: AppDeps): App {
   //   probe or to a path outside the API is never read (Node discards it).
   const health = healthRoutes(deps.isReady);
   const probes = routeByPrefix([health]);
-  const routers = [authRoutes(deps.users), ...deps.restRouters];
+  const routers = [authRoutes(deps.loginGuard), ...deps.restRouters];
   const routeRest = routeByPrefix(routers);
   const authenticate = tokenAuth(deps.users);
   const { jsonRpc, bodyParser, idempotency } = deps;

@@ -8,6 +8,8 @@ export interface StoredSession {
   keyStamp?: string;
   /** Epoch milliseconds after which the session is expired. */
   expiresAt: number;
+  /** Epoch milliseconds of the login (absent from sessions stored before it was kept: the oldest). */
+  startedAt?: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface SessionStore {
   /** Resolves once the session is durable. */
   put(idDigest: string, session: StoredSession): Promise<void>;
   remove(idDigest: string): Promise<void>;
+  /** The digests of `user`'s stored sessions, oldest login first. */
+  sessionsOf(user: string): string[];
   /** Removes every session expired at `now`; answers how many. */
   removeExpired(now: number): Promise<number>;
   close(): Promise<void>;

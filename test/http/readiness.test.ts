@@ -9,7 +9,7 @@ const test = suite('readiness');
 
 test('/ready is 503 until the read models have caught up, then 200; /health is 200 throughout', async () => {
   let ready = false;
-  const app = createApp({ logger: silentLogger, users: createUserDirectory([]), isReady: () => ready, restRouters: [], bodyParser: (_ctx, next) => next() });
+  const app = createApp({ logger: silentLogger, users: createUserDirectory([]), loginGuard: { verify: () => false }, isReady: () => ready, restRouters: [], bodyParser: (_ctx, next) => next() });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,4 +1,4 @@
-import { integerProblem, MAX_POSITIVE_INTEGER } from '../../domain/fieldRules.ts';
+import { integerProblem, MAX_LABEL_LENGTH, MAX_POSITIVE_INTEGER } from '../../domain/fieldRules.ts';
 import { IMAGE_ROLES, type ImageRole } from '../../domain/gallery/galleryVocabulary.ts';
 import { EXTENSION_OF, type ImageFormat } from '../../ports/imageProcessor.ts';
 import { IMAGE_NOT_SPECIFIED, INVALID_BASE64, INVALID_BASE64_ON_UPDATE, INVALID_IMAGE_TYPE, ShipStreamFault } from './shipStreamFaults.ts';
@@ -113,6 +113,7 @@ function readLabel(value: unknown): string {
   if (typeof value === 'number') return String(value);
   // A lone UTF-16 surrogate (`"\ud800"`) is no text (PHP's json_decode refuses it): it would be stored altered.
   if (typeof value !== 'string' || !value.isWellFormed()) throw invalid('label: A valid string is required.');
+  if (value.length > MAX_LABEL_LENGTH) throw invalid(`label: Ensure this field has no more than ${MAX_LABEL_LENGTH} characters.`);
   return value;
 }
 

@@ -14,6 +14,8 @@ export interface BasicCredentials {
 /** What the transport knows about the caller of one JSON-RPC method. */
 export interface Caller {
   basic: BasicCredentials | undefined;
+  /** The client's address (login throttling and logs). */
+  address: string;
   /** The audit facts of the request; `actor` becomes the session's user. */
   context: Omit<RequestContext, 'actor' | 'api'>;
   /** Told the user once a call is authenticated (for the access log). */
@@ -58,7 +60,7 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
   function userOf(sessionId: unknown, caller: Caller): string | Promise<string> {
     if (sessionId === undefined || sessionId === null || sessionId === '') {
       if (caller.basic === undefined) throw new ShipStreamFault(5);
-      return sessions.userOfCredentials(caller.basic.username, caller.basic.password);
+      return sessions.userOfCredentials(caller.basic.username, caller.basic.password, caller);
     }
     if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
     return sessions.userOf(sessionId);
@@ -85,6 +87,26 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
   }
 
   return {
+    /** Whether HTTP Basic credentials are a user's (a failed check counts as a failed login). */
+    knowsCredentials(basic: BasicCredentials, from: { address: string }): boolean {
+      try {
+        sessions.userOfCredentials(basic.username, basic.password, from);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    /** Whether `sessionId` names a live session (the transport reads a large body only then). */
+    async knowsSession(sessionId: string): Promise<boolean> {
+      try {
+        await sessions.userOf(sessionId);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
     /**
      * Runs one JSON-RPC method with its `params` (a list or an object).
      * @throws MethodNotFoundError, InvalidParamsError, ShipStreamFault, or what a method throws.
@@ -93,7 +115,7 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
       switch (method) {
         case 'login': {
           const args = methodArguments(params, ['username', 'apiKey']);
-          return sessions.login(textArgument('username', args.required('username')), textArgument('apiKey', args.required('apiKey')));
+          return sessions.login(textArgument('username', args.required('username')), textArgument('apiKey', args.required('apiKey')), caller);
         }
         case 'call': {
           const args = methodArguments(params, ['sessionId', 'resourcePath', 'args']);

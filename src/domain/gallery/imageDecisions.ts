@@ -1,5 +1,5 @@
 import { DomainRuleError } from '../../errors/appError.ts';
-import { requireChoice, requireFocalPoint, requireOrder } from '../fieldRules.ts';
+import { requireChoice, requireFocalPoint, requireLabel, requireOrder } from '../fieldRules.ts';
 import type {
   ImageContentReplaced,
   ImageDeleted,
@@ -42,6 +42,7 @@ export function decideUploadImage(state: GalleryState, product: ProductFacts, im
   requireChoice('image_type', image.imageType, IMAGE_TYPES, 'UNKNOWN_IMAGE_TYPE');
   requireChoice('source', image.source, [...IMAGE_SOURCES, null], 'UNKNOWN_IMAGE_SOURCE');
   requireKnownRoles(image.roles);
+  requireLabel(image.label);
   const file = image.whenFileNameTaken === 'suffix' ? firstFreeFileName(image.file, (candidate) => liveImageHolds(gallery, candidate)) : image.file;
   requireFreeFileName(gallery, file);
   const roles = sortRoles(image.roles);
@@ -75,6 +76,7 @@ export function decideReorderImage(state: GalleryState, imagePk: number, order: 
 
 export function decideImageLabel(state: GalleryState, imagePk: number, label: string): ImageLabelChanged[] {
   const image = requireLiveImage(state, imagePk);
+  requireLabel(label);
   if (label === image.label) return [];
   return [{ type: 'ImageLabelChanged', data: { imagePk, label, previousLabel: image.label } }];
 }

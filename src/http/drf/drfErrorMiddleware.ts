@@ -52,6 +52,7 @@ export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void
     ctx.status = status;
     ctx.body = body;
     if (status === 401) ctx.set('WWW-Authenticate', 'Token');
+    if (isAppError(error) && error.headers) ctx.set(error.headers);
   }
 }
 

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { UserDirectory } from '../../auth/userDirectory.ts';
+import type { LoginGuard } from '../../auth/loginGuard.ts';
 import { ValidationError } from '../../errors/appError.ts';
 import { charField, parseBody } from '../drf/serializerFields.ts';
 
@@ -11,13 +11,14 @@ const loginFields = { username: charField({ maxLength: 150 }), password: charFie
 /**
  * `POST /api/v1/auth/login/` as DRF's ObtainAuthToken: `{username, password}` → `{key}`. The
  * password is the user's API key (users are configured as `name:key`), so a client that
- * logs in first and then sends `Authorization: Token <key>` works unchanged.
+ * logs in first and then sends `Authorization: Token <key>` works unchanged. Failed logins are
+ * throttled (429 with DRF's text and `Retry-After`) and logged, see src/auth/loginGuard.ts.
  */
-export function authRoutes(users: UserDirectory): Router {
+export function authRoutes(guard: LoginGuard): Router {
   const router = new Router({ prefix: '/api/v1/auth' });
   router.post('/login', (ctx) => {
     const { username, password } = parseBody(ctx.request.body, loginFields);
-    if (!users.verify(username!, password!)) {
+    if (!guard.verify(username!, password!, { address: ctx.ip, api: 'rest' })) {
       throw new ValidationError({ non_field_errors: ['Unable to log in with provided credentials.'] }, 'INVALID_CREDENTIALS');
     }
     ctx.body = { key: password };

@@ -167,8 +167,32 @@ export async function createBodyParser(limits: BodyLimits) {
  */
 function requestData(body: unknown, empty: boolean, form: boolean): unknown {
   if (empty) return {};
+  if (!form) requireShallow(body);
   if (!form || typeof body !== 'object' || body === null) return body;
   const data: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) data[name] = Array.isArray(value) ? value.at(-1) : value;
   return data;
+}
+
+/**
+ * JSON nested deeper than this is refused as Python's json module refuses it (DRF answers its
+ * RecursionError as a parse error): nothing downstream (fingerprints, messages) then recurses
+ * on a client's structure of any depth.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** @throws AppError `PARSE_ERROR` (400) for a JSON value nested deeper than {@link MAX_JSON_DEPTH}. */
+function requireShallow(value: unknown): void {
+  // Walked with a stack of its own: recursion is what must not happen here.
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new AppError('PARSE_ERROR', 'JSON parse error - maximum recursion depth exceeded while decoding a JSON value', { status: 400 });
+    }
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import type { FeedEntry, FeedFilter } from '../../app/feed/mediaFeed.ts';
-import { FEED_STREAM_PREFIXES, feedEntry, isFeedEvent } from '../../app/feed/mediaFeed.ts';
+import { FEED_STREAM_PREFIXES, feedEntry, isFeedEvent, readFeedPage } from '../../app/feed/mediaFeed.ts';
 import type { EventStore, Position, RecordedEvent } from '../../ports/eventStore.ts';
 
 export interface EventStreamOptions {
@@ -19,11 +19,18 @@ export interface EventStreamOptions {
 
 export const DEFAULT_EVENT_STREAM_OPTIONS: EventStreamOptions = { heartbeatMs: 15_000, maxBufferedBytes: 1 << 20, retryMs: 1_000 };
 
+/** Feed events read per step of a replay: what one consumer holds decoded at a time. */
+const REPLAY_PAGE = 256;
+
 /**
  * Streams gallery events as Server-Sent Events on `res`: `id:` is the event's position (the
  * cursor to resume after), `event:` its type, `data:` its {@link FeedEntry}. History after
- * `after` comes first, then live events, from one `$all` catch-up subscription filtered by
- * stream prefix (either event store), so the switch has no gap and no duplicate.
+ * `after` comes first, read page by page as the client takes it (a page is read only once the
+ * client has taken most of the one before: however long the history and however many consumers
+ * replay it, each holds one page and half its buffer); then live events, from a `$all`
+ * subscription filtered by stream prefix (either event store) that starts right after the last
+ * event replayed, so the switch has no gap and no duplicate. A live consumer that falls
+ * `maxBufferedBytes` behind is disconnected and resumes with `Last-Event-ID`.
  * @returns a function that ends the stream (e.g. at shutdown).
  */
 export function streamEvents(
@@ -58,21 +65,50 @@ export function streamEvents(
   const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
   res.on('close', end);
 
-  subscription = deps.eventStore
-    .subscribeToAll({
-      ...(request.after === undefined ? {} : { fromPosition: request.after }),
-      filter: { streamNamePrefixes: [...FEED_STREAM_PREFIXES] },
-    })
-    .subscribe({
-      next: (message) => {
-        if (message.kind !== 'event' || !isFeedEvent(message.event, request.filter)) return;
-        write(deps.frameOf(message.event));
-      },
-      // A lost subscription ends the stream; the client reconnects with its Last-Event-ID.
-      error: end,
-      complete: end,
+  const taken = () =>
+    new Promise<void>((resolve) => {
+      if (ended || res.writableLength <= options.maxBufferedBytes / 2) return resolve();
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
     });
-  if (ended) subscription.unsubscribe();
+
+  const follow = (after: Position | undefined) => {
+    if (ended) return;
+    subscription = deps.eventStore
+      .subscribeToAll({
+        ...(after === undefined ? {} : { fromPosition: after }),
+        filter: { streamNamePrefixes: [...FEED_STREAM_PREFIXES] },
+      })
+      .subscribe({
+        next: (message) => {
+          if (message.kind !== 'event' || !isFeedEvent(message.event, request.filter)) return;
+          write(deps.frameOf(message.event));
+        },
+        // A lost subscription ends the stream; the client reconnects with its Last-Event-ID.
+        error: end,
+        complete: end,
+      });
+    if (ended) subscription.unsubscribe();
+  };
+
+  const replay = async () => {
+    let cursor = request.after;
+    for (;;) {
+      const page = await readFeedPage(deps.eventStore, cursor, REPLAY_PAGE, request.filter);
+      if (ended) return;
+      for (const event of page.entries) write(deps.frameOf(event));
+      cursor = page.cursor;
+      if (page.reachedEnd) return follow(cursor);
+      await taken();
+    }
+  };
+  // A replay that cannot read ends the stream like a lost subscription: the client resumes.
+  replay().catch(end);
   return end;
 }
 

@@ -10,7 +10,8 @@ import {
   type JsonRpcError,
 } from './jsonRpcEnvelope.ts';
 import { toJsonRpcError } from './jsonRpcErrors.ts';
-import { readLimitedBody } from './limitedBody.ts';
+import type { ByteBudget } from '../byteBudget.ts';
+import { readBodyPrefix, readLimitedBody, type LimitedBody } from './limitedBody.ts';
 
 export const JSON_RPC_PATH = '/api/jsonrpc';
 
@@ -18,7 +19,17 @@ export interface JsonRpcEndpointDeps {
   api: ShipStreamApi;
   /** Largest request body (bytes): sized for the largest image in base64 plus the envelope. */
   maxBodyBytes: number;
+  /** What a caller not yet known may send before the rest of its body is read: see {@link readKnownCallersBody}. */
+  preauthBodyBytes: number;
+  /** Body bytes all callers not yet known may hold together. */
+  anonymousBodies: ByteBudget;
+  /** Calls in one batch at most, and `login` calls among them. */
+  batchMax: number;
+  batchMaxLogins: number;
 }
+
+/** The first session id a body names as its first parameter (`"params": ["<32 hex>", …`), if any. */
+const FIRST_SESSION = /"params"\s*:\s*\[\s*"([0-9a-f]{32})"/;
 
 /**
  * `POST /api/jsonrpc`: the ShipStream JSON-RPC transport. Single requests and batches (JSON-RPC
@@ -29,10 +40,17 @@ export interface JsonRpcEndpointDeps {
 export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
   const tooLarge: JsonRpcError = { ...INVALID_REQUEST, message: `Invalid Request: the body is larger than ${deps.maxBodyBytes} bytes.` };
 
-  async function answer(ctx: Context, value: unknown, caller: Caller): Promise<Buffer | undefined> {
+  const tooManyCalls: JsonRpcError = { ...INVALID_REQUEST, message: `Invalid Request: a batch holds at most ${deps.batchMax} calls.` };
+  const tooManyLogins: JsonRpcError = { code: -32002, message: `Access denied. A batch holds at most ${deps.batchMaxLogins} logins.` };
+
+  async function answer(ctx: Context, value: unknown, caller: Caller, batch?: { logins: number }): Promise<Buffer | undefined> {
     const read = readRequest(value);
     if ('invalid' in read) return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
     const { request } = read;
+    // A batch is no way round the login throttle: logins past the cap are refused unchecked.
+    if (batch !== undefined && request.method === 'login' && ++batch.logins > deps.batchMaxLogins) {
+      return request.id === undefined ? undefined : errorResponse(request.version, request.id, tooManyLogins);
+    }
     let response: Buffer;
     try {
       response = successResponse(request.version, request.id ?? null, await deps.api.dispatch(request.method, request.params, caller));
@@ -48,7 +66,9 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
       respond(ctx, 405, errorResponse('string', null, { ...INVALID_REQUEST, message: 'Invalid Request: use POST.' }));
       return;
     }
-    const body = await readLimitedBody(ctx.req, deps.maxBodyBytes);
+    const caller = new RequestCaller(ctx.state, basicCredentials(ctx.get('authorization')), ctx.ip);
+    const body = await readKnownCallersBody(ctx, caller);
+    if (body === undefined) return;
     if (body.tooLarge) return respond(ctx, 200, errorResponse('string', null, tooLarge));
     if (body.notUtf8) return respond(ctx, 200, errorResponse('string', null, PARSE_ERROR));
     let value: unknown;
@@ -57,15 +77,50 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
     } catch {
       return respond(ctx, 200, errorResponse('string', null, PARSE_ERROR));
     }
-    const caller = new RequestCaller(ctx.state, basicCredentials(ctx.get('authorization')));
     if (!Array.isArray(value)) return respond(ctx, 200, await answer(ctx, value, caller));
     if (value.length === 0) return respond(ctx, 200, errorResponse('string', null, INVALID_REQUEST));
+    if (value.length > deps.batchMax) return respond(ctx, 200, errorResponse('string', null, tooManyCalls));
     const responses: Buffer[] = [];
+    const batch = { logins: 0 };
     for (const item of value) {
-      const response = await answer(ctx, item, caller);
+      const response = await answer(ctx, item, caller, batch);
       if (response !== undefined) responses.push(response);
     }
     respond(ctx, 200, responses.length === 0 ? undefined : batchResponse(responses));
+  }
+
+  /**
+   * The body, read so that a caller not yet known costs little: with valid HTTP Basic
+   * credentials it is read whole (to `maxBodyBytes`); otherwise at most `preauthBodyBytes` are
+   * read first, from the budget shared by all such callers (503 when it is spent), and the rest
+   * only when those first bytes name a live session. A larger body without one is answered
+   * `-32005` at once and the connection closed: nothing more of it is read. `undefined`: answered.
+   */
+  async function readKnownCallersBody(ctx: Context, caller: RequestCaller): Promise<LimitedBody | undefined> {
+    if (caller.basic !== undefined && deps.api.knowsCredentials(caller.basic, caller)) return readLimitedBody(ctx.req, deps.maxBodyBytes);
+    const length = ctx.req.headers['content-length'];
+    const declared = length === undefined || !/^\d{1,15}$/.test(length) ? deps.preauthBodyBytes : Number(length);
+    const reserved = Math.min(declared, deps.preauthBodyBytes);
+    if (!deps.anonymousBodies.reserve(reserved)) {
+      ctx.set('Retry-After', '1');
+      ctx.set('Connection', 'close');
+      respond(ctx, 503, errorResponse('string', null, { code: -32000, message: 'Server busy: too many requests from unknown callers, retry in a second.' }));
+      return undefined;
+    }
+    let read;
+    try {
+      read = await readBodyPrefix(ctx.req, deps.preauthBodyBytes, deps.maxBodyBytes);
+    } finally {
+      deps.anonymousBodies.release(reserved);
+    }
+    if (!('prefix' in read)) return read;
+    const sessionId = FIRST_SESSION.exec(read.prefix.toString('latin1'))?.[1];
+    if (sessionId === undefined || !(await deps.api.knowsSession(sessionId))) {
+      ctx.set('Connection', 'close');
+      respond(ctx, 200, errorResponse('string', null, { code: -32005, message: 'Session expired. Try to relogin.' }));
+      return undefined;
+    }
+    return read.more(deps.maxBodyBytes);
   }
 
   return async function jsonRpc(ctx: Context): Promise<void> {
@@ -85,6 +140,7 @@ class RequestCaller implements Caller {
   constructor(
     private readonly state: Record<string, unknown>,
     readonly basic: BasicCredentials | undefined,
+    readonly address: string,
   ) {
     this.context = { correlationId: state.correlationId as string, causationId: state.requestId as string };
   }
