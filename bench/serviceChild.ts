@@ -66,6 +66,6 @@ export async function startChildServer(script: string, env: Record<string, strin
 }
 
 /** The whole service as `npm start` runs it, on `dataDir`, with the bench user and LOG_LEVEL=info. */
-export function startServiceChild(dataDir: string, logFile: string, nodeArgs: string[] = []): Promise<ChildServer> {
-  return startChildServer(MAIN, { DATA_DIR: dataDir, API_USERS: BENCH_API_USERS, LOG_LEVEL: 'info' }, '/ready', logFile, nodeArgs);
+export function startServiceChild(dataDir: string, logFile: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
+  return startChildServer(MAIN, { DATA_DIR: dataDir, API_USERS: BENCH_API_USERS, LOG_LEVEL: 'info', ...env }, '/ready', logFile, nodeArgs);
 }

@@ -32,7 +32,8 @@ function uploadBody(productPk: number, jpeg: Buffer): { body: Buffer; contentTyp
  */
 export async function uploadSoak(): Promise<BenchmarkResult> {
   return withTempDir('bench-soak-', async (dir) => {
-    const service = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'), (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    const env = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+    const service = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'), (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), env);
     const agent = new Agent({ keepAlive: true, maxSockets: PARALLELISM });
     try {
       const jpeg = await makePhotoJpeg({ width: 400, height: 300 });

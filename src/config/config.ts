@@ -16,7 +16,10 @@ export interface Config {
   publicBaseUrl: string;
   /** `MEDIA_BASE_URL` (default `<PUBLIC_BASE_URL>/media`): base of every binary's URL. */
   mediaBaseUrl: string;
-  /** `API_USERS` (`name:key,name2:key2`); undefined → a generated `admin` user kept under DATA_DIR. */
+  /**
+   * `API_USERS` (`name:key,name2:key2`); undefined → a generated `admin` user kept under DATA_DIR
+   * (refused with `REQUIRE_API_USERS=1`, as the compose cluster profile sets it).
+   */
   apiUsers: ApiUser[] | undefined;
   /** `EVENTSTORE_URL`: EventStoreDB connection string; undefined → embedded LMDB event store. */
   eventStoreUrl: string | undefined;
@@ -95,7 +98,7 @@ export function loadConfig(env: Env): Config {
     dataDir: read('DATA_DIR') ?? './data',
     publicBaseUrl,
     mediaBaseUrl,
-    apiUsers: parseApiUsers(read('API_USERS'), problems),
+    apiUsers: parseApiUsers(read('API_USERS'), problems, read('REQUIRE_API_USERS') === '1'),
     eventStoreUrl,
     minio,
     downloadAllowedHosts: parseHostList(read('DOWNLOAD_ALLOWED_HOSTS'), problems),
@@ -145,8 +148,12 @@ function parseUrl(name: string, value: string | undefined, problems: string[], p
   }
 }
 
-function parseApiUsers(value: string | undefined, problems: string[]): ApiUser[] | undefined {
-  if (value === undefined) return undefined;
+function parseApiUsers(value: string | undefined, problems: string[], required: boolean): ApiUser[] | undefined {
+  if (value === undefined) {
+    // Several instances on one event store must share their users: a key generated per instance would not.
+    if (required) problems.push('API_USERS must be set (REQUIRE_API_USERS=1): every instance must know the same users, as name:key,name2:key2');
+    return undefined;
+  }
   const users: ApiUser[] = [];
   const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
   entries.forEach((entry, index) => {

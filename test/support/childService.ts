@@ -43,7 +43,10 @@ export async function spawnService(env: Record<string, string>, options: { waitF
     const deadline = Date.now() + 20_000;
     while (!stdout.includes('"msg":"listening"')) {
       if (child.exitCode !== null) throw new Error(`service exited early: ${stderr}`);
-      if (Date.now() > deadline) throw new Error(`service did not start: ${stderr}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL'); // never leave a process behind a failed test
+        throw new Error(`service did not start: ${stderr}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
