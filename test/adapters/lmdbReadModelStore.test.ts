@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { open } from 'lmdb';
-import { diskSpaceGuard, type DiskSpaceGuard } from '../../src/adapters/lmdb/diskSpaceGuard.ts';
+import { diskSpaceGuard } from '../../src/adapters/lmdb/diskSpaceGuard.ts';
 import { openLmdbReadModelStore } from '../../src/adapters/lmdb/lmdbReadModelStore.ts';
 import { StoreWriteError } from '../../src/errors/appError.ts';
 import type { Position } from '../../src/ports/eventStore.ts';
 import type { Projection } from '../../src/ports/readModelStore.ts';
+import { switchableDisk } from '../support/switchableDisk.ts';
 
 const test = suite<{ dir: string }>('LMDB read-model store');
 test.before.each(async (context) => {
@@ -19,17 +20,6 @@ test.after.each(async ({ dir }) => rm(dir, { recursive: true, force: true }));
 
 const projection: Projection = { name: 'things', version: 1, tables: ['things', 'thingsByName'], streamNamePrefixes: ['thing-'], apply: () => {} };
 const at = (n: number) => String(n).padStart(16, '0') as Position;
-
-/** A disk that is full while `full` says so. */
-function switchableDisk(): DiskSpaceGuard & { full: boolean } {
-  const disk = {
-    full: false,
-    check() {
-      if (disk.full) throw new StoreWriteError('Read models not written: 0 bytes free on their file system.', 'ENOSPC');
-    },
-  };
-  return disk;
-}
 
 function assertStoreFull(error: unknown) {
   assert.instance(error, StoreWriteError);

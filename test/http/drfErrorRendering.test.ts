@@ -25,7 +25,7 @@ async function withApp(run: (url: string, logs: string[]) => Promise<void>) {
   const app = createApp({
     logger: createLogger({ write: (line) => logs.push(line) }),
     users: createUserDirectory([{ name: 'erp', key: KEY }]),
-    isReady: () => true,
+    readiness: () => ({ status: 'ready' }),
     restRouters: [router],
     bodyParser: (_ctx, next) => next(),
   });
