@@ -207,15 +207,15 @@ test('closing with a rebuild that cannot be written drops it: no checkpoint, so 
 });
 
 test('the disk space guard refuses a write that would leave less than its margin free', async ({ dir }) => {
-  diskSpaceGuard({ path: dir, marginBytes: 0 }).check(10);
+  diskSpaceGuard({ path: dir, what: 'Things', marginBytes: 0 }).check(10);
   const { bavail, bsize } = statfsSync(dir);
   const free = bavail * bsize;
   try {
-    diskSpaceGuard({ path: dir, marginBytes: free + 1024 * 1024 * 1024 }).check(1);
+    diskSpaceGuard({ path: dir, what: 'Things', marginBytes: free + 1024 * 1024 * 1024 }).check(1);
     assert.unreachable('refused');
   } catch (error) {
     assertStoreFull(error);
-    assert.match((error as Error).message, /bytes free on their file system/);
+    assert.match((error as Error).message, /^Things not written: \d+ bytes free on their file system, \d+ needed\.$/);
   }
 });
 

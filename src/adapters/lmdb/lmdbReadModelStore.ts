@@ -27,6 +27,14 @@ function fitsLmdbKey(key: ReadModelKey): boolean {
   }
   return bytes <= MAX_KEY_BYTES;
 }
+/**
+ * Free space the read models leave on their file system: more than the event log keeps
+ * (`DEFAULT_FREE_MARGIN_BYTES`), so on a shared disk the read models stop first and stored
+ * writes can still be appended (and answered from the event store).
+ */
+const READ_MODEL_FREE_MARGIN_BYTES = 16 * 1024 * 1024;
+/** What a row may take on disk once written (page overhead, copy-on-write pages). */
+const BYTES_PER_ROW = 1024;
 /** Rows a rebuild keeps in memory at most before writing them out and continuing as a live projection. */
 const MAX_REBUILD_ROWS = 1_000_000;
 
@@ -61,7 +69,7 @@ export function openLmdbReadModelStore(options: {
   space?: DiskSpaceGuard;
 }): ReadModelStore {
   const env: RootDatabase = open({ path: options.path, maxDbs: 128 });
-  const space = options.space ?? diskSpaceGuard({ path: options.path });
+  const space = options.space ?? diskSpaceGuard({ path: options.path, what: 'Read models', marginBytes: READ_MODEL_FREE_MARGIN_BYTES });
   const tables = new Map<string, Database>();
   /** Commits and resets so far (see ReadModelStore.changes). */
   let changes = 0;
@@ -107,7 +115,7 @@ export function openLmdbReadModelStore(options: {
 
   /** One write transaction; what LMDB refuses becomes StoreWriteError, with nothing written. */
   function transact(rows: number, what: string, work: () => void) {
-    space.check(rows);
+    space.check(rows * BYTES_PER_ROW);
     changes += 1;
     try {
       env.transactionSync(work);

@@ -8,10 +8,29 @@ import * as assert from 'uvu/assert';
 import { spawnService, type ChildService } from '../support/childService.ts';
 import { skipFile } from '../support/skipFile.ts';
 
-const NAME = 'read models on a full disk (tmpfs)';
+const NAME = 'a full disk (tmpfs)';
 const KEY = 'erp-key-0123456789abcdef';
 /** Small enough to fill in a moment, larger than the read-model store's free-space margin (16 MiB). */
 const TMPFS_SIZE = '24m';
+
+/** Mounts a fresh tmpfs on `directory` (created). */
+function mountTmpfs(directory: string): void {
+  mkdirSync(directory, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', directory]);
+}
+
+/** Every line the service wrote, each parsed (a line that is not JSON fails the test). */
+function jsonLines(service: ChildService): Array<Record<string, unknown>> {
+  const lines = [...service.stdout().split('\n'), ...service.stderr().split('\n')].filter((line) => line !== '');
+  return lines.map((line) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      assert.unreachable(`not a JSON line: ${line}`);
+      return {};
+    }
+  });
+}
 
 /** Why a tmpfs cannot be mounted here (not root, no mount, a container without CAP_SYS_ADMIN), or undefined. */
 function tmpfsProblem(): string | undefined {
@@ -53,9 +72,8 @@ if (problem !== undefined) {
   test('writes are stored and answered while the read-model disk is full; the read models resume by themselves once it has room', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'disk-full-'));
     const readModels = join(dataDir, 'readmodels');
-    mkdirSync(readModels);
     // Only the read models are on the small disk: the event log (DATA_DIR/events) keeps appending.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', readModels]);
+    mountTmpfs(readModels);
     let service: ChildService | undefined;
     try {
       service = await spawnService({ DATA_DIR: dataDir, API_USERS: `erp:${KEY}` });
@@ -125,15 +143,7 @@ if (problem !== undefined) {
 
       service.child.kill('SIGTERM');
       assert.is(await service.exited, 0);
-      const lines = [...service.stdout().split('\n'), ...service.stderr().split('\n')].filter((line) => line !== '');
-      const logged = lines.map((line) => {
-        try {
-          return JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          assert.unreachable(`not a JSON line: ${line}`);
-          return {};
-        }
-      });
+      const logged = jsonLines(service);
       assert.equal(logged.filter((line) => line.msg === 'unhandled rejection'), [], 'no unhandled rejection');
       const failed = logged.filter((line) => line.msg === 'read model commit failed, retrying until it succeeds');
       assert.ok(failed.length >= 1);
@@ -146,6 +156,55 @@ if (problem !== undefined) {
         await service.exited;
       }
       execFileSync('umount', ['-l', readModels]);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('on a full data disk a write that cannot be stored answers 503 and stores nothing; writes work again once there is room', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'disk-full-'));
+    // Everything is on the small disk: events, read models, media, sessions, idempotency keys.
+    mountTmpfs(dataDir);
+    let service: ChildService | undefined;
+    try {
+      service = await spawnService({ DATA_DIR: dataDir, API_USERS: `erp:${KEY}` });
+      const api = client(service.url);
+      const jpeg = await sharp({ create: { width: 48, height: 32, channels: 3, background: '#5a8' } }).jpeg().toBuffer();
+      const sku = 'FULL-DATA-1';
+      const productPk: number = (await api.json('POST', '/api/v1/products/', { sku, name: 'Desk lamp' })).body.pk;
+      assert.is((await api.upload(productPk, jpeg)).status, 201);
+      const session = (await api.rpc({ jsonrpc: '2.0', id: 1, method: 'login', params: ['erp', KEY] })).result as string;
+      const before = (await api.json('GET', `/api/v1/media_events/?limit=1000`)).body.count;
+
+      const filler = join(dataDir, 'filler');
+      fillUp(filler);
+      const upload = await api.upload(productPk, jpeg);
+      assert.equal([upload.status, upload.body], [503, { detail: 'Service temporarily unavailable, try again later.' }]);
+      assert.is((await api.json('POST', '/api/v1/products/', { sku: 'FULL-DATA-2' })).status, 503);
+      assert.is((await api.json('PATCH', `/api/v1/products/${productPk}/`, { name: 'Desk lamp, brass' })).status, 503);
+      const content = (await sharp({ create: { width: 20, height: 20, channels: 3, background: '#a85' } }).png().toBuffer()).toString('base64');
+      const create = { jsonrpc: '2.0', id: 2, method: 'call', params: [session, 'product_media.create', [sku, { file: { content, mime: 'image/png', name: 'side' }, types: [] }]] };
+      assert.ok((await api.rpc(create)).error, 'a JSON-RPC create answers an error');
+      // Reads go on.
+      assert.is((await api.json('GET', `/api/v1/product_image/?product=${productPk}`)).body.count, 1);
+      assert.is((await api.json('GET', `/api/v1/media_events/?limit=1000`)).body.count, before, 'nothing was stored');
+
+      unlinkSync(filler);
+      const again = await api.upload(productPk, jpeg);
+      assert.is(again.status, 201, 'no restart needed');
+      assert.is((await api.rpc({ ...create, id: 3 })).error, null);
+      assert.is((await api.json('GET', `/api/v1/product_image/?product=${productPk}`)).body.count, 3);
+
+      service.child.kill('SIGTERM');
+      assert.is(await service.exited, 0);
+      const logged = jsonLines(service);
+      assert.equal(logged.filter((line) => line.msg === 'unhandled rejection'), [], 'no unhandled rejection');
+      assert.equal(logged.filter((line) => line.msg === 'library output'), [], 'LMDB never met the full disk');
+    } finally {
+      if (service && service.child.exitCode === null) {
+        service.child.kill('SIGKILL');
+        await service.exited;
+      }
+      execFileSync('umount', ['-l', dataDir]);
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
