@@ -1,8 +1,8 @@
 import type { Subscription } from 'rxjs';
-import { StoreWriteError } from '../errors/appError.ts';
 import type { Logger } from '../logging/logger.ts';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../ports/eventStore.ts';
 import type { Projection, ReadModelStore, ReadModelTx } from '../ports/readModelStore.ts';
+import { commitRetries, type CommitRetryDelays } from './commitRetries.ts';
 
 /**
  * Events per read-model batch at most. Each burst the subscription delivers is applied at once
@@ -11,8 +11,6 @@ import type { Projection, ReadModelStore, ReadModelTx } from '../ports/readModel
  */
 const MAX_BATCH = 2_000;
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 1000, 2000, 5000];
-/** A failed commit is tried again after this, doubling per failure up to the cap (each delay jittered). */
-const COMMIT_RETRY_DELAYS = { firstMs: 100, maxMs: 5_000 };
 
 /**
  * Where a read model stands: `live` (caught up, following), `catching up` (after a start or a
@@ -52,7 +50,7 @@ export interface ProjectionRunnerDeps {
   readModels: ReadModelStore;
   logger: Logger;
   /** Back-off of failed commits (tests shorten it). */
-  commitRetryDelays?: { firstMs: number; maxMs: number };
+  commitRetryDelays?: CommitRetryDelays;
 }
 
 interface Waiter {
@@ -78,8 +76,8 @@ const NOT_REACHED = Promise.resolve(false);
  */
 export function startProjection(deps: ProjectionRunnerDeps, projection: Projection): ProjectionRunner {
   const { eventStore, readModels } = deps;
-  const retryDelays = deps.commitRetryDelays ?? COMMIT_RETRY_DELAYS;
   const logger = deps.logger.child({ projection: projection.name });
+  const retries = commitRetries(logger, deps.commitRetryDelays);
   const stored = readModels.checkpoint(projection.name);
   if (stored && stored.version !== projection.version) {
     logger.info('projection version changed, rebuilding', { from: stored.version, to: projection.version });
@@ -89,8 +87,6 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
   let caughtUp = false;
   /** Set when the projection threw on an event: the runner stops for good. */
   let failure: { since: number } | undefined;
-  /** Set while commits fail: the current failure streak. */
-  let retrying: { since: number; failures: number; reason: string } | undefined;
   let stopped = false;
   let buffer: RecordedEvent[] = [];
   let flushScheduled = false;
@@ -101,7 +97,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
   let resubscribeAttempt = 0;
   let resubscribeTimer: NodeJS.Timeout | undefined;
   const waiters = new Set<Waiter>();
-  const unreachable = () => stopped || failure !== undefined || retrying !== undefined;
+  const unreachable = () => stopped || failure !== undefined || retries.failing();
 
   function settleWaiters() {
     for (const waiter of waiters) {
@@ -142,7 +138,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
       else commitFailed(error, position);
       return false;
     }
-    if (retrying) resumed();
+    retries.succeeded();
     return true;
   }
 
@@ -155,26 +151,13 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
     settleWaiters();
   }
 
+  /** The batch is dropped; after a delay the runner resubscribes from the checkpoint and tries again. */
   function commitFailed(error: unknown, position: Position | undefined) {
     detach();
     caughtUp = false;
-    const reason = error instanceof StoreWriteError ? error.reason : (errorCode(error) ?? 'ERROR');
-    if (retrying === undefined) {
-      retrying = { since: Date.now(), failures: 0, reason };
-      // One line per failure streak; the retries say nothing until they succeed.
-      logger.warn('read model commit failed, retrying until it succeeds', { error: String(error), reason, position: position ?? null });
-    }
-    retrying.failures += 1;
-    retrying.reason = reason;
+    const delay = retries.failed(error, position);
     settleWaiters();
-    if (stopped) return;
-    const ceiling = Math.min(retryDelays.maxMs, retryDelays.firstMs * 2 ** (retrying.failures - 1));
-    resubscribeTimer = setTimeout(subscribe, ceiling / 2 + Math.random() * (ceiling / 2));
-  }
-
-  function resumed() {
-    logger.info('read model commits resumed', { failedForMs: Date.now() - retrying!.since, failedCommits: retrying!.failures });
-    retrying = undefined;
+    if (!stopped) resubscribeTimer = setTimeout(subscribe, delay);
   }
 
   /** Commits what is buffered; false when that failed (the runner retries or stops) or had failed for good. */
@@ -222,7 +205,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
       } catch (error) {
         return commitFailed(error, current);
       }
-      if (retrying) resumed();
+      retries.succeeded();
       logger.info('projection caught up', { position: current ?? null });
     }
     caughtUp = true;
@@ -268,9 +251,8 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
       const name = projection.name;
       if (failure) return { name, state: 'failed', reason: 'apply failed', since: new Date(failure.since).toISOString() };
       if (stopped) return { name, state: 'stopped' };
-      if (retrying) {
-        return { name, state: 'retrying', reason: retrying.reason, since: new Date(retrying.since).toISOString(), failedCommits: retrying.failures };
-      }
+      const streak = retries.streak();
+      if (streak) return { name, state: 'retrying', ...streak };
       return { name, state: caughtUp ? 'live' : 'catching up' };
     },
     position: () => current,
@@ -301,9 +283,4 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
       settleWaiters();
     },
   };
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
