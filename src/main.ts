@@ -1,5 +1,6 @@
 import { loadOrCreateApiUsers } from './auth/apiUsersFile.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
+import { captureLibraryOutput } from './logging/libraryOutput.ts';
 import { createLogger } from './logging/logger.ts';
 import { startService } from './service.ts';
 
@@ -37,7 +38,16 @@ async function main(): Promise<void> {
     }
   }
 
-  const service = await startService({ config, users, logger });
+  // From here on every line on stdout and stderr is JSON (see libraryOutput.ts for native text).
+  captureLibraryOutput(logger);
+  let service;
+  try {
+    service = await startService({ config, users, logger });
+  } catch (error) {
+    logger.error('failed to start', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    await logger.flush();
+    process.exit(1);
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info('shutting down', { signal });

@@ -6,6 +6,7 @@ import { galleryProjection } from '../projections/gallery.ts';
 import { productsProjection } from '../projections/products.ts';
 import { settingsProjection } from '../projections/settings.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
+import type { DiskSpaceGuard } from './adapters/lmdb/diskSpaceGuard.ts';
 import { systemClock, type Clock } from './app/clock.ts';
 import { commandHandler } from './app/commandHandler.ts';
 import { upcastingEventStore } from './app/upcastingEventStore.ts';
@@ -25,6 +26,8 @@ import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { isMediaRequest, MEDIA_PATH } from './delivery/mediaHandler.ts';
 import { mediaUrls } from './delivery/mediaUrls.ts';
 import { galleryWrites } from './http/rest/galleryWrites.ts';
+import { readYourWrites } from './app/readYourWrites.ts';
+import { serviceReadiness } from './http/healthRoutes.ts';
 import { productImageRoutes } from './http/rest/productImageRoutes.ts';
 import { createErpDownloader } from './adapters/http/erpDownloader.ts';
 import { downloadCommands } from './app/media/downloadCommands.ts';
@@ -73,6 +76,8 @@ export interface ServiceOptions {
   shutdownGraceMs?: number;
   /** Observers of the image job limiter (tests count jobs; metrics). */
   imageJobs?: Pick<SharpImageProcessorOptions, 'onLoad' | 'onJobStart'>;
+  /** What refuses read-model writes on a full disk (tests simulate one; default: the free space of their file system). */
+  readModelSpace?: DiskSpaceGuard;
 }
 
 export interface RunningService {
@@ -103,7 +108,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Every reader sees events at their current schema version (src/domain/upcasters.ts).
   const eventStore = upcastingEventStore(engines.eventStore);
   const { objectStore } = engines;
-  const readModels = openLmdbReadModelStore({ path: join(config.dataDir, 'readmodels') });
+  const readModels = openLmdbReadModelStore({
+    path: join(config.dataDir, 'readmodels'),
+    ...(options.readModelSpace ? { space: options.readModelSpace } : {}),
+  });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
@@ -129,7 +137,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     maxInputPixels: config.maxInputPixels,
     afterStored: delivery.afterImageStored,
   });
-  const writes = galleryWrites({ readModels, projections });
+  const afterWrites = readYourWrites({ projections, eventStore });
+  const writes = galleryWrites({ readModels, queries: gallery, readYourWrites: afterWrites });
   const bodyParser = await createBodyParser({
     uploadRoot: join(config.dataDir, 'tmp', 'uploads'),
     ...DEFAULT_BODY_LIMITS,
@@ -186,7 +195,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const productsRouter = productsRoutes({
     commands: productCommands({ eventStore, handle, allocatePk, clock }),
     queries: products,
-    projections,
+    readYourWrites: afterWrites,
     publicBaseUrl: config.publicBaseUrl,
   });
   addHistoryRoutes(
@@ -207,7 +216,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     users,
     loginGuard: loginGuardian,
     trustProxy: config.limits.trustProxy,
-    isReady: () => projections.isReady() && engines.isConnected(),
+    readiness: serviceReadiness(projections, engines.isConnected),
     restRouters: [
       openApiRoutes(config.publicBaseUrl),
       asyncApiRoutes(config.publicBaseUrl),
@@ -219,13 +228,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           images,
           downloader: createErpDownloader({ allowedHosts: config.downloadAllowedHosts, maxBytes: config.maxImageBytes, timeoutMs: 20_000, maxRedirects: 5 }),
         }),
-        queries: gallery,
         writes,
         publicBaseUrl: config.publicBaseUrl,
         mediaUrl,
       }),
       videoRouter,
-      dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, projections }),
+      dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, readYourWrites: afterWrites }),
       feed.router,
       productsRouter,
     ],

@@ -111,6 +111,21 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * A store could not write (disk full, I/O error): nothing of the write landed, and the same write
+ * may succeed later. `reason` is the system's code when known (`ENOSPC`, `EIO`), for logs and
+ * readiness; never shown to API clients.
+ */
+export class StoreWriteError extends AppError {
+  readonly reason: string;
+
+  constructor(message: string, reason: string, cause?: unknown) {
+    super('STORE_WRITE_FAILED', message, { status: 503, expose: false, cause });
+    this.name = 'StoreWriteError';
+    this.reason = reason;
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

@@ -4,7 +4,7 @@ import type { LoginGuard } from '../auth/loginGuard.ts';
 import type { UserDirectory } from '../auth/userDirectory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
-import { healthRoutes } from './healthRoutes.ts';
+import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes, LOGIN_PATH } from './rest/authRoutes.ts';
@@ -27,7 +27,8 @@ export interface AppDeps {
    * (the one the nearest proxy added), not the connection's. Off: the connection's address.
    */
   trustProxy?: boolean;
-  isReady: () => boolean;
+  /** The `/ready` answer: 200 when `status` is `ready`, else 503 with the report. */
+  readiness: () => Readiness;
   /** The authenticated REST resources (products, media, settings, ...). The binaries under `/media` are src/delivery's. */
   restRouters: Router[];
   /** Parses request bodies (JSON, form, multipart with limits). */
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps): App {
   // - bodies are parsed, and retried POSTs answered, only for the methods that carry a body, and
   //   only for a client with credentials or one asking for them: the body of a request to a
   //   probe or to a path outside the API is never read (Node discards it).
-  const health = healthRoutes(deps.isReady);
+  const health = healthRoutes(deps.readiness);
   const probes = routeByPrefix([health]);
   const routers = [authRoutes(deps.loginGuard), ...deps.restRouters];
   const routeRest = routeByPrefix(routers);

@@ -1,23 +1,27 @@
 import type { Logger } from '../logging/logger.ts';
 import type { EventStore, Position } from '../ports/eventStore.ts';
 import type { Projection, ReadModelStore } from '../ports/readModelStore.ts';
-import { startProjection, type ProjectionRunner } from './projectionRunner.ts';
+import { startProjection, type ProjectionRunner, type ProjectionRunnerDeps, type ProjectionStatus } from './projectionRunner.ts';
 
 export interface Projections {
   /** True once every read model has caught up with the history that existed at start. */
   isReady(): boolean;
+  /** Where each read model stands (for `/ready`). */
+  statuses(): ProjectionStatus[];
   /**
-   * Read-your-writes: resolves once every read model fed by `streamName` includes `position`.
-   * Read models that never see that stream do not hold the caller up.
+   * Read-your-writes: resolves `true` once every read model fed by `streamName` includes
+   * `position`, `false` when one does not within the wait or cannot for now (its commits fail,
+   * it failed): the caller then answers from the event store. Never rejects. Read models that
+   * never see that stream do not hold the caller up.
    */
-  waitFor(position: Position, streamName: string): Promise<void>;
+  waitFor(position: Position, streamName: string): Promise<boolean>;
   runners: readonly ProjectionRunner[];
   stop(): Promise<void>;
 }
 
 /** Starts one runner per read model. */
 export function startProjections(
-  deps: { eventStore: EventStore; readModels: ReadModelStore; logger: Logger; waitTimeoutMs?: number },
+  deps: { eventStore: EventStore; readModels: ReadModelStore; logger: Logger; waitTimeoutMs?: number } & Pick<ProjectionRunnerDeps, 'commitRetryDelays'>,
   projections: readonly Projection[],
 ): Projections {
   const runners = projections.map((projection) => startProjection(deps, projection));
@@ -25,11 +29,13 @@ export function startProjections(
   return {
     runners,
     isReady: () => runners.every((runner) => runner.isCaughtUp()),
-    async waitFor(position, streamName) {
+    statuses: () => runners.map((runner) => runner.status()),
+    waitFor(position, streamName) {
       const fed = runners.filter((runner) =>
         runner.projection.streamNamePrefixes.some((prefix) => streamName.startsWith(prefix)),
       );
-      await Promise.all(fed.map((runner) => runner.waitFor(position, waitTimeoutMs)));
+      if (fed.length === 1) return fed[0]!.waitFor(position, waitTimeoutMs);
+      return Promise.all(fed.map((runner) => runner.waitFor(position, waitTimeoutMs))).then((reached) => reached.every(Boolean));
     },
     async stop() {
       await Promise.all(runners.map((runner) => runner.stop()));

@@ -94,7 +94,7 @@ for (const mode of [
       await esdb.restart();
       await writer;
       for (let pk = 41; pk <= 50; pk++) last = await appendProduct(store, pk);
-      await runner.waitFor(last!, 10_000);
+      assert.ok(await runner.waitFor(last!, 10_000), 'the runner reached the last event');
       await waitUntil(() => runner.isCaughtUp());
       assert.ok(store.isConnected());
 

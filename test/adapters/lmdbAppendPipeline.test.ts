@@ -9,6 +9,7 @@ import { createAppendPipeline } from '../../src/adapters/lmdb/appendPipeline.ts'
 import { openEventStoreDatabases, type EventStoreDatabases } from '../../src/adapters/lmdb/eventStoreDatabases.ts';
 import { createRecentEventIds } from '../../src/adapters/lmdb/recentEventIds.ts';
 import { decodeStoredEvent, serializeEvent } from '../../src/adapters/lmdb/storedEvent.ts';
+import { switchableDisk } from '../support/switchableDisk.ts';
 import { createStreamIndex } from '../../src/adapters/lmdb/streamIndex.ts';
 import { ConcurrencyError, UnavailableError } from '../../src/errors/appError.ts';
 import type { ExpectedRevision } from '../../src/ports/eventStore.ts';
@@ -57,9 +58,9 @@ test('a failed commit fails its appends; the appends in flight behind it are che
   const databases = openEventStoreDatabases(directory);
   try {
     const failing = logFailingOnce(databases);
-    const streamIndex = createStreamIndex(databases, 8192);
+    const streamIndex = createStreamIndex(databases, 8192, switchableDisk());
     const pipeline = createAppendPipeline(
-      { databases: { ...databases, log: failing.log }, streamIndex, recentEventIds: createRecentEventIds(100), now: () => new Date() },
+      { databases: { ...databases, log: failing.log }, streamIndex, recentEventIds: createRecentEventIds(100), now: () => new Date(), space: switchableDisk() },
       () => {},
     );
 

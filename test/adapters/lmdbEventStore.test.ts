@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLmdbEventStore, type LmdbEventStoreOptions } from '../../src/adapters/lmdb/lmdbEventStore.ts';
-import { AppError, ConcurrencyError } from '../../src/errors/appError.ts';
+import { AppError, ConcurrencyError, StoreWriteError, UnavailableError } from '../../src/errors/appError.ts';
 import { comparePositions, type EventStore, type Position } from '../../src/ports/eventStore.ts';
 import { eventData, eventStoreContract, recordSubscription } from '../contracts/eventStoreContract.ts';
+import { switchableDisk } from '../support/switchableDisk.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'lmdb-event-store-'));
@@ -266,6 +267,33 @@ test('event data round-trips as JSON', async ({ open }) => {
   const [event] = await store.readStream('settings');
   assert.equal(event?.data, data);
   assert.is(event?.metadata, null);
+});
+
+test('on a full disk an append is refused before LMDB writes (503, nothing lands, no unhandled rejection) and appends land again once there is room', async ({ open }) => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const disk = switchableDisk();
+    const store = await open({ space: disk });
+    await store.appendToStream('settings', [eventData()]);
+    disk.full = true;
+    const refusals = await Promise.allSettled([store.appendToStream('settings', [eventData()]), store.appendToStream('product-1', [eventData()])]);
+    for (const refusal of refusals) {
+      assert.ok(refusal.status === 'rejected' && refusal.reason instanceof UnavailableError, 'a 503 for the caller');
+      const cause = (refusal as PromiseRejectedResult).reason.cause;
+      assert.ok(cause instanceof StoreWriteError && cause.reason === 'ENOSPC', 'caused by the full disk');
+    }
+    assert.is((await store.readAll()).length, 1, 'nothing landed');
+    disk.full = false;
+    const next = await store.appendToStream('settings', [eventData()]);
+    assert.is(next.nextExpectedRevision, 1, 'the stream goes on where it was');
+    assert.equal((await store.readAll()).map((event) => event.streamName), ['settings', 'settings']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
 });
 
 test.run();

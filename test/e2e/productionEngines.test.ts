@@ -153,7 +153,13 @@ test('/ready reports 503 while EventStoreDB is down and 200 once it is back', as
     await esdb.stop();
     await waitUntil(() => !api.service.projections.isReady(), 10_000);
     const down = await api.request('GET', '/ready', { auth: null });
-    assert.equal([down.status, down.body], [503, { status: 'starting' }]);
+    assert.is(down.status, 503);
+    assert.equal(
+      { status: down.body.status, eventStore: down.body.event_store },
+      { status: 'lagging', eventStore: 'unreachable' },
+      'says why: the event store is unreachable',
+    );
+    assert.ok(down.body.read_models.every((model: { state: string }) => model.state === 'catching up'), 'the read models wait for their subscription');
     const write = await api.request('POST', '/api/v1/products/', { body: { sku: 'WHILE-DOWN' } });
     assert.is(write.status, 503);
     assert.equal(write.body, { detail: 'Service temporarily unavailable, try again later.' });

@@ -26,7 +26,7 @@ async function withApp(run: (url: string, logs: string[]) => Promise<void>) {
     logger: createLogger({ write: (line) => logs.push(line) }),
     users: createUserDirectory([{ name: 'erp', key: KEY }]),
     loginGuard: { verify: () => false },
-    isReady: () => true,
+    readiness: () => ({ status: 'ready' }),
     restRouters: [router],
     bodyParser: (_ctx, next) => next(),
   });

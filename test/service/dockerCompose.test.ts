@@ -48,7 +48,7 @@ if (!available) {
     assert.is(result.status, 0, result.stderr);
   });
   cli('the cluster profile is valid with and without API_USERS (the instances check it themselves)', () => {
-    for (const env of [{}, { API_USERS: 'erp:erp-key-0123456789abcdef' }]) {
+    for (const env of [{}, { API_USERS: 'erp:erp-key-0123456789abcdef' }] as Record<string, string>[]) {
       const result = config(['--profile', 'cluster'], env);
       assert.is(result.status, 0, result.stderr);
     }

@@ -33,7 +33,9 @@ export interface TestService {
 }
 
 /** Starts the whole service on a fresh data dir (or `dataDir`) and a free port. */
-export async function startTestService(options: { dataDir?: string; env?: Record<string, string>; imageJobs?: ServiceOptions['imageJobs'] } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { dataDir?: string; env?: Record<string, string>; imageJobs?: ServiceOptions['imageJobs']; readModelSpace?: ServiceOptions['readModelSpace'] } = {},
+): Promise<TestService> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'media-catalog-test-')));
   const config = loadConfig({ PORT: '1', DATA_DIR: dataDir, PUBLIC_BASE_URL: 'https://omnitron.example.com', ...options.env });
   const service = await startService({
@@ -42,6 +44,7 @@ export async function startTestService(options: { dataDir?: string; env?: Record
     logger: silentLogger,
     clock: fixedStepClock(),
     ...(options.imageJobs ? { imageJobs: options.imageJobs } : {}),
+    ...(options.readModelSpace ? { readModelSpace: options.readModelSpace } : {}),
   });
   await waitUntil(() => service.projections.isReady());
 

@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '../../errors/appError.ts';
 import type { AppendResult, ExpectedRevision } from '../../ports/eventStore.ts';
+import type { DiskSpaceGuard } from './diskSpaceGuard.ts';
 import type { EventStoreDatabases } from './eventStoreDatabases.ts';
 import { describeRevision, isExpectedRevision, NO_STREAM_REVISION } from './expectedRevision.ts';
 import { LOG_START_SEQUENCE, positionOf } from './position.ts';
@@ -13,6 +14,8 @@ export interface AppendContext {
   recentEventIds: RecentEventIds;
   /** The store clock; `created` of every event of a transaction. */
   now: () => Date;
+  /** Refuses a log write on a full disk before LMDB sees it. */
+  space: DiskSpaceGuard;
 }
 
 export interface AppendRequest {

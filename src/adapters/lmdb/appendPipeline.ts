@@ -57,8 +57,15 @@ export function createAppendPipeline(context: AppendContext, onCommitted: () => 
       recovery = undefined;
     }));
 
-  /** Writes log entries, if the entry before the first one landed. */
+  /** Writes log entries, if the entry before the first one landed; a full disk fails it like a failed commit. */
   const writeEntries = (sequences: number[], storedEvents: string[]): Promise<boolean> => {
+    let bytes = 0;
+    for (const stored of storedEvents) bytes += stored.length;
+    try {
+      context.space.check(2 * bytes);
+    } catch (error) {
+      return writesInFlight.track(Promise.reject(error));
+    }
     const writeAll = () => {
       for (let index = 0; index < sequences.length; index++) databases.log.put(sequences[index]!, storedEvents[index]!);
     };

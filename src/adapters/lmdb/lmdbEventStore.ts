@@ -9,6 +9,7 @@ import type {
 import { subscribeToAllEvents, type AllSubscriptionContext } from './allSubscription.ts';
 import { createAppendPipeline } from './appendPipeline.ts';
 import { createCommitSignal } from './commitSignal.ts';
+import { diskSpaceGuard, type DiskSpaceGuard } from './diskSpaceGuard.ts';
 import { assertValidStreamName, openEventStoreDatabases } from './eventStoreDatabases.ts';
 import { isValidExpectedRevision } from './expectedRevision.ts';
 import { invalidArgument } from './invalidArgument.ts';
@@ -41,6 +42,8 @@ export interface LmdbEventStoreOptions {
    * (default 1000), so its consumer can save progress through long runs of other streams.
    */
   checkpointAfterSkipped?: number;
+  /** What refuses writes on a full disk (default: `diskSpaceGuard` on `path`; tests inject their own). */
+  space?: DiskSpaceGuard;
 }
 
 /**
@@ -54,6 +57,8 @@ export interface LmdbEventStoreOptions {
  * - An empty append to a missing stream (`no_stream` or `any`) answers revision -1 and the
  *   position before every event, `0000000000000000`.
  * - `close()` lets pending appends finish, completes open subscriptions, then closes the files.
+ * - On a nearly full disk (less than 4 MiB free) an append is refused before LMDB writes, and
+ *   rejects with UnavailableError (503), as a failed commit does: see diskSpaceGuard.ts.
  *
  * One process, and one store per environment: the newest part of the stream index, the commit
  * signal that wakes live subscriptions and the check of expected revisions all live in this
@@ -70,14 +75,16 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
     checkpointAfterSkipped: positiveInteger(options.checkpointAfterSkipped ?? 1000, 'checkpointAfterSkipped'),
   };
   const databases = openEventStoreDatabases(options.path);
+  const space = options.space ?? diskSpaceGuard({ path: options.path, what: 'Events' });
   const commits = createCommitSignal();
-  const streamIndex = createStreamIndex(databases, STREAM_INDEX_FLUSH_ENTRIES);
+  const streamIndex = createStreamIndex(databases, STREAM_INDEX_FLUSH_ENTRIES, space);
   const appends = createAppendPipeline(
     {
       databases,
       streamIndex,
       recentEventIds: createRecentEventIds(RECENT_EVENT_IDS_KEPT),
       now: options.now ?? (() => new Date()),
+      space,
     },
     commits.notify,
   );

@@ -1,17 +1,23 @@
 import { open, type Database } from 'lmdb';
 import type { SessionStore, StoredSession } from '../../ports/sessionStore.ts';
+import { diskSpaceGuard } from './diskSpaceGuard.ts';
+
+/** What a session record may take on disk. */
+const SESSION_BYTES = 1024;
 
 /**
  * JSON-RPC sessions on LMDB (`DATA_DIR/rpc-sessions`): they survive a restart. Local to an
  * instance, like the idempotency keys: behind a load balancer, pin a client to one instance or
  * let it log in again (see README). A second database indexes them by user and start
- * (`[user, startedAt, digest]`), for the cap on sessions per user.
+ * (`[user, startedAt, digest]`), for the cap on sessions per user. On a nearly full disk nothing
+ * is written (StoreWriteError), see diskSpaceGuard.ts.
  */
 export function openLmdbSessionStore(options: { path: string }): SessionStore {
   const root = open<unknown, string>({ path: options.path, overlappingSync: false, maxDbs: 4 });
   const db = root.openDB<StoredSession, string>({ name: 'sessions' });
   const byUser = root.openDB<true, [string, number, string]>({ name: 'byUser' });
   moveLegacySessions(root, db, byUser);
+  const space = diskSpaceGuard({ path: options.path, what: 'Sessions' });
   const indexKey = sessionIndexKey;
   const removeFromIndex = (idDigest: string) => {
     const session = db.get(idDigest);
@@ -20,6 +26,7 @@ export function openLmdbSessionStore(options: { path: string }): SessionStore {
   return {
     get: (idDigest) => db.get(idDigest),
     put: async (idDigest, session) => {
+      space.check(SESSION_BYTES);
       await root.transaction(() => {
         removeFromIndex(idDigest);
         db.put(idDigest, session);
@@ -27,6 +34,7 @@ export function openLmdbSessionStore(options: { path: string }): SessionStore {
       });
     },
     remove: async (idDigest) => {
+      space.check(0);
       await root.transaction(() => {
         removeFromIndex(idDigest);
         db.remove(idDigest);
@@ -36,6 +44,7 @@ export function openLmdbSessionStore(options: { path: string }): SessionStore {
       return [...byUser.getKeys({ start: [user], end: [`${user}\u0000`] })].map(([, , idDigest]) => idDigest);
     },
     async removeExpired(now) {
+      space.check(0);
       const expired: string[] = [];
       for (const { key, value } of db.getRange()) if (value.expiresAt <= now) expired.push(key);
       await root.transaction(() => {

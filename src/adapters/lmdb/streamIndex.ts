@@ -1,3 +1,4 @@
+import type { DiskSpaceGuard } from './diskSpaceGuard.ts';
 import { AFTER_LAST_REVISION, type EventStoreDatabases } from './eventStoreDatabases.ts';
 import {
   indexedLastRevision,
@@ -44,7 +45,10 @@ export interface StreamIndex {
   read(streamName: string, options: { fromRevision?: number; backwards: boolean; limit: number }): number[];
 }
 
-export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntries: number): StreamIndex {
+/** What one index entry may take once persisted, for the disk space check. */
+const BYTES_PER_ENTRY = 64;
+
+export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntries: number, space: DiskSpaceGuard): StreamIndex {
   const memtable = createStreamMemtable();
   let writtenSequence = LOG_START_SEQUENCE;
   let committedSequence = LOG_START_SEQUENCE;
@@ -65,13 +69,21 @@ export function createStreamIndex(databases: EventStoreDatabases, flushAfterEntr
   /** Persists the committed part of the memtable, then drops it from memory. */
   function flush(): Promise<void> {
     const through = committedSequence;
-    flushInFlight = writeStreamChunks(databases, memtable.chunksThrough(through), through).then(
+    let written: Promise<void>;
+    try {
+      space.check(memtable.size * BYTES_PER_ENTRY);
+      written = writeStreamChunks(databases, memtable.chunksThrough(through), through);
+    } catch (error) {
+      written = Promise.reject(error);
+    }
+    flushInFlight = written.then(
       () => {
         memtable.dropThrough(through);
         flushInFlight = undefined;
       },
       () => {
-        // Nothing was dropped, so memory is still complete; the next flush writes these again.
+        // Nothing was dropped (a full disk, a failed commit), so memory is still complete; the
+        // next flush writes these again.
         flushInFlight = undefined;
       },
     );

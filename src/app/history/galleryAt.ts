@@ -2,7 +2,7 @@ import { galleryProjection, IMAGES_TABLE, VIDEOS_TABLE, type ImageView, type Vid
 import type { EventMetadata } from '../../domain/eventMetadata.ts';
 import { productMediaStream } from '../../domain/gallery/galleryStream.ts';
 import type { EventStore, RecordedEvent } from '../../ports/eventStore.ts';
-import type { ReadModelKey, ReadModelTx } from '../../ports/readModelStore.ts';
+import { memoryReadModel } from '../../projections/memoryReadModel.ts';
 
 /** A moment of a gallery: a time (events that occurred at or before it) or a stream revision. */
 export type GalleryMoment = { asOf: string } | { atRevision: number };
@@ -39,7 +39,7 @@ export function eventsUntil(events: readonly RecordedEvent[], moment: GalleryMom
 
 /** Folds gallery events (of one or many products) with the gallery projection into memory. */
 export function foldGallery(events: Iterable<RecordedEvent>): PastGallery {
-  const tx = memoryTx();
+  const tx = memoryReadModel();
   let revision = -1;
   for (const event of events) {
     galleryProjection.apply(tx, event);
@@ -50,20 +50,3 @@ export function foldGallery(events: Iterable<RecordedEvent>): PastGallery {
 
 // ISO-8601 UTC with a fixed number of digits: text order is time order.
 const occurredAt = (event: RecordedEvent) => (event.metadata as EventMetadata).occurredAt;
-
-/** A read-model transaction over maps: what a projection needs, nothing persisted. */
-function memoryTx(): ReadModelTx & { values<T>(table: string): T[] } {
-  const tables = new Map<string, Map<string, unknown>>();
-  const table = (name: string) => {
-    let rows = tables.get(name);
-    if (rows === undefined) tables.set(name, (rows = new Map()));
-    return rows;
-  };
-  const keyOf = (key: ReadModelKey) => JSON.stringify(key);
-  return {
-    get: <T>(name: string, key: ReadModelKey) => table(name).get(keyOf(key)) as T | undefined,
-    put: (name, key, value) => void table(name).set(keyOf(key), value),
-    remove: (name, key) => void table(name).delete(keyOf(key)),
-    values: <T>(name: string) => [...table(name).values()] as T[],
-  };
-}

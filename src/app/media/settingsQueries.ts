@@ -18,8 +18,8 @@ export interface SettingEntry<Key extends SettingKey = SettingKey> {
  */
 const FROZEN_DEFAULTS = new Map<SettingKey, unknown>(SETTING_KEYS.map((key) => [key, deepFreeze(structuredClone(SETTING_DEFINITIONS[key].defaultValue))]));
 
-/** Reads dynamic settings from the `settings` read model (projections/settings.ts). */
-export function settingsQueries(readModels: ReadModelStore) {
+/** Reads dynamic settings from the `settings` read model (projections/settings.ts), stored or folded in memory. */
+export function settingsQueries(readModels: Pick<ReadModelStore, 'get'>) {
   function entry<Key extends SettingKey>(key: Key): SettingEntry<Key> {
     const stored = readModels.get<SettingView<Key>>(SETTINGS_TABLE, key);
     if (stored === undefined) return { key, value: FROZEN_DEFAULTS.get(key) as SettingValues[Key], modifiedAt: null, revision: null };

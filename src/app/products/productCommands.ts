@@ -20,6 +20,8 @@ export interface ProductWrite {
   /** Where the change landed; undefined when nothing changed. */
   position: Position | undefined;
   streamName: string;
+  /** Revision of `product-<pk>` after the change. */
+  revision: number;
 }
 
 /** How often a freshly allocated pk may turn out to be taken by an explicit one before giving up. */
@@ -99,7 +101,7 @@ export function productCommands(deps: { eventStore: EventStore; handle: HandleCo
         { type: 'RegisterProduct', data: { productPk, sku: input.sku, name: input.name, mediaEnabled: input.mediaEnabled } },
         context,
       );
-      return { productPk, position: result.position, streamName: productStream(productPk) };
+      return { productPk, position: result.position, streamName: productStream(productPk), revision: result.revision };
     } catch (error) {
       await releaseSku(input.sku, productPk, context);
       throw error;
@@ -119,7 +121,7 @@ export function productCommands(deps: { eventStore: EventStore; handle: HandleCo
       context,
       expectedRevision === undefined ? {} : { expectedRevision },
     );
-    return { productPk, position: result.position, streamName: productStream(productPk) };
+    return { productPk, position: result.position, streamName: productStream(productPk), revision: result.revision };
   }
 
   return { register, change };

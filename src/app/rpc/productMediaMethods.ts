@@ -4,6 +4,7 @@ import type { ProductView } from '../../../projections/products.ts';
 import { AppError, fieldMessages, ValidationError } from '../../errors/appError.ts';
 import { IMAGE_FORMATS } from '../../ports/imageProcessor.ts';
 import type { RequestContext } from '../commandHandler.ts';
+import type { GalleryAnswer } from '../media/galleryAfterWrite.ts';
 import type { GalleryQueries } from '../media/galleryQueries.ts';
 import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
 import type { ProductQueries } from '../products/productQueries.ts';
@@ -17,8 +18,11 @@ export interface ProductMediaDeps {
   products: ProductQueries;
   gallery: GalleryQueries;
   images: ImageCommands;
-  /** Read-your-writes: resolves once this instance's read models include the write. */
-  settle: (write: GalleryWrite) => Promise<void>;
+  /**
+   * Read-your-writes: the gallery once this instance's read models include the write, or, while
+   * they lag, as the product's stream says after it (a durable write never fails here).
+   */
+  settle: (write: GalleryWrite) => Promise<GalleryAnswer>;
   /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
   mediaUrl: MediaUrl;
   /** Largest decoded image accepted. */
@@ -53,7 +57,8 @@ const IMAGE_TYPES = [
 /**
  * ShipStream's `product_media` API (OpenMage `catalog_product_attribute_media`) over the one
  * catalog: products by SKU, images by gallery file name. Writes go through the same image
- * pipeline and gallery decider as REST, and answer once the read model includes them.
+ * pipeline and gallery decider as REST, and answer once the read model includes them (or, while
+ * it lags, from the product's stream).
  */
 export function productMediaMethods(deps: ProductMediaDeps): Record<string, ProductMediaMethod> {
   const { products, gallery, images } = deps;
@@ -130,9 +135,8 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
       .catch((error: unknown) => {
         throw asFault(error, 104);
       });
-    await deps.settle(write);
-    const created = gallery.image(imagePk);
-    if (created === undefined) throw new Error(`Image ${imagePk} was created but is not in the read model after settling.`);
+    const created = (await deps.settle(write)).image(imagePk);
+    if (created === undefined) throw new Error(`Image ${imagePk} was created but is not in the gallery after settling.`);
     return [created.file];
   }
 

@@ -129,10 +129,15 @@ export function rpcSessions(deps: RpcSessionsDeps) {
       if (at + deps.ttlMs - session.expiresAt >= REFRESH_EVERY_MS) {
         const refreshed = { ...session, expiresAt: at + deps.ttlMs };
         // Stores write in order: a refresh queued before an end is undone by the end's removal.
-        return deps.store.put(digest(sessionId), refreshed).then(() => {
-          if (!ending.has(sessionId)) remember(sessionId, refreshed);
-          return session.user;
-        });
+        return deps.store.put(digest(sessionId), refreshed).then(
+          () => {
+            if (!ending.has(sessionId)) remember(sessionId, refreshed);
+            return session.user;
+          },
+          // Not stored (a full disk): the session is still live until its old expiry, and a later
+          // use tries again; the call itself must not fail for it.
+          () => session.user,
+        );
       }
       if (!remembered.has(sessionId)) remember(sessionId, session);
       return session.user;

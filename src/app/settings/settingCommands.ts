@@ -6,10 +6,10 @@ import type { HandleCommand, RequestContext } from '../commandHandler.ts';
 /** Dynamic settings (`settings` stream): validated by the settings decider, recorded as `SettingChanged`. */
 export function settingCommands(deps: { handle: HandleCommand }) {
   return {
-    async change(key: string, value: unknown, context: RequestContext): Promise<{ streamName: string; position: Position | undefined }> {
+    async change(key: string, value: unknown, context: RequestContext): Promise<{ streamName: string; position: Position | undefined; revision: number }> {
       const streamName = settingsStream();
       const result = await deps.handle(streamName, settingsDecider, { type: 'ChangeSetting', data: { key, value } }, context);
-      return { streamName, position: result.position };
+      return { streamName, position: result.position, revision: result.revision };
     },
   };
 }

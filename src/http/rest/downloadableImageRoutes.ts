@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import type { MediaUrl } from '../../delivery/mediaUrls.ts';
 import { pathPk } from './pathPk.ts';
 import type { DownloadRequest, downloadCommands } from '../../app/media/downloadCommands.ts';
-import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { downloadUrlProblem } from '../../domain/download/imageDownloadDecider.ts';
 import { UnknownProductError } from '../../app/products/productFacts.ts';
 import { IMAGE_SOURCES, IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
@@ -12,11 +11,11 @@ import { charField, choiceField, integerField, parseBody, pythonTypeName, readOn
 import { commandContext } from '../requestContext.ts';
 import type { GalleryWrites } from './galleryWrites.ts';
 import { MAX_ORDER } from './galleryMemberRoutes.ts';
+import { pageOf } from '../../app/media/mediaLists.ts';
 import { representImage } from './productImageRoutes.ts';
 
 export interface DownloadableImageRoutesDeps {
   commands: ReturnType<typeof downloadCommands>;
-  queries: GalleryQueries;
   writes: GalleryWrites;
   publicBaseUrl: string;
   /** The public URL of a stored binary (see src/delivery/mediaUrls.ts). */
@@ -56,10 +55,10 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
     const fields = parseBody(ctx.request.body, downloadFields, { ignoreUnknown: true });
     const request: DownloadRequest = { productPk, url: fields.url!, imageType: fields.image_type!, order: fields.order!, source: fields.source ?? null };
     const write = await deps.commands.requestDownload(request, commandContext(ctx, 'rest')).catch(productMustExist);
-    await deps.writes.settle(write);
-    const view = deps.queries.image(write.imagePk);
+    const answer = await deps.writes.settle(write);
+    const view = answer.image(write.imagePk);
     if (!view) throw new NotFoundError();
-    deps.writes.setEtag(ctx, productPk);
+    deps.writes.setEtag(ctx, productPk, answer);
     ctx.body = representImage(view, deps.mediaUrl);
   });
 
@@ -67,10 +66,10 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
     const productPk = pathPk(ctx, 'product_pk');
     const requests = parseImageSet(ctx.request.body, productPk);
     const write = await deps.commands.replaceImageSet(productPk, requests, commandContext(ctx, 'rest')).catch(productMustExist);
-    await deps.writes.settle(write);
-    deps.writes.setEtag(ctx, productPk);
+    const answer = await deps.writes.settle(write);
+    deps.writes.setEtag(ctx, productPk, answer);
     const page = { page: 1, limit: MAX_SET_SIZE, offset: 0 };
-    const { count, items } = deps.queries.listImages({ productPk }, page);
+    const { count, items } = pageOf([...answer.images(productPk)], page);
     const listUrl = new URL(`/api/v1/product_image/?product=${productPk}`, deps.publicBaseUrl);
     ctx.body = toPage(items.map((view) => representImage(view, deps.mediaUrl)), count, page, listUrl);
   });

@@ -1,9 +1,10 @@
 import Router from '@koa/router';
-import type { SettingEntry, SettingsQueries } from '../../app/media/settingsQueries.ts';
+import { settingsProjection } from '../../../projections/settings.ts';
+import { settingsQueries, type SettingEntry, type SettingsQueries } from '../../app/media/settingsQueries.ts';
+import type { ReadYourWrites } from '../../app/readYourWrites.ts';
 import type { SettingCommands } from '../../app/settings/settingCommands.ts';
 import { isSettingKey } from '../../domain/settings/settingDefinitions.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
-import type { Projections } from '../../projections/projections.ts';
 import { MESSAGES, charField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
 
@@ -16,7 +17,7 @@ export function representSetting(entry: SettingEntry) {
  * `/api/v1/dynamic_settings/`: `POST {"key", "value"}` records a `SettingChanged`; GET lists
  * every known setting with the value in force (defaults included) or one by key.
  */
-export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries: SettingsQueries; projections: Projections }): Router {
+export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries: SettingsQueries; readYourWrites: ReadYourWrites }): Router {
   const router = new Router({ prefix: '/api/v1/dynamic_settings' });
 
   router.get('/', (ctx) => {
@@ -35,9 +36,12 @@ export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries
     const { key } = parseBody(body, { key: charField({ maxLength: 128 }), value: { required: true, parse: (value: unknown) => value } }, { ignoreUnknown: true });
     if (body?.value === undefined) throw ValidationError.field('value', MESSAGES.required);
     const write = await deps.commands.change(key!, body.value, commandContext(ctx, 'rest'));
-    if (write.position !== undefined) await deps.projections.waitFor(write.position, write.streamName);
+    // Read-your-writes; while the read model lags, the settings as the stream says after the write.
+    const settings = (await deps.readYourWrites.reached(write))
+      ? deps.queries
+      : settingsQueries(await deps.readYourWrites.fold(settingsProjection, write));
     ctx.status = 201;
-    ctx.body = representSetting(deps.queries.listSettings().find((entry) => entry.key === key)!);
+    ctx.body = representSetting(settings.listSettings().find((entry) => entry.key === key)!);
   });
 
   return router;

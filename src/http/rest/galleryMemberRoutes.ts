@@ -9,7 +9,7 @@ import type { pageBodies } from '../drf/pageBodies.ts';
 import { FIRST_ITEM, lastPage, parsePageRequest, resolvePage, type PageRequest } from '../drf/pagination.ts';
 import { integerField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
-import type { GalleryWrites } from './galleryWrites.ts';
+import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, preconditionFailed, withIfMatch } from './ifMatch.ts';
 import { pathPk } from './pathPk.ts';
 import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
@@ -88,14 +88,14 @@ export function routeListAndDetail<View extends { pk: number; productPk: number 
 /**
  * `PATCH <pk>/` and `DELETE <pk>/` for a member of a gallery, the same for images and videos:
  * the fields given change in one decision, If-Match pins the gallery revision, and the answer
- * waits for the read model.
+ * waits for the read model (or, while it lags, comes from the product's stream).
  */
 export function routeUpdateAndDelete<View extends { pk: number; productPk: number }, Changes extends object>(
   router: Router,
   member: {
     load(ctx: Context): View;
-    find(pk: number): View;
-    respond(ctx: Context, view: View): void;
+    /** The detail answer of member `pk` as `answer` has it (404 when it is not live there). */
+    respondAfter(ctx: Context, answer: GalleryAnswer, pk: number): void;
     /** The PATCH body's changes (DRF 400s for bad values); only the fields present. */
     parseChanges(body: unknown): Changes;
     commands: GalleryMemberCommands<Changes>;
@@ -107,16 +107,17 @@ export function routeUpdateAndDelete<View extends { pk: number; productPk: numbe
     const changes = member.parseChanges(ctx.request.body);
     const current = member.writes.revisionOf(view.productPk);
     const expected = ifMatchRevision(ctx, current);
+    let answer = member.writes.current;
     if (Object.values(changes).some((value) => value !== undefined)) {
       const write = await withIfMatch(() => member.commands.update(view.productPk, view.pk, changes, commandContext(ctx, 'rest'), expected));
-      await member.writes.settle(write);
+      answer = await member.writes.settle(write);
     } else if (expected !== undefined && expected !== current) {
       // Nothing to write, yet the If-Match must still hold (RFC 9110 §13.1.1). A write checks the
       // stream's own revision; with none there is only the read model, which can trail the stream
       // by another instance's writes.
       throw preconditionFailed();
     }
-    member.respond(ctx, member.find(view.pk));
+    member.respondAfter(ctx, answer, view.pk);
   });
 
   router.delete('/:pk', async (ctx) => {

@@ -67,7 +67,11 @@ export function idempotency(store: IdempotencyStore, clock: () => string) {
       if (ctx.status < 500 && ![401, 403, 409, 412, 429].includes(ctx.status)) {
         const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (ctx.response.get(name) ? [[name, ctx.response.get(name)]] : [])));
         const body = ctx.body === undefined || ctx.body === null ? '' : typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body);
-        await store.remember(scope, { fingerprint, status: ctx.status, headers, body, at: clock() });
+        // A write that happened is answered even when its answer cannot be kept (a full disk):
+        // an error here would make the client retry a write that is stored.
+        await store.remember(scope, { fingerprint, status: ctx.status, headers, body, at: clock() }).catch((error: unknown) => {
+          ctx.state.logger?.warn('idempotency key not remembered', { error: String(error) });
+        });
       }
     } finally {
       running.delete(scope);

@@ -9,7 +9,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors/appError.
 import { pageBodies } from '../drf/pageBodies.ts';
 import { choiceField, integerField, MESSAGES, numberPairField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
-import type { GalleryWrites } from './galleryWrites.ts';
+import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
 import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
@@ -65,10 +65,16 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     return view;
   };
   const load = (ctx: Context): ImageView => find(pathPk(ctx));
-  const respond = (ctx: Context, view: ImageView, status = 200) => {
+  const respond = (ctx: Context, view: ImageView, status = 200, answer?: GalleryAnswer) => {
     ctx.status = status;
-    writes.setEtag(ctx, view.productPk);
+    writes.setEtag(ctx, view.productPk, answer);
     ctx.body = represent(view);
+  };
+  /** The image as the write left it (from the read model, or the stream while the read model lags). */
+  const respondAfter = (ctx: Context, answer: GalleryAnswer, pk: number, status = 200) => {
+    const view = answer.image(pk);
+    if (!view) throw new NotFoundError();
+    respond(ctx, view, status, answer);
   };
 
   routeListAndDetail(router, {
@@ -103,14 +109,12 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
         if (error instanceof AppError && error.code === 'INVALID_IMAGE') throw ValidationError.field('image', INVALID_IMAGE, 'INVALID_IMAGE');
         throw error;
       });
-    await writes.settle(write);
-    respond(ctx, find(write.imagePk), 201);
+    respondAfter(ctx, await writes.settle(write), write.imagePk, 201);
   });
 
   routeUpdateAndDelete(router, {
     load,
-    find,
-    respond,
+    respondAfter,
     parseChanges(body) {
       const { order, focal_point: focalPoint } = parseBody(body, updateFields, { partial: true, ignoreUnknown: true });
       return { order, focalPoint };
@@ -124,8 +128,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     const { special_image_type: type } = parseBody(ctx.request.body, specialFields, { ignoreUnknown: true });
     const expected = ifMatchRevision(ctx, writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => deps.commands.makeSpecial(view.productPk, view.pk, type!, commandContext(ctx, 'rest'), expected));
-    await writes.settle(write);
-    writes.setEtag(ctx, view.productPk);
+    writes.setEtag(ctx, view.productPk, await writes.settle(write));
     ctx.body = { special_image_type: type };
   });
 
@@ -134,8 +137,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     if (!view) throw new NotFoundError();
     const expected = ifMatchRevision(ctx, writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => deps.commands.restore(view.productPk, view.pk, commandContext(ctx, 'rest'), expected));
-    await writes.settle(write);
-    respond(ctx, find(view.pk));
+    respondAfter(ctx, await writes.settle(write), view.pk);
   });
 
   return router;

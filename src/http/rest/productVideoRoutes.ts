@@ -8,7 +8,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors/appError.
 import { pageBodies } from '../drf/pageBodies.ts';
 import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
-import type { GalleryWrites } from './galleryWrites.ts';
+import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
@@ -59,10 +59,16 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     return view;
   };
   const load = (ctx: Context): VideoView => find(pathPk(ctx));
-  const respond = (ctx: Context, view: VideoView, status = 200) => {
+  const respond = (ctx: Context, view: VideoView, status = 200, answer?: GalleryAnswer) => {
     ctx.status = status;
-    writes.setEtag(ctx, view.productPk);
+    writes.setEtag(ctx, view.productPk, answer);
     ctx.body = represent(view);
+  };
+  /** The video as the write left it (from the read model, or the stream while the read model lags). */
+  const respondAfter = (ctx: Context, answer: GalleryAnswer, pk: number, status = 200) => {
+    const view = answer.video(pk);
+    if (!view) throw new NotFoundError();
+    respond(ctx, view, status, answer);
   };
 
   routeListAndDetail(router, {
@@ -90,14 +96,12 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
         if (error instanceof AppError && error.code === 'INVALID_VIDEO') throw ValidationError.field('video', INVALID_VIDEO, 'INVALID_VIDEO');
         throw error;
       });
-    await writes.settle(write);
-    respond(ctx, find(write.videoPk), 201);
+    respondAfter(ctx, await writes.settle(write), write.videoPk, 201);
   });
 
   routeUpdateAndDelete(router, {
     load,
-    find,
-    respond,
+    respondAfter,
     parseChanges: (body) => parseBody(body, memberUpdateFields, { partial: true, ignoreUnknown: true }),
     commands: {
       // The route asks only when a field is present, and the order is a video's only field.

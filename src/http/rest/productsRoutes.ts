@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ProductView } from '../../../projections/products.ts';
+import { PRODUCTS_TABLE, productsProjection, type ProductView } from '../../../projections/products.ts';
 import type { ProductCommands, ProductWrite } from '../../app/products/productCommands.ts';
 import type { ProductFilter, ProductQueries } from '../../app/products/productQueries.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
-import type { Projections } from '../../projections/projections.ts';
+import type { ReadYourWrites } from '../../app/readYourWrites.ts';
 import { FIRST_ITEM, parsePageRequest, resolvePage, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
@@ -14,7 +14,7 @@ import { queryParams } from '../drf/queryParams.ts';
 export interface ProductsRoutesDeps {
   commands: ProductCommands;
   queries: ProductQueries;
-  projections: Projections;
+  readYourWrites: ReadYourWrites;
   publicBaseUrl: string;
 }
 
@@ -59,10 +59,14 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
     if (!view) throw new NotFoundError();
     return view;
   };
-  // Read-your-writes: answer only once this instance's read models include the write.
+  // Read-your-writes: answer once this instance's read models include the write; while they lag,
+  // from the product's own stream up to the write (the write is durable: it must not fail here).
   const settle = async (write: ProductWrite): Promise<ProductView> => {
-    if (write.position !== undefined) await deps.projections.waitFor(write.position, write.streamName);
-    return load(write.productPk);
+    if (await deps.readYourWrites.reached(write)) return load(write.productPk);
+    const folded = await deps.readYourWrites.fold(productsProjection, write);
+    const view = folded.get<ProductView>(PRODUCTS_TABLE, write.productPk);
+    if (!view) throw new NotFoundError();
+    return view;
   };
   const respondWith = (ctx: Context, view: ProductView, status = 200) => {
     ctx.status = status;
