@@ -107,6 +107,20 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * Too much work waiting right now; not a fault of the request, which may be retried after
+ * `retryAfterSeconds` (each API says so in its own way: 503 with `Retry-After` on REST).
+ */
+export class BusyError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(code, message, { status: 503, expose: true });
+    this.name = 'BusyError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
