@@ -19,7 +19,7 @@ export interface JobLimiterOptions {
    */
   timeoutMs?: number;
   timedOut?: () => Error;
-  /** Called with the new load whenever a job starts or finishes (metrics, tests). */
+  /** Called with the new load whenever a job starts, waits or finishes (metrics, tests). */
   observe?: (load: JobLoad) => void;
 }
 
@@ -139,11 +139,13 @@ export function createJobLimiter(options: JobLimiterOptions): JobLimiter {
       return undefined;
     }
     if (queued >= queueMax && !makeRoom(owner)) throw options.busy(retryAfterSeconds());
-    return new Promise<void>((resolve, reject) => {
+    const slot = new Promise<void>((resolve, reject) => {
       owner.waiting.push({ start: resolve, refuse: reject });
       waitingOwners.add(owner);
       queued += 1;
     });
+    options.observe?.(load());
+    return slot;
   };
 
   const release = (name: string, owner: Owner, startedAt: number) => {

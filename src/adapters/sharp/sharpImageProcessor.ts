@@ -48,7 +48,7 @@ export interface SharpImageProcessorOptions {
    * in case it does not in time; the slot is freed once the work has stopped.
    */
   jobTimeoutMs?: number;
-  /** Called whenever a job starts or finishes, with the jobs running and waiting (metrics, tests). */
+  /** Called whenever a job starts, waits or finishes, with the jobs running and waiting (metrics, tests). */
   onLoad?: (load: JobLoad) => void;
   /** Called when a job gets its slot, with what it is and whose it is (metrics, tests). */
   onJobStart?: (kind: ImageJobKind, owner: string) => void;
