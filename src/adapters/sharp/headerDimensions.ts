@@ -1,9 +1,14 @@
 /**
  * What an image's own header states, read in plain code before the input goes to libvips at all
- * (no thread-pool round trip, microseconds): width and height, and what else decides the cost of
- * decoding it (see decodeCost.ts): the frames of a GIF, the bit depth and interlacing of a PNG,
- * the scans of a progressive JPEG. A bomb is refused from these; anything not found here is left
- * to libvips' header read, which checks again.
+ * (no thread-pool round trip): width and height, and what else decides the cost of decoding it
+ * (see decodeCost.ts): the frames of a GIF, the bit depth and interlacing of a PNG, the scans of
+ * a JPEG. A bomb is refused from these; anything not found here is left to libvips' header read,
+ * which checks again.
+ *
+ * Linear in the file's bytes, without decompressing anything: ~5 ms for an 8 MB photo JPEG; the
+ * worst crafted 25 MiB files (a GIF of 1-byte sub-blocks, a JPEG of 0xFF00 pairs or of nothing but
+ * scan markers) took 0.13–0.35 s here on a loaded machine, less than parsing and base64-decoding
+ * the JSON-RPC body that carries such a file.
  */
 export interface HeaderDimensions {
   width: number;
@@ -20,7 +25,7 @@ export interface ImageHeader extends HeaderDimensions {
   interlaced: boolean;
   /** JPEG progressive coding (SOF2, SOF10). */
   progressive: boolean;
-  /** JPEG scans (start-of-scan segments) in the whole file; 1 for PNG and GIF. */
+  /** JPEG scans (start-of-scan markers from the first scan to the end of the file); 1 for PNG and GIF. */
   scans: number;
 }
 
@@ -33,25 +38,26 @@ const END_OF_IMAGE = 0xd9;
 /** Markers without a length field: TEM, RST0–7, SOI, EOI. */
 const isStandalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd9);
 
+const START_OF_SCAN_MARKER = Buffer.from([0xff, START_OF_SCAN]);
+
 /**
- * The offset of the marker that ends the entropy-coded data starting at `offset`: the next 0xFF
- * that is neither a stuffed 0xFF00 nor a restart marker (which belong to the scan).
+ * Start-of-scan markers from `offset` to the end of the file. Entropy-coded data never holds
+ * 0xFF 0xDA (a 0xFF there is followed by 0x00 or a restart marker), so every scan is counted;
+ * bytes inside a segment between scans or after the end of the image could only add to the
+ * count, which errs on the side of a higher cost. One native search, however the data looks.
  */
-function endOfScanData(bytes: Buffer, offset: number): number {
-  for (let at = bytes.indexOf(0xff, offset); at !== -1 && at + 1 < bytes.length; at = bytes.indexOf(0xff, at + 1)) {
-    const next = bytes[at + 1]!;
-    if (next !== 0x00 && next !== 0xff && !(next >= 0xd0 && next <= 0xd7)) return at;
-  }
-  return bytes.length;
+function countScansFrom(bytes: Buffer, offset: number): number {
+  let scans = 0;
+  for (let at = bytes.indexOf(START_OF_SCAN_MARKER, offset); at !== -1; at = bytes.indexOf(START_OF_SCAN_MARKER, at + 2)) scans += 1;
+  return scans;
 }
 
 /**
- * Walks the segments of a JPEG: the frame header gives size, precision and coding; every scan
- * header is counted, skipping the entropy-coded data after it. Linear in the file's bytes.
+ * Walks the segments of a JPEG up to its first scan: the frame header gives size, precision and
+ * coding; then the scans are counted to the end of the file.
  */
 function jpegHeader(bytes: Buffer): ImageHeader | undefined {
   let frame: ImageHeader | undefined;
-  let scans = 0;
   let offset = 2; // after SOI
   while (offset + 4 <= bytes.length) {
     if (bytes[offset] !== 0xff) break;
@@ -77,18 +83,16 @@ function jpegHeader(bytes: Buffer): ImageHeader | undefined {
         bitDepth: bytes[offset + 4]!,
         interlaced: false,
         progressive: isProgressiveFrame(marker),
-        scans: 0,
+        scans: 1,
       };
     }
     if (marker === START_OF_SCAN) {
       if (frame === undefined) return undefined; // a scan before any frame header
-      scans += 1;
-      offset = endOfScanData(bytes, offset + 2 + length);
-      continue;
+      return { ...frame, scans: 1 + countScansFrom(bytes, offset + 2) };
     }
     offset += 2 + length;
   }
-  return frame === undefined ? undefined : { ...frame, scans: Math.max(1, scans) };
+  return frame;
 }
 
 /** Signature (8), chunk length (4), "IHDR" (4), width, height, bit depth, colour type, compression, filter, interlace. */
