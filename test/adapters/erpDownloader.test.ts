@@ -79,12 +79,11 @@ test('refuses IPv4-compatible [::127.0.0.1] and every other spelling of loopback
   for (const host of ['[::127.0.0.1]', '[::7f00:1]', '[::ffff:7f00:1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::1]', '[::ffff:0:127.0.0.1]']) {
     const url = `http://${host}:${erp.port}/image.jpg`;
     const before = erp.connections;
-    const started = performance.now();
+    // Refused by its address, not by the download's timeout (what an unguarded connect to ::7f00:1 runs into here).
     const { result, attempts } = await recordingConnects(() => refusal(strict().download(url)));
     assert.equal(result, failed('The URL resolves to a private address.'), url);
     assert.equal(attempts, [], `${url}: no connection attempted`);
     assert.is(erp.connections, before, `${url}: the server saw no connection`);
-    assert.ok(performance.now() - started < 400, `${url}: refused at once, not after the timeout`);
   }
 });
 

@@ -66,9 +66,9 @@ bounded('the retry hint grows with the average job and the jobs ahead', async ()
   const waiting = Array.from({ length: 4 }, () => limiter.run('erp', async () => undefined));
   const refused = (await limiter.run('erp', async () => undefined).catch((error: unknown) => error)) as BusyError;
   assert.instance(refused, BusyError);
-  // ≈ 0.244 s × (4 waiting on one slot + this one) ≈ 1.2 s, rounded up.
-  assert.is(refused.retryAfterSeconds, 2);
-  assert.is(refused.message, 'Image processing is busy; retry in 2 seconds.');
+  // ≈ 0.244 s × (4 waiting on one slot + this one) ≈ 1.2 s, rounded up (3 if a busy machine stretched the jobs).
+  assert.ok(refused.retryAfterSeconds === 2 || refused.retryAfterSeconds === 3, `${refused.retryAfterSeconds} s`);
+  assert.is(refused.message, `Image processing is busy; retry in ${refused.retryAfterSeconds} seconds.`);
   release();
   await Promise.all([holding, ...waiting]);
 });
@@ -153,9 +153,9 @@ const timeouts = suite('image job limiter: timeout');
 
 timeouts('a job past the timeout is answered at once, and its slot stays taken until it stops', async () => {
   const { limiter, held } = harness({ concurrency: 1, timeoutMs: 50, timedOut: () => tookTooLong(50) });
+  const started = performance.now();
   const slow = held('erp', 'slow');
   const next = held('erp', 'next');
-  const started = performance.now();
   await rejectsWith(() => slow.result, 'INVALID_IMAGE', { status: 400, message: 'Invalid image: processing took longer than 50 ms.' });
   const answeredAfter = performance.now() - started;
   assert.ok(answeredAfter >= 45 && answeredAfter < 1000, `answered after ${answeredAfter.toFixed(0)} ms`);

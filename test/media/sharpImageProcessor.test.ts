@@ -161,7 +161,7 @@ async function assertRefusedFromHeader(input: Buffer, options: ImageProcessingOp
   const started = performance.now();
   await assertRefused(() => watched.process(input, options), 'INVALID_IMAGE', message);
   const elapsed = performance.now() - started;
-  assert.ok(elapsed < 200, `refusal took ${elapsed.toFixed(1)} ms`);
+  assert.ok(elapsed < 500, `refusal took ${elapsed.toFixed(1)} ms`);
   assert.equal(loads, [], 'no job started');
 }
 
