@@ -74,8 +74,8 @@ export interface ServiceOptions {
   clock?: Clock;
   /** How long a graceful stop waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
-  /** Observers of the image job limiter (tests count jobs; metrics). */
-  imageJobs?: Pick<SharpImageProcessorOptions, 'onLoad' | 'onJobStart'>;
+  /** Observers of the image job limiter (tests count jobs; metrics), and its slots (default: the core count). */
+  imageJobs?: Pick<SharpImageProcessorOptions, 'onLoad' | 'onJobStart' | 'concurrency'>;
   /** What refuses read-model writes on a full disk (tests simulate one; default: the free space of their file system). */
   readModelSpace?: DiskSpaceGuard;
 }
@@ -121,7 +121,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
   // One image pipeline for every route and for renditions, so its bound on concurrent jobs holds for the process.
-  const imageProcessor = createSharpImageProcessor(options.imageJobs ?? {});
+  const imageProcessor = createSharpImageProcessor({ ...options.imageJobs, queueMax: config.imageQueueMax, jobTimeoutMs: config.imageJobTimeoutMs });
   const users = createUserDirectory(options.users);
   const loginGuardian = loginGuard({ users, throttle: loginThrottle(), logger });
   const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger });
@@ -135,6 +135,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clock,
     maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
     maxInputPixels: config.maxInputPixels,
+    maxAnimationPixels: config.maxAnimationPixels,
     afterStored: delivery.afterImageStored,
   });
   const afterWrites = readYourWrites({ projections, eventStore });

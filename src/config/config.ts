@@ -27,8 +27,24 @@ export interface Config {
   minio: MinioConfig | undefined;
   /** `DOWNLOAD_ALLOWED_HOSTS`: hosts the ERP downloader may reach even on private addresses. */
   downloadAllowedHosts: string[];
-  /** `MAX_INPUT_PIXELS` (default 64 megapixels): uploads with more pixels are refused before decoding. */
+  /**
+   * `MAX_INPUT_PIXELS` (default 64 megapixels): uploads that would cost more to decode are
+   * refused from their header: pixels of every frame, weighted by what their kind costs per
+   * pixel (16-bit or interlaced PNG, progressive JPEG scans, GIF; see src/adapters/sharp/decodeCost.ts).
+   */
   maxInputPixels: number;
+  /**
+   * `MAX_ANIMATION_PIXELS` (default 2,500,000): animated images whose frames × canvas exceed this
+   * are refused from their header (re-encoding a GIF photo frame costs ~0.3 s per megapixel).
+   */
+  maxAnimationPixels: number;
+  /**
+   * `IMAGE_QUEUE_MAX` (default 64): image jobs that may wait for a slot; one more is answered 503
+   * with Retry-After (REST) or fault 7 (JSON-RPC). Waiting jobs are served fairly between users.
+   */
+  imageQueueMax: number;
+  /** `IMAGE_JOB_TIMEOUT_MS` (default 30000): an image job running longer is abandoned as an invalid image. */
+  imageJobTimeoutMs: number;
   /** `MAX_IMAGE_BYTES` (default 25 MiB): largest image upload. */
   maxImageBytes: number;
   /** `MAX_VIDEO_BYTES` (default 512 MiB): largest video upload. */
@@ -104,6 +120,9 @@ export function loadConfig(env: Env): Config {
     downloadAllowedHosts: parseHostList(read('DOWNLOAD_ALLOWED_HOSTS'), problems),
     logLevel: logLevel as Config['logLevel'],
     maxInputPixels: parsePositiveInteger('MAX_INPUT_PIXELS', read('MAX_INPUT_PIXELS'), 64_000_000, problems),
+    maxAnimationPixels: parsePositiveInteger('MAX_ANIMATION_PIXELS', read('MAX_ANIMATION_PIXELS'), 2_500_000, problems),
+    imageQueueMax: parsePositiveInteger('IMAGE_QUEUE_MAX', read('IMAGE_QUEUE_MAX'), 64, problems),
+    imageJobTimeoutMs: parsePositiveInteger('IMAGE_JOB_TIMEOUT_MS', read('IMAGE_JOB_TIMEOUT_MS'), 30_000, problems),
     maxImageBytes: parsePositiveInteger('MAX_IMAGE_BYTES', read('MAX_IMAGE_BYTES'), 25 * 1024 * 1024, problems),
     maxVideoBytes: parsePositiveInteger('MAX_VIDEO_BYTES', read('MAX_VIDEO_BYTES'), 512 * 1024 * 1024, problems),
     rpcSessionTtlSeconds: parsePositiveInteger('RPC_SESSION_TTL_SECONDS', read('RPC_SESSION_TTL_SECONDS'), 24 * 60 * 60, problems),

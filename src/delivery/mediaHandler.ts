@@ -4,6 +4,7 @@ import type { UserDirectory } from '../auth/userDirectory.ts';
 import { AppError, isAppError, NotFoundError } from '../errors/appError.ts';
 import { presentedToken } from '../http/rest/tokenAuth.ts';
 import type { Logger } from '../logging/logger.ts';
+import { ANONYMOUS_OWNER } from '../ports/imageProcessor.ts';
 import { isValidObjectKey, type ByteRange, type ObjectStore } from '../ports/objectStore.ts';
 import { sendBinary, sendJson, type CachingHeaders } from './binaryResponse.ts';
 import type { DeliveryConfig } from './deliveryConfig.ts';
@@ -98,7 +99,7 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     const entry = deps.lookup(key);
     // Deleted and replaced binaries exist only for API users; for anyone else, as if they never did.
     if (entry === undefined || (entry.state !== 'live' && actor === undefined)) throw new NotFoundError();
-    const binary = await binaryFor(key, entry, query, req);
+    const binary = await binaryFor(key, entry, query, req, actor ?? ANONYMOUS_OWNER);
     const caching = cachingFor(entry, query, binary.vary, actor !== undefined && entry.state !== 'live');
     if (deps.delivery.redirect === 'presigned' && deps.objectStore.presignedGetUrl) {
       return redirect(res, await deps.objectStore.presignedGetUrl(binary.stored.info.key, deps.delivery.presignSeconds));
@@ -107,12 +108,13 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     return sendBinary(req, res, binary.stored, open, caching);
   }
 
-  async function binaryFor(key: string, entry: MediaEntry, query: MediaQuery, req: IncomingMessage): Promise<{ stored: StoredBinary; vary?: string }> {
+  /** The original, or the rendition asked for, made as a job of `owner` (the token's user, or anonymous). */
+  async function binaryFor(key: string, entry: MediaEntry, query: MediaQuery, req: IncomingMessage, owner: string): Promise<{ stored: StoredBinary; vary?: string }> {
     if (query.rendition === undefined) return { stored: await original.load(key, req.method === 'HEAD' || req.headers.range !== undefined) };
     if (entry.kind !== 'image') throw new AppError('NO_RENDITION', 'Renditions are made of images only.', { status: 400 });
     const source = { key, contentType: entry.contentType, ...(entry.focalPoint ? { focalPoint: entry.focalPoint } : {}) };
     const spec = deps.renditions.resolve(query.rendition, source, req.headers.accept);
-    const stored = await deps.renditions.get(source, spec);
+    const stored = await deps.renditions.get(source, spec, { owner });
     return query.rendition.format === 'auto' ? { stored, vary: 'Accept' } : { stored };
   }
 
@@ -195,6 +197,7 @@ function fail(res: ServerResponse, error: unknown, logger: Logger, requestId: st
   }
   res.setHeader('Cache-Control', 'no-cache');
   if (status === 405) res.setHeader('Allow', ALLOWED_METHODS);
+  if (isAppError(error) && error.headers) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   const body = isAppError(error) && error.expose ? (error.details ?? { detail: error.message }) : { detail: 'A server error occurred.' };
   sendJson(res, status, body);
   return status;

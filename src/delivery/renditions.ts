@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
 import type { FocalPoint } from '../domain/gallery/galleryVocabulary.ts';
-import { CONTENT_TYPE_OF, IMAGE_FORMATS, type ImageFormat, type RenditionRenderer } from '../ports/imageProcessor.ts';
+import { CONTENT_TYPE_OF, IMAGE_FORMATS, INTERNAL_OWNER, type ImageFormat, type ImageJob, type RenditionRenderer } from '../ports/imageProcessor.ts';
 import type { ObjectInfo, ObjectStore } from '../ports/objectStore.ts';
 import type { RenditionPreset, RenditionQuality } from './deliveryConfig.ts';
 import { chooseFormat } from './formatNegotiation.ts';
@@ -60,11 +60,11 @@ export function renditions(deps: RenditionsDeps) {
     };
   }
 
-  async function make(source: RenditionSource, spec: RenditionSpec, key: string): Promise<StoredBinary> {
+  async function make(source: RenditionSource, spec: RenditionSpec, key: string, job: ImageJob): Promise<StoredBinary> {
     const stored = await deps.objectStore.stat(key);
     if (stored !== null) return { info: stored };
     const original = await readAll((await deps.objectStore.get(source.key)).body);
-    const rendered = await deps.renderer.render(original, { ...spec, maxInputPixels: deps.maxInputPixels });
+    const rendered = await deps.renderer.render(original, { ...spec, maxInputPixels: deps.maxInputPixels }, job);
     const info = await deps.objectStore.put({ key, body: rendered.data, contentType: rendered.contentType });
     deps.cache.set(key, { info, body: rendered.data });
     return { info, body: rendered.data };
@@ -72,12 +72,15 @@ export function renditions(deps: RenditionsDeps) {
 
   return {
     resolve,
-    /** The rendition's stored binary, made (once, whoever asks at the same time) when missing. */
-    get(source: RenditionSource, spec: RenditionSpec): Promise<StoredBinary> {
+    /**
+     * The rendition's stored binary, made (once, whoever asks at the same time) when missing, as
+     * a job of `job.owner` (the first to ask, when several do at once).
+     */
+    get(source: RenditionSource, spec: RenditionSpec, job: ImageJob): Promise<StoredBinary> {
       const key = renditionKey(source.key, spec);
       const cached = deps.cache.get(key);
       if (cached !== undefined) return Promise.resolve(cached);
-      return flights.run(key, () => make(source, spec, key));
+      return flights.run(key, () => make(source, spec, key, job));
     },
     /** Makes every preset of an image now (`RENDITION_EAGER`); a preset without a format in the original's format and WebP. */
     async prepare(source: RenditionSource, presets: Iterable<RenditionPreset>): Promise<void> {
@@ -86,7 +89,7 @@ export function renditions(deps: RenditionsDeps) {
         for (const format of formats) {
           const { format: _, ...box } = preset;
           const requested: RequestedRendition = { ...box, ...(format === undefined ? {} : { format }) };
-          await this.get(source, resolve(requested, source, undefined));
+          await this.get(source, resolve(requested, source, undefined), { owner: INTERNAL_OWNER });
         }
       }
     },

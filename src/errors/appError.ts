@@ -126,6 +126,20 @@ export class StoreWriteError extends AppError {
   }
 }
 
+/**
+ * Too much work waiting right now; not a fault of the request, which may be retried after
+ * `retryAfterSeconds` (each API says so in its own way: 503 with `Retry-After` on REST).
+ */
+export class BusyError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(code, message, { status: 503, expose: true, headers: { 'Retry-After': String(retryAfterSeconds) } });
+    this.name = 'BusyError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

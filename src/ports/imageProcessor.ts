@@ -16,9 +16,28 @@ export interface ImageProcessingOptions {
   /** Fit inside these dimensions (aspect kept, never upscaled): the `MAX_IMAGE_DIMENSIONS` setting. */
   maxWidth: number;
   maxHeight: number;
-  /** Refuse inputs with more pixels than this, judged from the header before decoding (pixel bombs). */
+  /**
+   * Refuse inputs that would cost more than this many pixels to decode, judged from the header
+   * before decoding (pixel bombs): pixels of every frame, weighted by what the kind of input
+   * costs per pixel (bit depth, progressive scans, GIF); see the adapter.
+   */
   maxInputPixels: number;
+  /** Refuse animations whose frames × canvas exceed this (a lower budget than `maxInputPixels`); absent: no separate limit. */
+  maxAnimationPixels?: number;
 }
+
+/**
+ * Whose image job this is, for sharing the bounded image work fairly: the API user (the
+ * request's actor), {@link ANONYMOUS_OWNER} for anonymous requests, {@link INTERNAL_OWNER} for
+ * work of the service itself.
+ */
+export interface ImageJob {
+  owner: string;
+}
+
+/** Owners of work nobody signed for; in parentheses, which no API user name may hold. */
+export const ANONYMOUS_OWNER = '(anonymous)';
+export const INTERNAL_OWNER = '(internal)';
 
 /** An image ready to store: EXIF orientation applied, metadata (GPS, ...) stripped, downscaled. */
 export interface ProcessedImage {
@@ -34,10 +53,13 @@ export interface ProcessedImage {
 export interface ImageProcessor {
   /**
    * @throws AppError code `INVALID_IMAGE` (status 400) when the input is not an image, is corrupt
-   * or truncated, is a format not in `accept`, or has more pixels than `maxInputPixels`. Its
-   * message says which, for the log; each API answers with its own text.
+   * or truncated, is a format not in `accept`, costs more than `maxInputPixels` or
+   * `maxAnimationPixels`, or took too long. Its message says which, for the log; each API
+   * answers with its own text.
+   * @throws BusyError code `IMAGE_QUEUE_FULL` (status 503) when too many jobs wait already;
+   * `job.owner` (default {@link INTERNAL_OWNER}) decides whose turn comes next.
    */
-  process(input: Buffer, options: ImageProcessingOptions): Promise<ProcessedImage>;
+  process(input: Buffer, options: ImageProcessingOptions, job?: ImageJob): Promise<ProcessedImage>;
 }
 
 /** Formats a rendition may be encoded in (`format=` of a media URL). */
@@ -86,7 +108,8 @@ export interface RenditionRenderer {
    * Resizes (never enlarging: a box larger than the image shrinks to the image, keeping its
    * aspect ratio), crops or letterboxes, converts to sRGB and encodes without metadata. Animated
    * sources give their first frame.
-   * @throws AppError `INVALID_IMAGE` (400) when the source cannot be decoded.
+   * @throws AppError `INVALID_IMAGE` (400) when the source cannot be decoded or took too long;
+   * BusyError `IMAGE_QUEUE_FULL` (503) as {@link ImageProcessor.process}.
    */
-  render(input: Buffer, instruction: RenditionInstruction): Promise<RenderedImage>;
+  render(input: Buffer, instruction: RenditionInstruction, job?: ImageJob): Promise<RenderedImage>;
 }

@@ -1,6 +1,9 @@
+import type { LookupAddress } from 'node:dns';
+import net, { type LookupFunction } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createErpDownloader, type ErpDownloaderOptions } from '../../src/adapters/http/erpDownloader.ts';
+import { FORBIDDEN_ADDRESS, guardedLookup } from '../../src/adapters/http/guardedAgents.ts';
 import { AppError } from '../../src/errors/appError.ts';
 import { startErpServer, type ErpServer } from '../support/erpServer.ts';
 
@@ -55,6 +58,57 @@ test('refuses private, loopback, link-local and literal-trick addresses', async 
   ]) {
     assert.equal(await refusal(strict().download(url)), privateAddress, url);
   }
+});
+
+/** Runs `work` recording the options of every socket connection attempted meanwhile. */
+async function recordingConnects<T>(work: () => Promise<T>): Promise<{ result: T; attempts: Array<{ host?: string; port?: number }> }> {
+  const attempts: Array<{ host?: string; port?: number }> = [];
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    attempts.push(args[0] as { host?: string; port?: number });
+    return (connect as (...parameters: unknown[]) => net.Socket).apply(this, args);
+  } as typeof connect;
+  try {
+    return { result: await work(), attempts };
+  } finally {
+    net.Socket.prototype.connect = connect;
+  }
+}
+
+test('refuses IPv4-compatible [::127.0.0.1] and every other spelling of loopback before connecting', async ({ erp }) => {
+  for (const host of ['[::127.0.0.1]', '[::7f00:1]', '[::ffff:7f00:1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::1]', '[::ffff:0:127.0.0.1]']) {
+    const url = `http://${host}:${erp.port}/image.jpg`;
+    const before = erp.connections;
+    // Refused by its address, not by the download's timeout (what an unguarded connect to ::7f00:1 runs into here).
+    const { result, attempts } = await recordingConnects(() => refusal(strict().download(url)));
+    assert.equal(result, failed('The URL resolves to a private address.'), url);
+    assert.equal(attempts, [], `${url}: no connection attempted`);
+    assert.is(erp.connections, before, `${url}: the server saw no connection`);
+  }
+});
+
+test('a DNS answer in a forbidden range fails the lookup, whichever of several it is', async () => {
+  const answering = (addresses: LookupAddress[]): LookupFunction =>
+    ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+      options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)) as unknown as LookupFunction;
+  const lookUp = (lookup: LookupFunction, all: boolean) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+      lookup('erp.example.com', { all }, (error, address) => resolve({ error, address })),
+    );
+  const compatible = guardedLookup(answering([{ address: '::7f00:1', family: 6 }]));
+  for (const all of [false, true]) {
+    const { error } = await lookUp(compatible, all);
+    assert.is(error?.code, FORBIDDEN_ADDRESS);
+    assert.is(error?.message, 'erp.example.com resolves to ::7f00:1, which may not be reached.');
+  }
+  const mixed = guardedLookup(answering([{ address: '93.184.216.34', family: 4 }, { address: '64:ff9b::a00:1', family: 6 }]));
+  assert.is((await lookUp(mixed, true)).error?.code, FORBIDDEN_ADDRESS);
+  const publicOnly = guardedLookup(answering([{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }]));
+  assert.equal(await lookUp(publicOnly, true), {
+    error: null,
+    address: [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }],
+  });
+  assert.equal(await lookUp(publicOnly, false), { error: null, address: '93.184.216.34' });
 });
 
 test('checks every redirect hop: scheme and address', async ({ erp }) => {

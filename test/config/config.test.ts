@@ -71,4 +71,20 @@ test('API_USERS refuses short keys, duplicate names and duplicate keys', () => {
   }
 });
 
+test('the bounds on image work have defaults, are read, and must be positive whole numbers', () => {
+  const defaults = loadConfig({});
+  assert.equal(
+    [defaults.maxInputPixels, defaults.maxAnimationPixels, defaults.imageQueueMax, defaults.imageJobTimeoutMs],
+    [64_000_000, 2_500_000, 64, 30_000],
+  );
+  const read = loadConfig({ MAX_ANIMATION_PIXELS: '1000000', IMAGE_QUEUE_MAX: '8', IMAGE_JOB_TIMEOUT_MS: '5000' });
+  assert.equal([read.maxAnimationPixels, read.imageQueueMax, read.imageJobTimeoutMs], [1_000_000, 8, 5000]);
+  assert.throws(
+    () => loadConfig({ MAX_ANIMATION_PIXELS: '0', IMAGE_QUEUE_MAX: 'many', IMAGE_JOB_TIMEOUT_MS: '-1' }),
+    (error: ConfigError) =>
+      error.problems.join(' | ') ===
+      'MAX_ANIMATION_PIXELS must be a positive whole number, got "0" | IMAGE_QUEUE_MAX must be a positive whole number, got "many" | IMAGE_JOB_TIMEOUT_MS must be a positive whole number, got "-1"',
+  );
+});
+
 test.run();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createUserDirectory } from '../../src/auth/userDirectory.ts';
-import { UnavailableError, ValidationError } from '../../src/errors/appError.ts';
+import { BusyError, UnavailableError, ValidationError } from '../../src/errors/appError.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 
@@ -18,6 +18,9 @@ async function withApp(run: (url: string, logs: string[]) => Promise<void>) {
   });
   router.get('/unavailable', () => {
     throw new UnavailableError('event store unreachable at 10.0.0.7');
+  });
+  router.get('/busy', () => {
+    throw new BusyError('IMAGE_QUEUE_FULL', 'Image processing is busy; retry in 4 seconds.', 4);
   });
   router.get('/invalid', () => {
     throw new ValidationError({ order: ['Ensure this value is greater than or equal to 0.'] });
@@ -57,6 +60,17 @@ test('an unavailable dependency is a 503 that names nothing internal', async () 
     const response = await get(`${url}/api/v1/boom/unavailable`);
     assert.is(response.status, 503);
     assert.equal(await response.json(), { detail: 'Service temporarily unavailable, try again later.' });
+    assert.is(response.headers.get('retry-after'), null);
+  });
+});
+
+test('too much work waiting is a 503 with its own text and Retry-After, and no error in the log', async () => {
+  await withApp(async (url, logs) => {
+    const response = await get(`${url}/api/v1/boom/busy`);
+    assert.is(response.status, 503);
+    assert.equal(await response.json(), { detail: 'Image processing is busy; retry in 4 seconds.' });
+    assert.is(response.headers.get('retry-after'), '4');
+    assert.not.ok(logs.some((line) => line.includes('"level":"error"')), logs.join('\n'));
   });
 });
 

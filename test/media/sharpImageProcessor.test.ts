@@ -7,6 +7,7 @@ import { createJobLimiter } from '../../src/adapters/sharp/jobLimiter.ts';
 import { createSharpImageProcessor } from '../../src/adapters/sharp/sharpImageProcessor.ts';
 import { AppError } from '../../src/errors/appError.ts';
 import type { ImageProcessingOptions } from '../../src/ports/imageProcessor.ts';
+import { gifOfTinyFrames, jpegHeader, pngHeader } from '../support/craftedImages.ts';
 import { readFixture } from '../support/imageFixtures.ts';
 
 const REST: ImageProcessingOptions = { accept: ['jpeg', 'png'], maxWidth: 2000, maxHeight: 2000, maxInputPixels: 40_000_000 };
@@ -149,6 +150,87 @@ pixels('an image exactly at the limit is accepted', async () => {
 
 pixels.run();
 
+const cost = suite('sharp image processor: decode cost from the header');
+/** The service's defaults. */
+const DEFAULTS: ImageProcessingOptions = { ...RPC, maxInputPixels: 64_000_000, maxAnimationPixels: 2_500_000 };
+
+/** Asserts that `input` is refused with `message` from its header alone: fast, and no job ever starts. */
+async function assertRefusedFromHeader(input: Buffer, options: ImageProcessingOptions, message: string): Promise<void> {
+  const loads: unknown[] = [];
+  const watched = createSharpImageProcessor({ concurrency: 1, onLoad: (load) => loads.push(load) });
+  const started = performance.now();
+  await assertRefused(() => watched.process(input, options), 'INVALID_IMAGE', message);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 500, `refusal took ${elapsed.toFixed(1)} ms`);
+  assert.equal(loads, [], 'no job started');
+}
+
+cost("the issue's GIF frame bomb (64 frames of 1×1 on a 1000×1000 canvas, 1.5 KB) is refused as an animation too large", async () => {
+  await assertRefusedFromHeader(gifOfTinyFrames(1000, 1000, 64), DEFAULTS, 'Invalid image: animation too large 1000×1000 in 64 frames (limit 2500000).');
+});
+
+cost('without an animation limit the same bomb is refused for its decode cost', async () => {
+  const { maxAnimationPixels: _, ...noAnimationLimit } = DEFAULTS;
+  await assertRefusedFromHeader(
+    gifOfTinyFrames(1000, 1000, 64),
+    noAnimationLimit,
+    'Invalid image: too costly to decode 1000×1000 in 64 frames (1536000000 pixel-equivalents, limit 64000000).',
+  );
+});
+
+cost('a 16-bit PNG within the pixel limit is refused for its decode cost', async () => {
+  await assertRefusedFromHeader(pngHeader(5000, 5000, 16, 6), DEFAULTS, 'Invalid image: too costly to decode 5000×5000 (75000000 pixel-equivalents, limit 64000000).');
+});
+
+cost('a progressive JPEG of 63 MP is refused for its decode cost, a baseline one of 63 MP is not judged too costly', async () => {
+  await assertRefusedFromHeader(jpegHeader(7936, 7936, 0xc2), DEFAULTS, 'Invalid image: too costly to decode 7936×7936 (125960192 pixel-equivalents, limit 64000000).');
+  // The baseline header passes the cost check and fails later, in libvips, for having no scan.
+  await assertRefused(() => images.process(jpegHeader(7936, 7936, 0xc0), DEFAULTS), 'INVALID_IMAGE', 'Invalid image: corrupt or truncated.');
+});
+
+cost('a small 16-bit PNG, a progressive JPEG and an animated GIF within their budgets are processed', async () => {
+  const png16 = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#336699' } }).toColourspace('rgb16').png().toBuffer();
+  const progressive = await sharp(await readFixture('tiny.jpg')).jpeg({ progressive: true }).toBuffer();
+  for (const input of [png16, progressive, await readFixture('animated.gif')]) {
+    const image = await images.process(input, DEFAULTS);
+    assert.ok(image.width > 0);
+  }
+});
+
+cost.run();
+
+const timeouts = suite('sharp image processor: job timeout');
+
+timeouts('a job past its timeout is refused as an invalid image, and libvips stops so the slot is freed', async () => {
+  let freedAt = 0;
+  const started = performance.now();
+  const limited = createSharpImageProcessor({
+    concurrency: 1,
+    jobTimeoutMs: 1000,
+    onLoad: ({ running }) => {
+      if (running === 0) freedAt = performance.now() - started;
+    },
+  });
+  // The bomb with every header limit lifted: decoding and re-encoding it takes ~2.8 s of CPU here.
+  const lifted = { ...RPC, maxInputPixels: 2_000_000_000 };
+  await assertRefused(() => limited.process(gifOfTinyFrames(1000, 1000, 64), lifted), 'INVALID_IMAGE', 'Invalid image: processing took longer than 1000 ms.');
+  const answeredAt = performance.now() - started;
+  assert.ok(answeredAt >= 950 && answeredAt < 2500, `answered after ${answeredAt.toFixed(0)} ms`);
+  const deadline = performance.now() + 5000;
+  while (freedAt === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(freedAt > 0 && freedAt < 2500, `the slot was freed after ${freedAt.toFixed(0)} ms: libvips stopped`);
+  const image = await limited.process(await readFixture('tiny.jpg'), REST);
+  assert.is(image.width, 64, 'the slot serves again');
+});
+
+timeouts('a rendition of the frame bomb decodes its first frame only, well within the timeout', async () => {
+  const limited = createSharpImageProcessor({ concurrency: 1, jobTimeoutMs: 1000 });
+  const rendition = await limited.render(gifOfTinyFrames(1000, 1000, 64), { width: 160, fit: 'inside', format: 'webp', quality: 80, maxInputPixels: 64_000_000 });
+  assert.equal([rendition.format, rendition.width, rendition.height], ['webp', 160, 160]);
+});
+
+timeouts.run();
+
 const output = suite('sharp image processor: output');
 
 output('EXIF orientation is applied: a 60×40 image with orientation 6 comes out 40×60', async () => {
@@ -221,11 +303,11 @@ jobs('a refused job frees its slot', async () => {
 });
 
 jobs('the limiter admits waiters in arrival order', async () => {
-  const limiter = createJobLimiter(1);
+  const limiter = createJobLimiter({ concurrency: 1, queueMax: 8, busy: () => new Error('busy') });
   const order: number[] = [];
   const releases: Array<() => void> = [];
   const held = (index: number) =>
-    limiter.run(async () => {
+    limiter.run('erp', async () => {
       order.push(index);
       await new Promise<void>((resolve) => releases.push(resolve));
     });
@@ -242,8 +324,29 @@ jobs('the limiter admits waiters in arrival order', async () => {
   assert.equal(limiter.load(), { running: 0, queued: 0 });
 });
 
-jobs('a concurrency that is not a positive integer is a bug', async () => {
+jobs('a concurrency, queue size or timeout that is not a positive integer is a bug', async () => {
   await assertRefused(async () => createSharpImageProcessor({ concurrency: 0 }), 'INVALID_ARGUMENT', 'Expected concurrency to be a positive integer but received 0.', 500);
+  await assertRefused(async () => createSharpImageProcessor({ queueMax: 1.5 }), 'INVALID_ARGUMENT', 'Expected queueMax to be a positive integer but received 1.5.', 500);
+  await assertRefused(async () => createSharpImageProcessor({ jobTimeoutMs: -1 }), 'INVALID_ARGUMENT', 'Expected jobTimeoutMs to be a positive integer but received -1.', 500);
+});
+
+jobs('every job is run for its owner: the caller\'s, or internal work by default', async () => {
+  const seen: Array<[string, string]> = [];
+  const watched = createSharpImageProcessor({ concurrency: 1, onJobStart: (kind, owner) => seen.push([kind, owner]) });
+  const input = await readFixture('tiny.jpg');
+  await watched.process(input, REST, { owner: 'erp' });
+  await watched.process(input, REST);
+  await watched.render(input, { width: 32, fit: 'inside', format: 'jpeg', quality: 80, maxInputPixels: 64_000_000 }, { owner: '(anonymous)' });
+  assert.equal(seen, [['upload', 'erp'], ['upload', '(internal)'], ['rendition', '(anonymous)']]);
+});
+
+jobs('a full queue refuses the next upload with IMAGE_QUEUE_FULL, before any work', async () => {
+  const narrow = createSharpImageProcessor({ concurrency: 1, queueMax: 1 });
+  const input = await readFixture('tiny.jpg');
+  const outcomes = await Promise.allSettled([0, 1, 2].map(() => narrow.process(input, REST, { owner: 'erp' })));
+  assert.equal(outcomes.map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'rejected']);
+  const refusal = (outcomes[2] as PromiseRejectedResult).reason as AppError;
+  assert.equal([refusal.code, refusal.status, refusal.message], ['IMAGE_QUEUE_FULL', 503, 'Image processing is busy; retry in 1 second.']);
 });
 
 jobs('processing options are checked before any work', async () => {

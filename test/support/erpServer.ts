@@ -8,6 +8,8 @@ export interface ErpServer {
   base: string;
   port: number;
   jpeg: Buffer;
+  /** TCP connections the server has accepted so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -62,12 +64,17 @@ export async function startErpServer(): Promise<ErpServer> {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('no such file');
     }
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
     base: `http://127.0.0.1:${port}`,
     port,
     jpeg,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

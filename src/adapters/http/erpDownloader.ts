@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { AppError } from '../../errors/appError.ts';
 import type { DownloadedFile, Downloader } from '../../ports/downloader.ts';
+import { FORBIDDEN_ADDRESS, guardedAgents } from './guardedAgents.ts';
 
 export interface ErpDownloaderOptions {
   /** Hosts (lower-case names or IPs, optionally `host:port`) reached even on private addresses. */
@@ -22,11 +22,13 @@ const BLOCKED_ADDRESS = /is not allowed\. Because/;
 export const downloadFailed = (reason: string, cause?: unknown) => new AppError('DOWNLOAD_FAILED', reason, { status: 400, cause });
 
 /**
- * The only outbound HTTP of the service. Hosts outside `allowedHosts` go through
- * `request-filtering-agent`, which checks the address at connect time, after DNS, so a name that
- * resolves to a private, loopback, link-local or special address (or a literal like `127.1` or
- * `[::ffff:127.0.0.1]`) is refused. Redirects are followed here, one hop at a time, so every hop's
- * scheme and host are checked again. Explicit agents mean proxy variables are never consulted.
+ * The only outbound HTTP of the service. Hosts outside `allowedHosts` go through guarded agents
+ * (guardedAgents.ts: `isForbiddenAddress`, then `request-filtering-agent`), which check the
+ * address before connecting, after DNS, so a name that resolves to a private, loopback,
+ * link-local or special address, or a literal in any spelling that maps to one (`127.1`,
+ * `[::ffff:127.0.0.1]`, `[::127.0.0.1]`, `[64:ff9b::10.0.0.1]`, `[2002:7f00:1::]`), is refused
+ * without a packet sent. Redirects are followed here, one hop at a time, so every hop's scheme
+ * and host are checked again. Explicit agents mean proxy variables are never consulted.
  * @example
  * const downloader = createErpDownloader({ allowedHosts: [], maxBytes: 25 << 20, timeoutMs: 20_000, maxRedirects: 5 });
  * const { bytes } = await downloader.download('https://erp.example.com/p/1.jpg');
@@ -35,7 +37,7 @@ export const downloadFailed = (reason: string, cause?: unknown) => new AppError(
 export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
   const allowed = new Set(options.allowedHosts.map(normalizeHost));
   const agents = {
-    filtered: { 'http:': new RequestFilteringHttpAgent({ keepAlive: false }), 'https:': new RequestFilteringHttpsAgent({ keepAlive: false }) },
+    filtered: guardedAgents(),
     plain: { 'http:': new http.Agent({ keepAlive: false }), 'https:': new https.Agent({ keepAlive: false }) },
   };
   const seconds = options.timeoutMs / 1000;
@@ -136,7 +138,7 @@ async function readCapped(response: http.IncomingMessage, maxBytes: number): Pro
 
 function reasonOf(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (BLOCKED_ADDRESS.test(message ?? '')) return 'The URL resolves to a private address.';
+  if (code === FORBIDDEN_ADDRESS || BLOCKED_ADDRESS.test(message ?? '')) return 'The URL resolves to a private address.';
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -18,10 +18,11 @@ const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
 
 /**
  * One rendition of a stored image: read (first frame only), orient, resize/crop/pad as planned by
- * {@link planRendition}, convert to sRGB, encode without metadata. Runs inside the caller's job slot.
+ * {@link planRendition}, convert to sRGB, encode without metadata. Runs inside the caller's job slot;
+ * libvips stops after `timeoutSeconds`.
  */
-export async function renderRendition(input: Buffer, instruction: RenditionInstruction): Promise<RenderedImage> {
-  const image = sharp(input, { failOn: 'warning', pages: 1, limitInputPixels: instruction.maxInputPixels }).autoOrient();
+export async function renderRendition(input: Buffer, instruction: RenditionInstruction, timeoutSeconds: number): Promise<RenderedImage> {
+  const image = sharp(input, { failOn: 'warning', pages: 1, limitInputPixels: instruction.maxInputPixels }).timeout({ seconds: timeoutSeconds }).autoOrient();
   const header = await image.metadata();
   const sourceWidth = header.autoOrient?.width ?? header.width;
   const sourceHeight = header.autoOrient?.height ?? header.pageHeight ?? header.height;

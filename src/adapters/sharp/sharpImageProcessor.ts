@@ -5,15 +5,27 @@ import {
   CONTENT_TYPE_OF,
   EXTENSION_OF,
   IMAGE_FORMATS,
+  INTERNAL_OWNER,
   type ImageFormat,
+  type ImageJob,
   type ImageProcessingOptions,
   type ImageProcessor,
   type ProcessedImage,
   type RenditionRenderer,
 } from '../../ports/imageProcessor.ts';
-import { imageFailure, notAnImage, tooManyPixels, unsupportedFormat } from './imageErrors.ts';
+import { decodeCost } from './decodeCost.ts';
+import { readImageHeader, type ImageHeader } from './headerDimensions.ts';
+import {
+  animationTooLarge,
+  imageFailure,
+  imageQueueFull,
+  notAnImage,
+  tooCostly,
+  tooManyPixels,
+  tookTooLong,
+  unsupportedFormat,
+} from './imageErrors.ts';
 import { sniffImageFormat } from './imageSignature.ts';
-import { headerDimensions } from './headerDimensions.ts';
 import { createJobLimiter, type JobLoad } from './jobLimiter.ts';
 import { encodeAs } from './outputEncoding.ts';
 import { renderRendition } from './renderRendition.ts';
@@ -22,17 +34,31 @@ import { renderRendition } from './renderRendition.ts';
 export interface SharpImageProcessorOptions {
   /**
    * Images processed at once (default: the core count). sharp runs one image on one thread here
-   * (ENGINES.md), so more jobs than cores only add memory; later jobs wait in arrival order.
+   * (ENGINES.md), so more jobs than cores only add memory.
    */
   concurrency?: number;
-  /** Called whenever a job starts or finishes, with the jobs running and waiting (metrics, tests). */
+  /**
+   * Jobs that may wait for a slot (`IMAGE_QUEUE_MAX`, default 64); one more is refused with
+   * `IMAGE_QUEUE_FULL` (503). Waiting jobs are served fairly between their owners (see jobLimiter.ts).
+   */
+  queueMax?: number;
+  /**
+   * A job running longer (`IMAGE_JOB_TIMEOUT_MS`, default 30000) is abandoned with `INVALID_IMAGE`:
+   * libvips is told to stop (sharp's `timeout`, whole seconds), and a timer answers the caller
+   * in case it does not in time; the slot is freed once the work has stopped.
+   */
+  jobTimeoutMs?: number;
+  /** Called whenever a job starts, waits or finishes, with the jobs running and waiting (metrics, tests). */
   onLoad?: (load: JobLoad) => void;
-  /** Called when a job gets its slot, with what it is (metrics, tests). */
-  onJobStart?: (kind: ImageJobKind) => void;
+  /** Called when a job gets its slot, with what it is and whose it is (metrics, tests). */
+  onJobStart?: (kind: ImageJobKind, owner: string) => void;
 }
 
 /** What an image job does: process an upload, or render a rendition of a stored image. */
 export type ImageJobKind = 'upload' | 'rendition';
+
+const DEFAULT_QUEUE_MAX = 64;
+const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
 const isImageFormat = (format: string): format is ImageFormat => (IMAGE_FORMATS as readonly string[]).includes(format);
 
@@ -42,21 +68,38 @@ function invalidArgument(message: string): AppError {
   return new AppError('INVALID_ARGUMENT', message);
 }
 
-function checkOptions({ accept, maxWidth, maxHeight, maxInputPixels }: ImageProcessingOptions): void {
+function checkOptions({ accept, maxWidth, maxHeight, maxInputPixels, maxAnimationPixels }: ImageProcessingOptions): void {
   if (!Array.isArray(accept) || accept.length === 0 || !accept.every(isImageFormat)) {
     throw invalidArgument(`Expected accept to be a non-empty list of ${IMAGE_FORMATS.join(', ')}.`);
   }
-  for (const [name, value] of Object.entries({ maxWidth, maxHeight, maxInputPixels })) {
+  const limits = { maxWidth, maxHeight, maxInputPixels, ...(maxAnimationPixels === undefined ? {} : { maxAnimationPixels }) };
+  for (const [name, value] of Object.entries(limits)) {
     if (!isPositiveInteger(value)) throw invalidArgument(`Expected ${name} to be a positive integer but received ${String(value)}.`);
   }
 }
 
-/** Refuses a header whose pixels (every frame of an animated GIF) exceed the limit: nothing is decoded yet. */
-function checkPixels(header: Metadata, limit: number): void {
+/**
+ * Judges the cost of decoding from what the file states, before any job: pixels of every frame,
+ * then frames × canvas of an animation, then the cost of its kind (decodeCost.ts).
+ */
+function checkDeclaredCost(header: ImageHeader, { maxInputPixels, maxAnimationPixels }: ImageProcessingOptions): void {
+  const { width, height, frames } = header;
+  if (width * height * frames > maxInputPixels) throw tooManyPixels(width, height, frames, maxInputPixels);
+  if (frames > 1 && maxAnimationPixels !== undefined && width * height * frames > maxAnimationPixels) {
+    throw animationTooLarge(width, height, frames, maxAnimationPixels);
+  }
+  const cost = decodeCost(header);
+  if (cost > maxInputPixels) throw tooCostly(width, height, frames, cost, maxInputPixels);
+}
+
+/** The same limits on libvips' own header read: pixels (every frame of an animated GIF), frames × canvas. */
+function checkPixels(header: Metadata, { maxInputPixels, maxAnimationPixels }: ImageProcessingOptions): void {
   const frames = header.pages ?? 1;
+  const frameHeight = header.pageHeight ?? header.height;
   // Read with `animated: true`, an animated GIF reports the height of all its frames stacked.
-  if (header.width * header.height > limit) {
-    throw tooManyPixels(header.width, header.pageHeight ?? header.height, frames, limit);
+  if (header.width * header.height > maxInputPixels) throw tooManyPixels(header.width, frameHeight, frames, maxInputPixels);
+  if (frames > 1 && maxAnimationPixels !== undefined && header.width * header.height > maxAnimationPixels) {
+    throw animationTooLarge(header.width, frameHeight, frames, maxAnimationPixels);
   }
 }
 
@@ -64,13 +107,14 @@ function checkPixels(header: Metadata, limit: number): void {
  * One decode, one encode: `metadata()` parses only the header, then the pipeline orients, fits and
  * re-encodes; `resolveWithObject` gives the output size without another metadata pass.
  */
-async function transcode(input: Buffer, format: ImageFormat, options: ImageProcessingOptions): Promise<ProcessedImage> {
+async function transcode(input: Buffer, format: ImageFormat, options: ImageProcessingOptions, timeoutSeconds: number): Promise<ProcessedImage> {
   const read = { failOn: 'warning', animated: format === 'gif' } as const;
   // No pixel limit for the header read itself: libvips would refuse a bomb there without its size.
   const header = await sharp(input, { ...read, limitInputPixels: false }).metadata();
   if (header.format !== format) throw unsupportedFormat(header.format, options.accept);
-  checkPixels(header, options.maxInputPixels);
+  checkPixels(header, options);
   const image = sharp(input, { ...read, limitInputPixels: options.maxInputPixels })
+    .timeout({ seconds: timeoutSeconds })
     .autoOrient() // = rotate() without an angle: EXIF orientation, so width/height are as displayed
     .resize({ width: options.maxWidth, height: options.maxHeight, fit: 'inside', withoutEnlargement: true });
   const { data, info } = await encodeAs(image, format).toBuffer({ resolveWithObject: true });
@@ -92,9 +136,13 @@ async function transcode(input: Buffer, format: ImageFormat, options: ImageProce
  * - The format is judged by content, twice: by signature before libvips sees the bytes (only
  *   jpeg/png/gif in `accept` go further, so SVG, WebP, TIFF or HEIF loaders never run), then by
  *   the decoder sharp picks.
- * - Pixel bombs are refused from the header before any decoding: first from the dimensions the
- *   file states (read in plain code, see headerDimensions.ts), then from libvips' own header read
- *   (`width × height`, all frames of a GIF); `limitInputPixels` backs that up inside libvips.
+ * - Bombs are refused from the header before any job: from what the file states (read in plain
+ *   code, see headerDimensions.ts): pixels of every frame, frames × canvas of an animation
+ *   (`maxAnimationPixels`), and the cost of decoding its kind (decodeCost.ts: bit depth,
+ *   interlacing, progressive scans, GIF); then libvips' own header read checks the pixels again,
+ *   and `limitInputPixels` backs that up inside libvips.
+ * - Jobs are bounded: `concurrency` at once, `queueMax` waiting, served fairly between owners
+ *   (jobLimiter.ts), each abandoned after `jobTimeoutMs`.
  * - `failOn: 'warning'`: a truncated or corrupt file is refused rather than half-decoded.
  * - Output: EXIF orientation applied, fitted inside maxWidth×maxHeight (never enlarged), re-encoded
  *   in the input's format without any metadata (see `outputEncoding.ts`).
@@ -102,44 +150,55 @@ async function transcode(input: Buffer, format: ImageFormat, options: ImageProce
  * Calls `sharp.cache(false)` (a process-wide setting): a server sees each upload once.
  *
  * @example
- * const images = createSharpImageProcessor();
- * const image = await images.process(upload, { accept: ['jpeg', 'png'], maxWidth: 2000, maxHeight: 2000, maxInputPixels: 50_000_000 });
- * @throws AppError `INVALID_ARGUMENT` (500) for a concurrency that is not a positive integer.
+ * const images = createSharpImageProcessor({ queueMax: 64, jobTimeoutMs: 30_000 });
+ * const image = await images.process(upload, { accept: ['jpeg', 'png'], maxWidth: 2000, maxHeight: 2000, maxInputPixels: 64_000_000 }, { owner: 'erp' });
+ * @throws AppError `INVALID_ARGUMENT` (500) for a concurrency, queue size or timeout that is not a positive integer.
  */
 export function createSharpImageProcessor(options: SharpImageProcessorOptions = {}): ImageProcessor & RenditionRenderer {
   const concurrency = options.concurrency ?? availableParallelism();
-  if (!isPositiveInteger(concurrency)) {
-    throw invalidArgument(`Expected concurrency to be a positive integer but received ${String(concurrency)}.`);
+  const queueMax = options.queueMax ?? DEFAULT_QUEUE_MAX;
+  const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+  for (const [name, value] of Object.entries({ concurrency, queueMax, jobTimeoutMs })) {
+    if (!isPositiveInteger(value)) throw invalidArgument(`Expected ${name} to be a positive integer but received ${String(value)}.`);
   }
+  // libvips counts whole seconds; the timer below answers at the exact time.
+  const timeoutSeconds = Math.ceil(jobTimeoutMs / 1000);
   sharp.cache(false);
-  const limiter = createJobLimiter(concurrency, options.onLoad);
-  const runJob = <T>(kind: ImageJobKind, job: () => Promise<T>) =>
-    limiter.run(() => {
-      options.onJobStart?.(kind);
-      return job();
+  const limiter = createJobLimiter({
+    concurrency,
+    queueMax,
+    busy: imageQueueFull,
+    timeoutMs: jobTimeoutMs,
+    timedOut: () => tookTooLong(jobTimeoutMs),
+    ...(options.onLoad ? { observe: options.onLoad } : {}),
+  });
+  const runJob = <T>(kind: ImageJobKind, job: ImageJob | undefined, work: () => Promise<T>) => {
+    const owner = job?.owner ?? INTERNAL_OWNER;
+    return limiter.run(owner, () => {
+      options.onJobStart?.(kind, owner);
+      return work();
     });
+  };
 
   return {
-    async process(input, processing) {
+    async process(input, processing, job) {
       checkOptions(processing);
       const format = sniffImageFormat(input);
       if (format === undefined) throw notAnImage();
       if (!isImageFormat(format) || !processing.accept.includes(format)) throw unsupportedFormat(format, processing.accept);
-      const declared = headerDimensions(input, format);
-      if (declared !== undefined && declared.width * declared.height > processing.maxInputPixels) {
-        throw tooManyPixels(declared.width, declared.height, 1, processing.maxInputPixels);
-      }
+      const declared = readImageHeader(input, format);
+      if (declared !== undefined) checkDeclaredCost(declared, processing);
       try {
-        return await runJob('upload', () => transcode(input, format, processing));
+        return await runJob('upload', job, () => transcode(input, format, processing, timeoutSeconds));
       } catch (error) {
-        throw imageFailure(error, processing.maxInputPixels);
+        throw imageFailure(error, processing.maxInputPixels, jobTimeoutMs);
       }
     },
-    async render(input, instruction) {
+    async render(input, instruction, job) {
       try {
-        return await runJob('rendition', () => renderRendition(input, instruction));
+        return await runJob('rendition', job, () => renderRendition(input, instruction, timeoutSeconds));
       } catch (error) {
-        throw imageFailure(error, instruction.maxInputPixels);
+        throw imageFailure(error, instruction.maxInputPixels, jobTimeoutMs);
       }
     },
   };

@@ -58,10 +58,11 @@ export function downloadCommands(deps: DownloadCommandsDeps) {
   }
 
   /** Downloads and processes one job's image; a refusal becomes the reason the client reads. */
-  async function fetchImage(request: DownloadRequest): Promise<PreparedImage> {
+  async function fetchImage(request: DownloadRequest, context: RequestContext): Promise<PreparedImage> {
     const { bytes } = await deps.downloader.download(request.url);
+    const input = { content: bytes, accept: ACCEPT, order: request.order, source: request.source, imageType: request.imageType };
     return deps.images
-      .prepare(request.productPk, { content: bytes, accept: ACCEPT, order: request.order, source: request.source, imageType: request.imageType })
+      .prepare(request.productPk, input, context)
       .catch((error: unknown) => {
         throw error instanceof AppError && error.code === 'INVALID_IMAGE' ? new AppError('DOWNLOAD_FAILED', NOT_AN_IMAGE, { status: 400, cause: error }) : error;
       });
@@ -99,7 +100,7 @@ export function downloadCommands(deps: DownloadCommandsDeps) {
       await loadProductFacts(deps.eventStore, productPk);
       const jobs: Job[] = [];
       for (const request of requests) jobs.push(await open(request, context));
-      const outcomes = await mapBounded(requests, parallelism, (request) => fetchImage(request));
+      const outcomes = await mapBounded(requests, parallelism, (request, index) => fetchImage(request, jobs[index]!.jobContext));
       const errors = outcomes.map((outcome) => (outcome.ok ? undefined : outcome.error));
       if (errors.some((error) => error !== undefined)) {
         const details = await Promise.all(
@@ -151,13 +152,13 @@ interface Job {
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Runs `work` over `items` with at most `limit` at once, keeping every outcome in order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<Outcome<R>[]> {
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<Outcome<R>[]> {
   const outcomes: Outcome<R>[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      outcomes[index] = await work(items[index]!).then(
+      outcomes[index] = await work(items[index]!, index).then(
         (value): Outcome<R> => ({ ok: true, value }),
         (error: unknown): Outcome<R> => ({ ok: false, error }),
       );

@@ -24,6 +24,8 @@ export interface ImageCommandsDeps {
   /** The `MAX_IMAGE_DIMENSIONS` setting in force. */
   maxImageDimensions: () => ImageDimensions;
   maxInputPixels: number;
+  /** `MAX_ANIMATION_PIXELS`: frames × canvas of an animated upload. */
+  maxAnimationPixels: number;
   /** Told of every binary a write has recorded (eager renditions); must not throw. */
   afterStored?: (blob: StoredImage) => void;
 }
@@ -65,10 +67,15 @@ export interface PreparedImage {
  */
 export function imageCommands(deps: ImageCommandsDeps) {
 
-  /** Runs the image pipeline, which is also the check of the content. */
-  async function processImage({ content, accept, format }: ImageContent): Promise<ProcessedImage> {
+  /**
+   * Runs the image pipeline, which is also the check of the content, as a job of the request's
+   * user: the pipeline shares its slots fairly between users.
+   */
+  async function processImage({ content, accept, format }: ImageContent, context: RequestContext): Promise<ProcessedImage> {
     const { WIDTH, HEIGHT } = deps.maxImageDimensions();
-    const image = await deps.imageProcessor.process(content, { accept, maxWidth: WIDTH, maxHeight: HEIGHT, maxInputPixels: deps.maxInputPixels });
+    const { maxInputPixels, maxAnimationPixels } = deps;
+    const options = { accept, maxWidth: WIDTH, maxHeight: HEIGHT, maxInputPixels, maxAnimationPixels };
+    const image = await deps.imageProcessor.process(content, options, { owner: context.actor });
     if (format !== undefined && image.format !== format) {
       throw new AppError('IMAGE_FORMAT_MISMATCH', `The content is ${image.format}, not the declared ${format}.`, { status: 400 });
     }
@@ -82,8 +89,8 @@ export function imageCommands(deps: ImageCommandsDeps) {
     return { key, contentType: image.contentType, width: image.width, height: image.height, bytes: stored.size, sha256: stored.sha256 };
   }
 
-  async function store(productPk: number, content: ImageContent): Promise<StoredImage> {
-    return putImage(productPk, await processImage(content));
+  async function store(productPk: number, content: ImageContent, context: RequestContext): Promise<StoredImage> {
+    return putImage(productPk, await processImage(content, context));
   }
 
   const decide = galleryDecision(deps.handle);
@@ -98,7 +105,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
       // drawn while the blob is written (only for content the pipeline accepted, so a refused
       // upload leaves no event). Errors keep their order: an unknown product is reported first.
       const facts = loadProductFacts(deps.eventStore, input.productPk);
-      const processing = processImage(input);
+      const processing = processImage(input, context);
       facts.catch(() => undefined);
       processing.catch(() => undefined);
       const product = await facts;
@@ -128,8 +135,12 @@ export function imageCommands(deps: ImageCommandsDeps) {
     },
 
     /** Processes and stores one image of a coming {@link replaceSet}. @throws AppError `INVALID_IMAGE`. */
-    async prepare(productPk: number, input: Omit<PreparedImage, 'blob'> & { content: Buffer; accept: readonly ImageFormat[] }): Promise<PreparedImage> {
-      const blob = await store(productPk, input);
+    async prepare(
+      productPk: number,
+      input: Omit<PreparedImage, 'blob'> & { content: Buffer; accept: readonly ImageFormat[] },
+      context: RequestContext,
+    ): Promise<PreparedImage> {
+      const blob = await store(productPk, input, context);
       return { blob, order: input.order, source: input.source, imageType: input.imageType };
     },
 
@@ -168,7 +179,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
       expectedRevision?: number,
     ): Promise<GalleryWrite> {
       const { content, ...fields } = changes;
-      const blob = content === undefined ? undefined : await store(productPk, content);
+      const blob = content === undefined ? undefined : await store(productPk, content, context);
       const data = { imagePk, ...fields, ...(blob === undefined ? {} : { blob }) };
       return recorded(await decide(productPk, { type: 'UpdateImage', data }, context, expectedRevision), [blob]);
     },

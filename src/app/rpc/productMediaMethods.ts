@@ -220,6 +220,8 @@ function asFault(error: unknown, writeFault: FaultNumber): unknown {
     case 'IMAGE_NOT_FOUND':
     case 'IMAGE_DELETED':
       return new ShipStreamFault(103, undefined, error);
+    case 'IMAGE_QUEUE_FULL':
+      return new ShipStreamFault(7, error.message, error);
     default:
       if (error instanceof ValidationError) return new ShipStreamFault(102, detailOf(error), error);
       return error.expose ? new ShipStreamFault(writeFault, detailOf(error), error) : error;

@@ -11,6 +11,12 @@ export const FAULT_MESSAGES = {
   3: 'Invalid api path.',
   5: 'Session expired. Try to relogin.',
   6: 'Required parameter is missing, for more details see "exception.log".',
+  /**
+   * Ours, not OpenMage's (whose general faults end at 6): the image work is bounded and full
+   * right now. The message says when to retry ("Image processing is busy; retry in 2 seconds.");
+   * unlike 104, the same call may well succeed later.
+   */
+  7: 'Service is busy. Please retry later.',
   100: 'Requested store view not found.',
   101: 'Product not exists.',
   102: 'Invalid data given. Details in error message.',

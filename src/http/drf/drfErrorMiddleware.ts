@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { isAppError } from '../../errors/appError.ts';
+import { BusyError, isAppError } from '../../errors/appError.ts';
 
 const SERVER_ERROR = { detail: 'A server error occurred.' };
 const SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
@@ -40,7 +40,9 @@ function answerUnanswered(ctx: Context): void {
 /**
  * The REST surface's one error middleware: renders every error as a DRF body
  * (`{"field": [..]}` for validation, `{"detail": ..}` otherwise). 5xx never leak internals:
- * the client gets DRF's generic text and the log gets the cause.
+ * the client gets DRF's generic text and the log gets the cause. A {@link BusyError} is no
+ * fault: 503 with its own text and `Retry-After` (as DRF's `Throttled` answers 429), not logged
+ * beyond the access line.
  */
 export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void> {
   try {
@@ -48,7 +50,7 @@ export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void
     if (ctx.body === undefined || ctx.body === '') answerUnanswered(ctx);
   } catch (error) {
     const { status, body } = render(ctx, error);
-    if (status >= 500) ctx.state.logger?.error('request failed', { error: describe(error) });
+    if (status >= 500 && !(error instanceof BusyError)) ctx.state.logger?.error('request failed', { error: describe(error) });
     ctx.status = status;
     ctx.body = body;
     if (status === 401) ctx.set('WWW-Authenticate', 'Token');
@@ -57,6 +59,7 @@ export async function drfErrorMiddleware(ctx: Context, next: Next): Promise<void
 }
 
 function render(ctx: Context, error: unknown): { status: number; body: unknown } {
+  if (error instanceof BusyError) return { status: 503, body: { detail: error.message } };
   if (isAppError(error)) {
     if (error.status === 503) return { status: 503, body: SERVICE_UNAVAILABLE };
     if (!error.expose) return { status: error.status, body: SERVER_ERROR };

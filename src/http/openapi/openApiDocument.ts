@@ -45,6 +45,14 @@ const ERRORS = {
   401: respond('Missing or invalid credentials.', ref('Detail')),
   404: respond('`{"detail": "Not found."}`', ref('Detail')),
 };
+/** Every image slot taken and `IMAGE_QUEUE_MAX` jobs waiting. */
+const IMAGE_BUSY = {
+  503: {
+    description: 'Image processing is busy: `{"detail": "Image processing is busy; retry in N seconds."}`; retry after `Retry-After` seconds.',
+    headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+    content: json(ref('Detail')),
+  },
+};
 const WRITE_ERRORS = { ...ERRORS, 412: respond('`If-Match` names an older revision of the gallery.', ref('Detail')) };
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retried POST with the same key (same user, same request) answers the original response; the same key with another request is a 422.' };
 const IF_MATCH = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from a detail response: the write fails with 412 if the gallery changed since.' };
@@ -79,6 +87,7 @@ const MEDIA_PATH_ITEM = {
       403: respond('Signed URLs: missing, invalid or expired signature.', ref('Detail')),
       404: ERRORS[404],
       416: respond('Range not satisfiable.', ref('Detail')),
+      ...IMAGE_BUSY,
     },
   },
 };
@@ -138,7 +147,7 @@ export function openApiDocument(publicBaseUrl: string) {
         post: {
           summary: 'Upload a product image (multipart)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },
-          responses: { 201: respond('Uploaded.', ref('ProductImage')), 413: respond('Too large.', ref('Detail')), ...ERRORS },
+          responses: { 201: respond('Uploaded.', ref('ProductImage')), 413: respond('Too large.', ref('Detail')), ...ERRORS, ...IMAGE_BUSY },
         },
       },
       '/api/v1/product_image/{pk}/': {
@@ -203,7 +212,7 @@ export function openApiDocument(publicBaseUrl: string) {
           summary: 'Download an image from an ERP URL and add it to the product', parameters: [IDEMPOTENCY_KEY],
           description: 'http/https only; private, loopback and link-local addresses are refused unless listed in DOWNLOAD_ALLOWED_HOSTS. A failed download answers 400 with the reason under `url`.',
           requestBody: { content: json(ref('DownloadableImage')) },
-          responses: { 200: respond('The created image.', ref('ProductImage')), ...ERRORS },
+          responses: { 200: respond('The created image.', ref('ProductImage')), ...ERRORS, ...IMAGE_BUSY },
         },
       },
       '/api/v1/downloadable_image/{product_pk}/replace/': {
@@ -211,7 +220,7 @@ export function openApiDocument(publicBaseUrl: string) {
         post: {
           summary: 'Replace the whole image set of the product, all or nothing', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: json(ref('ImageSetReplacement')) },
-          responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS },
+          responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS, ...IMAGE_BUSY },
         },
       },
       '/api/jsonrpc': {
