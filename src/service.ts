@@ -21,6 +21,7 @@ import { galleryQueries } from './app/media/galleryQueries.ts';
 import { imageCommands } from './app/media/imageCommands.ts';
 import { videoCommands } from './app/media/videoCommands.ts';
 import { settingsQueries } from './app/media/settingsQueries.ts';
+import { settingsInForce } from './app/settings/settingsInForce.ts';
 import { createSharpImageProcessor, type SharpImageProcessorOptions } from './adapters/sharp/sharpImageProcessor.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { isMediaRequest, MEDIA_PATH } from './delivery/mediaHandler.ts';
@@ -63,6 +64,8 @@ import type { EventStore } from './ports/eventStore.ts';
 import type { ObjectStore } from './ports/objectStore.ts';
 import type { ReadModelStore } from './ports/readModelStore.ts';
 import { startProjections, type Projections } from './projections/projections.ts';
+import { startLogWatcher } from './projections/logWatcher.ts';
+import { readGuard } from './app/readGuard.ts';
 
 /** Every read model the service keeps. */
 export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection] as const;
@@ -113,6 +116,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...(options.readModelSpace ? { space: options.readModelSpace } : {}),
   });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
+  const logWatcher = await startLogWatcher({ eventStore, runners: projections.runners, logger });
+  const guard = config.readGuardTimeoutMs > 0 ? readGuard({ eventStore, watcher: logWatcher, timeoutMs: config.readGuardTimeoutMs, logger }) : undefined;
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
   const handle = commandHandler({ eventStore, clock, schemaVersionOf });
@@ -120,11 +125,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const gallery = galleryQueries(readModels);
   const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
+  const settingInForce = settingsInForce(eventStore);
   // One image pipeline for every route and for renditions, so its bound on concurrent jobs holds for the process.
   const imageProcessor = createSharpImageProcessor({ ...options.imageJobs, queueMax: config.imageQueueMax, jobTimeoutMs: config.imageJobTimeoutMs });
   const users = createUserDirectory(options.users);
   const loginGuardian = loginGuard({ users, throttle: loginThrottle(), logger });
-  const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger });
+  const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger, ...(guard ? { readGuard: guard } : {}) });
   const mediaUrl = mediaUrls(config.mediaBaseUrl, config.delivery);
   const images = imageCommands({
     eventStore,
@@ -133,7 +139,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     handle,
     allocatePk,
     clock,
-    maxImageDimensions: () => settings.setting('MAX_IMAGE_DIMENSIONS'),
+    maxImageDimensions: () => settingInForce('MAX_IMAGE_DIMENSIONS'),
     maxInputPixels: config.maxInputPixels,
     maxAnimationPixels: config.maxAnimationPixels,
     afterStored: delivery.afterImageStored,
@@ -210,6 +216,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     stream: { heartbeatMs: config.feedHeartbeatMs, maxBufferedBytes: config.feedMaxBufferedBytes },
   });
   const app = createApp({
+    ...(guard ? { readGuard: guard } : {}),
     jsonRpc,
     logger,
     bodyParser,
@@ -263,6 +270,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     (closing ??= (async () => {
       feed.closeStreams();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
+      logWatcher.stop();
       await projections.stop();
       await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);
       logger.info('stopped');

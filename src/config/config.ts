@@ -64,6 +64,11 @@ export interface Config {
   delivery: DeliveryConfig;
   /** Connections, bodies, logins, batches and sessions: what one client can cost (limitsConfig.ts). */
   limits: LimitsConfig;
+  /**
+   * `READ_GUARD_TIMEOUT_MS` (default 2000; 0 turns the guard off): how long a request waits for
+   * this instance's read models to include everything stored before it arrived (src/app/readGuard.ts).
+   */
+  readGuardTimeoutMs: number;
 }
 
 export interface ApiUser {
@@ -130,6 +135,7 @@ export function loadConfig(env: Env): Config {
     feedMaxBufferedBytes: parsePositiveInteger('FEED_MAX_BUFFERED_BYTES', read('FEED_MAX_BUFFERED_BYTES'), 1024 * 1024, problems),
     delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
     limits: parseLimitsConfig(read, problems),
+    readGuardTimeoutMs: parseNonNegativeInteger('READ_GUARD_TIMEOUT_MS', read('READ_GUARD_TIMEOUT_MS'), 2000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -149,6 +155,15 @@ function parsePositiveInteger(name: string, value: string | undefined, fallback:
   if (value === undefined) return fallback;
   if (!/^\d{1,15}$/.test(value) || Number(value) < 1) {
     problems.push(`${name} must be a positive whole number, got "${value}"`);
+    return fallback;
+  }
+  return Number(value);
+}
+
+function parseNonNegativeInteger(name: string, value: string | undefined, fallback: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value)) {
+    problems.push(`${name} must be a whole number, got "${value}"`);
     return fallback;
   }
   return Number(value);

@@ -16,6 +16,8 @@ export interface DeliveryDeps {
   renderer: RenditionRenderer;
   users: UserDirectory;
   logger: Logger;
+  /** Read-your-writes across instances, asked before a key is answered 404 (see mediaHandler.ts). */
+  readGuard?: { caughtUp(): Promise<void> };
 }
 
 /**
@@ -40,6 +42,7 @@ export function createDelivery(deps: DeliveryDeps) {
     users: deps.users,
     delivery,
     logger: deps.logger,
+    ...(deps.readGuard ? { readGuard: deps.readGuard } : {}),
   });
   return {
     handle,

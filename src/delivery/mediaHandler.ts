@@ -43,6 +43,12 @@ export interface MediaHandlerDeps {
   logger: Logger;
   /** Milliseconds since the epoch (signed URLs' expiry). */
   now?: () => number;
+  /**
+   * Read-your-writes across instances: a key this instance does not know may have just been
+   * stored through another one, so before a 404 the read models catch up with the store once.
+   * Known keys (nearly every request) never wait.
+   */
+  readGuard?: { caughtUp(): Promise<void> };
 }
 
 /** Whether a request is the media handler's: everything spelled like `/media…`, so no spelling reaches the API. */
@@ -96,7 +102,11 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     const actor = userOf(req);
     if (actor !== undefined) state.actor = actor;
     if (signer !== undefined && actor === undefined) checkSignature(key, query);
-    const entry = deps.lookup(key);
+    let entry = deps.lookup(key);
+    if (entry === undefined && deps.readGuard) {
+      await deps.readGuard.caughtUp();
+      entry = deps.lookup(key);
+    }
     // Deleted and replaced binaries exist only for API users; for anyone else, as if they never did.
     if (entry === undefined || (entry.state !== 'live' && actor === undefined)) throw new NotFoundError();
     const binary = await binaryFor(key, entry, query, req, actor ?? ANONYMOUS_OWNER);

@@ -41,6 +41,8 @@ export interface AppDeps {
   jsonRpc?: (ctx: Koa.Context) => Promise<void>;
   /** Answers retried POSTs that carry an `Idempotency-Key` (runs after authentication and parsing). */
   idempotency?: Koa.Middleware;
+  /** Read-your-writes across instances: waited for before an authenticated request is served. */
+  readGuard?: { caughtUp(): Promise<void> };
 }
 
 /** The application, and every `METHOD /path/` it routes (for the OpenAPI check). */
@@ -69,19 +71,22 @@ export function createApp(deps: AppDeps): App {
   const routers = [authRoutes(deps.loginGuard), ...deps.restRouters];
   const routeRest = routeByPrefix(routers);
   const authenticate = tokenAuth(deps.users);
-  const { jsonRpc, bodyParser, idempotency } = deps;
+  const { jsonRpc, bodyParser, idempotency, readGuard } = deps;
+  // After authentication (an anonymous client costs no read of the store), before anything is read.
+  const caughtUp = (then: () => Promise<unknown>): Promise<unknown> => (readGuard ? readGuard.caughtUp().then(then) : then());
   const afterBody: Koa.Middleware = idempotency ? (ctx, next) => idempotency(ctx, () => routeRest(ctx, next)) : routeRest;
   const parseThenRoute: Koa.Middleware = (ctx, next) =>
     BODY_METHODS.has(ctx.request.method) ? bodyParser(ctx, () => afterBody(ctx, next)) : routeRest(ctx, next);
   const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
     if (probes.serves(path)) return probes(ctx, () => routeRest(ctx, next));
     if (LOGIN_PATH.test(path)) return parseThenRoute(ctx, next); // no user: idempotency passes it by
-    if (needsCredentials(path)) return authenticate(ctx, () => parseThenRoute(ctx, next));
+    if (needsCredentials(path)) return authenticate(ctx, () => caughtUp(() => parseThenRoute(ctx, next)) as Promise<void>);
     return routeRest(ctx, next);
   };
   app.use((ctx, next) => {
     const path = ctx.request.path;
-    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return jsonRpc(ctx);
+    // The JSON-RPC endpoint authenticates per call (sessions are read models too): it waits first.
+    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return caughtUp(() => jsonRpc(ctx));
     return drfErrorMiddleware(ctx, () => rest(ctx, path, next));
   });
   const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];

@@ -21,8 +21,8 @@ export interface ImageCommandsDeps {
   handle: HandleCommand;
   allocatePk: AllocatePk;
   clock: Clock;
-  /** The `MAX_IMAGE_DIMENSIONS` setting in force. */
-  maxImageDimensions: () => ImageDimensions;
+  /** The `MAX_IMAGE_DIMENSIONS` setting in force (read from the event store: another instance may just have changed it). */
+  maxImageDimensions: () => ImageDimensions | Promise<ImageDimensions>;
   maxInputPixels: number;
   /** `MAX_ANIMATION_PIXELS`: frames × canvas of an animated upload. */
   maxAnimationPixels: number;
@@ -72,7 +72,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
    * user: the pipeline shares its slots fairly between users.
    */
   async function processImage({ content, accept, format }: ImageContent, context: RequestContext): Promise<ProcessedImage> {
-    const { WIDTH, HEIGHT } = deps.maxImageDimensions();
+    const { WIDTH, HEIGHT } = await deps.maxImageDimensions();
     const { maxInputPixels, maxAnimationPixels } = deps;
     const options = { accept, maxWidth: WIDTH, maxHeight: HEIGHT, maxInputPixels, maxAnimationPixels };
     const image = await deps.imageProcessor.process(content, options, { owner: context.actor });

@@ -36,6 +36,8 @@ export interface EsdbStandIn {
   readonly calls: Readonly<RpcCounts>;
   /** Subscriptions and BatchAppend streams currently open (0 once clients unsubscribed). */
   readonly openStreams: number;
+  /** Delays the live deliveries of subscriptions opened from now on by `ms` (0: none). */
+  delayLiveDeliveries(ms: number): void;
 }
 
 const BIND_ATTEMPTS = 50;
@@ -101,6 +103,9 @@ export async function startEsdbStandIn(options: EsdbStandInOptions = {}): Promis
     calls,
     get openStreams() {
       return openCalls.size;
+    },
+    delayLiveDeliveries(ms) {
+      log.liveDelayMs = ms;
     },
   };
 }

@@ -60,9 +60,26 @@ export class EventLog {
   }
 
   /** Calls `listener` with every event written from now on, in `$all` order. */
+  /**
+   * Milliseconds by which the live deliveries of subscriptions opened from now on lag the writes
+   * (0: at once), as a busy or distant node makes them: an instance whose subscriptions lag reads
+   * before its read models have what another instance wrote.
+   */
+  liveDelayMs = 0;
+
   onWritten(listener: (event: StoredEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    let active = true;
+    const delayMs = this.liveDelayMs;
+    const delayed = (event: StoredEvent) => {
+      // Each delivery waits the same time, so they keep their order.
+      if (delayMs === 0) listener(event);
+      else setTimeout(() => active && listener(event), delayMs);
+    };
+    this.#listeners.add(delayed);
+    return () => {
+      active = false;
+      this.#listeners.delete(delayed);
+    };
   }
 
   lastRevision(streamName: string): bigint {
