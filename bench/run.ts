@@ -14,6 +14,9 @@ import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
+import { readGuardCost } from './readGuardCost.ts';
+import { sseReplayMemory } from './sseReplayMemory.ts';
+import { uploadSoak } from './uploadSoak.ts';
 import { pixelBombRefusal } from './pixelBombRefusal.ts';
 import { rpcCreateThroughput } from './rpcCreateThroughput.ts';
 import { rpcListThroughput } from './rpcListThroughput.ts';
@@ -57,6 +60,9 @@ async function main(): Promise<void> {
   results.push(await sseFanOut());
   results.push(...(await mediaDelivery()));
   results.push(await renditionFirstRequest());
+  results.push(await readGuardCost());
+  results.push(await sseReplayMemory());
+  results.push(await uploadSoak());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();
