@@ -107,7 +107,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
-  const handle = commandHandler({ eventStore, clock, schemaVersionOf });
+  const handle = commandHandler({ eventStore, clock, schemaVersionOf, cacheBytes: config.aggregateCacheBytes });
   const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
   const past = pastMedia(eventStore);
