@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { EventStoreDBClient, jsonEvent, type AppendExpectedRevision } from '@eventstore/db-client';
 import { openEsdbEventStore } from '../src/adapters/esdb/esdbEventStore.ts';
 import { productMediaStream } from '../src/domain/gallery/galleryStream.ts';
@@ -10,6 +8,7 @@ import type { BenchmarkResult } from './benchmarkResult.ts';
 import { alternateRounds, formatRatio, formatRate, median, throughputFor, type Throughput } from './measure.ts';
 import { isEntryPoint, runStandalone } from './standalone.ts';
 import { eventBytes, imageUploadedEvent } from './sampleEvents.ts';
+import { startStandInProcess } from './standInProcess.ts';
 
 const WRITERS = 20;
 const ROUNDS = 12;
@@ -18,7 +17,6 @@ const WARMUP_MS = 3000;
 /** Streams of the baseline and of the subject never meet: each side counts its own revisions. */
 const BASELINE_FIRST_PK = 10_001;
 const SUBJECT_FIRST_PK = 20_001;
-const STAND_IN = new URL('../test/support/esdbStandIn/esdbStandIn.ts', import.meta.url).href;
 
 /**
  * Appends through the EventStoreDB adapter reach at least 0.8× the throughput of the raw
@@ -88,46 +86,6 @@ async function withCpu(run: () => Promise<Throughput>): Promise<Throughput & { c
   const throughput = await run();
   const { user, system } = process.cpuUsage(before);
   return { ...throughput, cpuMicros: user + system };
-}
-
-interface StandInProcess {
-  pid: number | undefined;
-  connectionString: string;
-  stop(): Promise<void>;
-}
-
-/** The stand-in in its own process, so that its work does not share the measured event loop. */
-async function startStandInProcess(): Promise<StandInProcess> {
-  const script = [
-    `const { startEsdbStandIn } = await import(${JSON.stringify(STAND_IN)});`,
-    'const esdb = await startEsdbStandIn({ batchAppend: true });',
-    "process.stdout.write(JSON.stringify({ connectionString: esdb.connectionString }) + '\\n');",
-    "process.stdin.on('end', () => esdb.stop().then(() => process.exit(0)));",
-    'process.stdin.resume();',
-  ].join('\n');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const [line] = await Promise.race([
-    (async () => {
-      for await (const first of createInterface({ input: child.stdout! })) return [first];
-      return [];
-    })(),
-    exited.then(() => []),
-  ]);
-  if (line === undefined) throw new Error('the EventStoreDB stand-in process exited before it was serving');
-  const { connectionString } = JSON.parse(line) as { connectionString: string };
-  return {
-    pid: child.pid,
-    connectionString,
-    async stop() {
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 if (isEntryPoint(import.meta.url)) runStandalone(esdbAppends);

@@ -12,6 +12,7 @@ import { describeCodeRevision } from './codeRevision.ts';
 import { esdbAppends } from './esdbAppends.ts';
 import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
+import { longStreamWrites } from './longStreamWrites.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     results.push(await asOfQuery(dataset));
   });
   results.push(await esdbAppends());
+  results.push(...(await longStreamWrites()));
   results.push(...(await imageListThroughput()));
   results.push(await imageUploadThroughput());
   results.push(...(await pixelBombRefusal()));

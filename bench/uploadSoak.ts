@@ -19,6 +19,13 @@ async function rssOf(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
+/** Anonymous (heap, buffers, native) and file-backed (mapped LMDB files) parts of the RSS, in MiB. */
+async function rssPartsOf(pid: number): Promise<string> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return `anon ${(kib('RssAnon') / 1024).toFixed(0)} MiB, file ${(kib('RssFile') / 1024).toFixed(0)} MiB`;
+}
+
 /** A multipart body of one image upload to `productPk`, built once. */
 function uploadBody(productPk: number, jpeg: Buffer): { body: Buffer; contentType: string } {
   const boundary = `soak${productPk}`;
@@ -54,7 +61,7 @@ export async function uploadSoak(): Promise<BenchmarkResult> {
           if (sent % 1000 === 0) {
             const rss = await rssOf(service.pid);
             peak = Math.max(peak, rss);
-            progress('uploadSoak', `${formatCount(sent)} uploads, RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+            progress('uploadSoak', `${formatCount(sent)} uploads, RSS ${(rss / 2 ** 20).toFixed(0)} MiB (${await rssPartsOf(service.pid)})`);
           }
         }
       };

@@ -120,7 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const guard = config.readGuardTimeoutMs > 0 ? readGuard({ eventStore, watcher: logWatcher, timeoutMs: config.readGuardTimeoutMs, logger }) : undefined;
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
-  const handle = commandHandler({ eventStore, clock, schemaVersionOf });
+  const handle = commandHandler({ eventStore, clock, schemaVersionOf, cacheBytes: config.aggregateCacheBytes });
   const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
   const past = pastMedia(eventStore);

@@ -1,3 +1,4 @@
+import { DEFAULT_AGGREGATE_CACHE_BYTES } from '../app/aggregateCache.ts';
 import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { parseLimitsConfig, type LimitsConfig } from './limitsConfig.ts';
 
@@ -58,6 +59,11 @@ export interface Config {
    * disconnected (it resumes with Last-Event-ID), so memory per consumer stays bounded.
    */
   feedMaxBufferedBytes: number;
+  /**
+   * `AGGREGATE_CACHE_BYTES` (default 32 MiB): memory (estimated) for the aggregate states the
+   * command handler keeps, so that a write reads only the events after them; 0 turns it off.
+   */
+  aggregateCacheBytes: number;
   /** `LOG_LEVEL` (default `info`): debug, info, warn, error or silent. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** `RENDITION_*`, `MEDIA_*`: how binaries and their renditions are delivered (src/delivery/). */
@@ -133,6 +139,7 @@ export function loadConfig(env: Env): Config {
     rpcSessionTtlSeconds: parsePositiveInteger('RPC_SESSION_TTL_SECONDS', read('RPC_SESSION_TTL_SECONDS'), 24 * 60 * 60, problems),
     feedHeartbeatMs: parsePositiveInteger('FEED_HEARTBEAT_MS', read('FEED_HEARTBEAT_MS'), 15_000, problems),
     feedMaxBufferedBytes: parsePositiveInteger('FEED_MAX_BUFFERED_BYTES', read('FEED_MAX_BUFFERED_BYTES'), 1024 * 1024, problems),
+    aggregateCacheBytes: parseNonNegativeInteger('AGGREGATE_CACHE_BYTES', read('AGGREGATE_CACHE_BYTES'), DEFAULT_AGGREGATE_CACHE_BYTES, problems),
     delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
     limits: parseLimitsConfig(read, problems),
     readGuardTimeoutMs: parseNonNegativeInteger('READ_GUARD_TIMEOUT_MS', read('READ_GUARD_TIMEOUT_MS'), 2000, problems),
@@ -160,10 +167,11 @@ function parsePositiveInteger(name: string, value: string | undefined, fallback:
   return Number(value);
 }
 
+/** A whole number, 0 allowed (it turns a guard or a cache off). */
 function parseNonNegativeInteger(name: string, value: string | undefined, fallback: number, problems: string[]): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(value)) {
-    problems.push(`${name} must be a whole number, got "${value}"`);
+  if (!/^\d{1,15}$/.test(value)) {
+    problems.push(`${name} must be a whole number (0 turns it off), got "${value}"`);
     return fallback;
   }
   return Number(value);

@@ -87,4 +87,16 @@ test('the bounds on image work have defaults, are read, and must be positive who
   );
 });
 
+test('AGGREGATE_CACHE_BYTES bounds the command handler\'s remembered states; 0 turns them off', () => {
+  assert.is(loadConfig({}).aggregateCacheBytes, 32 * 1024 * 1024);
+  assert.is(loadConfig({ AGGREGATE_CACHE_BYTES: '0' }).aggregateCacheBytes, 0);
+  assert.is(loadConfig({ AGGREGATE_CACHE_BYTES: '268435456' }).aggregateCacheBytes, 268_435_456);
+  try {
+    loadConfig({ AGGREGATE_CACHE_BYTES: '64MB' });
+    assert.unreachable('must throw');
+  } catch (error) {
+    assert.equal((error as ConfigError).problems, ['AGGREGATE_CACHE_BYTES must be a whole number (0 turns it off), got "64MB"']);
+  }
+});
+
 test.run();

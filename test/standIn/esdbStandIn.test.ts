@@ -215,6 +215,15 @@ for (const mode of [{ name: 'BatchAppend advertised', batchAppend: true }, { nam
       assert.instance(await rejectionOf(collect(client.readStream('order-12'))), StreamNotFoundError);
       assert.is((await client.appendToStream('order-12', event('C'), { expectedRevision: 'no_stream' })).nextExpectedRevision, 2n);
       assert.equal(revisions(await collect(client.readStream('order-12'))), [2n]);
+      // Reads by revision of a recreated stream see only what follows the delete.
+      await client.appendToStream('order-12', event('D'));
+      const read = (options: Parameters<EventStoreDBClient['readStream']>[1]) => collect(client.readStream('order-12', options)).then(revisions);
+      assert.equal(await read({ fromRevision: 0n }), [2n, 3n]);
+      assert.equal(await read({ fromRevision: 3n }), [3n]);
+      assert.equal(await read({ fromRevision: 4n }), []);
+      assert.equal(await read({ direction: BACKWARDS, fromRevision: 2n }), [2n]);
+      assert.equal(await read({ direction: BACKWARDS, fromRevision: 1n }), []);
+      assert.equal(await read({ direction: BACKWARDS, fromRevision: END, maxCount: 1 }), [3n]);
       const metadataEvents = (await collect(client.readAll())).filter((resolved) => resolved.event?.streamId === '$$order-12');
       assert.equal(metadataEvents.map((resolved) => resolved.event?.type), ['$metadata', '$metadata']);
     }));

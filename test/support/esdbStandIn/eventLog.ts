@@ -90,7 +90,9 @@ export class EventLog {
     const stream = this.#streams.get(streamName);
     if (stream?.tombstoned) return { kind: 'deleted' };
     if (!stream || stream.softDeleted || stream.events.length === 0) return { kind: 'notFound' };
-    return { kind: 'found', events: stream.events.slice(Number(stream.truncateBefore)) };
+    // The stream itself, not a copy, unless a soft delete hid its start: reads pick by index.
+    const events = stream.truncateBefore === 0n ? stream.events : stream.events.slice(Number(stream.truncateBefore));
+    return { kind: 'found', events };
   }
 
   append(streamName: string, expected: ExpectedRevision, events: ProposedEvent[]): WriteOutcome {

@@ -55,11 +55,28 @@ function readStream(log: EventLog, options: StreamOptions, readOptions: ReadOpti
   }
   const forwards = readOptions.getReadDirection() === ReadDirection.FORWARDS;
   const from = streamReadStart(options, forwards);
-  const selected = forwards
-    ? read.events.filter((event) => event.revision >= from)
-    : read.events.filter((event) => event.revision <= from).reverse();
   const structuredIds = readOptions.getUuidOption()?.hasStructured() ?? false;
-  return take(selected, BigInt(readOptions.getCount())).map((event) => readEventResponse(event, structuredIds));
+  return streamSlice(read.events, from, forwards, BigInt(readOptions.getCount())).map((event) => readEventResponse(event, structuredIds));
+}
+
+/**
+ * At most `count` events from revision `from` on (or down), found by index as ESDB's stream
+ * index finds them: a stream's events have consecutive revisions, so a read of its tail costs
+ * the tail, not the stream.
+ */
+function streamSlice(events: readonly StoredEvent[], from: bigint, forwards: boolean, count: bigint): StoredEvent[] {
+  const first = events[0]?.revision ?? 0n;
+  const length = BigInt(events.length);
+  if (forwards) {
+    const start = from < first ? 0n : from - first;
+    if (start >= length) return [];
+    const end = count < length - start ? start + count : length;
+    return events.slice(Number(start), Number(end));
+  }
+  if (from < first) return [];
+  const last = from - first < length ? from - first : length - 1n;
+  const start = last + 1n > count ? last + 1n - count : 0n;
+  return events.slice(Number(start), Number(last) + 1).reverse();
 }
 
 /** The first revision to read; `end` forwards reads nothing, `start` backwards reads revision 0 only. */
