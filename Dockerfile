@@ -9,7 +9,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY tsconfig.json ./
 COPY src ./src
 COPY projections ./projections
-ENV PORT=8000 DATA_DIR=/data
+# Two malloc arenas: glibc otherwise makes one per thread libvips uses, and keeps their freed
+# memory (see README, Production: memory).
+ENV PORT=8000 DATA_DIR=/data MALLOC_ARENA_MAX=2
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 EXPOSE 8000
