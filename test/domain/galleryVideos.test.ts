@@ -76,4 +76,8 @@ test('reordering or deleting one video leaves the other videos as they were', ()
   deleted.when(command('ReorderVideo', { videoPk: 2, order: 2 })).then([]);
 });
 
+test('UploadVideo adds a video beside the ones the gallery has', () => {
+  spec.given([videoUploaded(414, 1)]).when(uploadVideo(414, 2, 1)).then([videoUploaded(414, 2, 1)]);
+});
+
 test.run();
