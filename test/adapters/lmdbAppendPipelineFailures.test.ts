@@ -30,7 +30,8 @@ test.before.each(async (context) => {
   const appendContext = { databases: context.control.databases, streamIndex, recentEventIds: createRecentEventIds(100), now: () => new Date() };
   context.pipeline = createAppendPipeline(appendContext, () => {});
 });
-test.after.each(async ({ directory, databases, pipeline }) => {
+test.after.each(async ({ directory, databases, control, pipeline }) => {
+  control.releaseHeld();
   await pipeline.settled();
   await databases.close();
   await rm(directory, { recursive: true, force: true });

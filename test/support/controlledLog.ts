@@ -21,11 +21,15 @@ export function controlledLog(databases: EventStoreDatabases) {
   const real = databases.log;
   const realWrites: Promise<boolean>[] = [];
   let refused = 0;
+  let issuedCount = 0;
   const armed: Array<(write: () => Promise<boolean>) => Promise<boolean>> = [];
+  /** Held writes issued and not settled yet: a failed test releases them, so its clean-up ends. */
+  const pending = new Set<{ release(): void }>();
 
   const conditional =
     (write: ConditionalWrite) =>
     (...args: never[]): Promise<boolean> => {
+      issuedCount += 1;
       const writeForReal = () => {
         const written = write.apply(real, args);
         written.then((landed) => void (refused += landed ? 0 : 1), () => {});
@@ -49,7 +53,12 @@ export function controlledLog(databases: EventStoreDatabases) {
         (writeForReal) =>
           new Promise<boolean>((resolve, reject) => {
             issued = true;
-            settle = { fail: reject, release: () => void writeForReal().then(resolve, reject) };
+            const held = {
+              fail: (error: Error) => (pending.delete(held), reject(error)),
+              release: () => (pending.delete(held), void writeForReal().then(resolve, reject)),
+            };
+            settle = held;
+            pending.add(held);
           }),
       );
       const issuedSettle = () => {
@@ -64,8 +73,12 @@ export function controlledLog(databases: EventStoreDatabases) {
         release: () => issuedSettle().release(),
       };
     },
+    /** How many conditional writes the pipeline issued, held ones included. */
+    writesIssued: () => issuedCount,
     /** How many writes LMDB did not apply because the entry before them was missing. */
     refusedWrites: () => refused,
+    /** Lets every held write that was issued go to LMDB (the clean-up after a failed test). */
+    releaseHeld: () => [...pending].forEach((held) => held.release()),
     /** Resolves once every write that went to LMDB so far has settled. */
     realWritesSettled: () => Promise.allSettled(realWrites),
   };
