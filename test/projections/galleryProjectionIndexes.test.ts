@@ -5,14 +5,16 @@ import {
   IMAGES_BY_FILE_TABLE,
   IMAGES_BY_ORDER_TABLE,
   IMAGES_BY_PRODUCT_TABLE,
+  VIDEOS_BY_ORDER_TABLE,
+  VIDEOS_BY_PRODUCT_TABLE,
   type ImageView,
 } from '../../projections/gallery.ts';
 import type { GalleryEvent } from '../../src/domain/gallery/galleryEvents.ts';
-import { blob, imageUploaded } from '../domain/galleryFixtures.ts';
+import { blob, imageDeleted, imageUploaded, videoUploaded } from '../domain/galleryFixtures.ts';
 import { project } from '../support/projectionSpec.ts';
 import { galleryLog, imageOf, keysOf } from './galleryProjectionSupport.ts';
 
-/** The live-only indexes follow every change of an image, not only those that move it. */
+/** The live-only indexes follow every change of a medium, not only those that move it. */
 
 const P = 16301;
 const uploads = [imageUploaded(P, 1, { order: 0, roles: ['image'] }), imageUploaded(P, 2, { order: 1 })];
@@ -40,5 +42,35 @@ for (const change of changes) {
     }
   });
 }
+
+test('SpecialImageSet takes only its own type from the previous holder', () => {
+  const model = project(galleryProjection, galleryLog(P, [
+    ...uploads,
+    { type: 'SpecialImageSet', data: { imagePk: 2, specialImageType: 'swatch', previousImagePk: null } },
+    { type: 'SpecialImageSet', data: { imagePk: 2, specialImageType: 'picto', previousImagePk: null } },
+    { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'picto', previousImagePk: 2 } },
+  ]));
+  assert.equal(imageOf(model, 2).specialImageTypes, ['swatch']);
+  assert.equal(imageOf(model, 1).specialImageTypes, ['base', 'picto']);
+});
+
+/** Two live images under one file name: never written by the gallery decider, and still handled. */
+const sharing = [imageUploaded(P, 1, { file: '/s/h/shared.jpg' }), imageUploaded(P, 2, { order: 1, file: '/s/h/shared.jpg' })];
+
+test('an image never drops the file row another image holds', () => {
+  const model = project(galleryProjection, galleryLog(P, [...sharing, imageDeleted(P, 1)]));
+  assert.is(model.tx.get(IMAGES_BY_FILE_TABLE, [P, '/s/h/shared.jpg']), 2);
+});
+
+test('a change of an image does not take back the file row another image holds', () => {
+  const model = project(galleryProjection, galleryLog(P, [...sharing, { type: 'ImageLabelChanged', data: { imagePk: 1, label: 'x', previousLabel: '' } }]));
+  assert.is(model.tx.get(IMAGES_BY_FILE_TABLE, [P, '/s/h/shared.jpg']), 2);
+});
+
+test('a VideoReordered to the order a video has keeps its index rows', () => {
+  const model = project(galleryProjection, galleryLog(P, [videoUploaded(P, 7, 2), { type: 'VideoReordered', data: { videoPk: 7, order: 2, previousOrder: 2 } }]));
+  assert.equal(keysOf(model, VIDEOS_BY_PRODUCT_TABLE), [[P, 2, 7]]);
+  assert.equal(keysOf(model, VIDEOS_BY_ORDER_TABLE), [[2, 7]]);
+});
 
 test.run();
