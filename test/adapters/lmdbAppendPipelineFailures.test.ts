@@ -122,6 +122,7 @@ test('an append arriving while the index is rebuilt is checked against the rebui
   assert.is(landedArriving.value.nextExpectedRevision, 0);
   assert.equal(logEntries(databases).sort(), [['b', 0, idOf(behind)], ['c', 0, idOf(arriving)]]);
   assert.is(control.refusedWrites(), 1, 'only the write issued before the failure went out behind the failed entry');
+  assert.equal(control.writesInFlightAtIssue(), [0, 1, 0, 1], '`b`, checked again after the arriving append, went out while that one committed');
 });
 
 test('a commit failing right after another fails the appends it carried and those checked behind it', async ({ databases, control, pipeline }) => {
@@ -137,7 +138,8 @@ test('a commit failing right after another fails the appends it carried and thos
   const firstFailure = commitFailure();
   first.fail(firstFailure);
   await eventually(() => second.issued);
-  await control.realWritesSettled(); // `c`, checked again behind `b`, found `b` missing
+  // `c`, checked again, goes out behind `b` without waiting for its commit, and finds `b` missing.
+  await eventually(() => control.refusedWrites() === 3);
   const secondFailure = commitFailure();
   second.fail(secondFailure);
 

@@ -22,6 +22,9 @@ export function controlledLog(databases: EventStoreDatabases) {
   const realWrites: Promise<boolean>[] = [];
   let refused = 0;
   let issuedCount = 0;
+  /** Conditional writes issued and not settled yet, and for each write how many those were when it was issued. */
+  let unsettled = 0;
+  const inFlightAtIssue: number[] = [];
   const armed: Array<(write: () => Promise<boolean>) => Promise<boolean>> = [];
   /** Held writes issued and not settled yet: a failed test releases them, so its clean-up ends. */
   const pending = new Set<{ release(): void }>();
@@ -30,6 +33,8 @@ export function controlledLog(databases: EventStoreDatabases) {
     (write: ConditionalWrite) =>
     (...args: never[]): Promise<boolean> => {
       issuedCount += 1;
+      inFlightAtIssue.push(unsettled);
+      unsettled += 1;
       const writeForReal = () => {
         const written = write.apply(real, args);
         written.then((landed) => void (refused += landed ? 0 : 1), () => {});
@@ -37,7 +42,10 @@ export function controlledLog(databases: EventStoreDatabases) {
         return written;
       };
       const hold = armed.shift();
-      return hold === undefined ? writeForReal() : hold(writeForReal);
+      const result = hold === undefined ? writeForReal() : hold(writeForReal);
+      const settled = () => void (unsettled -= 1);
+      result.then(settled, settled);
+      return result;
     };
   const log = Object.create(real) as typeof real;
   log.ifVersion = conditional(real.ifVersion as never) as typeof real.ifVersion;
@@ -73,6 +81,8 @@ export function controlledLog(databases: EventStoreDatabases) {
         release: () => issuedSettle().release(),
       };
     },
+    /** For each conditional write, in order, how many earlier ones had not settled when it was issued. */
+    writesInFlightAtIssue: () => [...inFlightAtIssue],
     /** How many conditional writes the pipeline issued, held ones included. */
     writesIssued: () => issuedCount,
     /** How many writes LMDB did not apply because the entry before them was missing. */
