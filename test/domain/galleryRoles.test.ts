@@ -1,5 +1,5 @@
 import { test } from 'uvu';
-import { command, imageDeleted, imageUploaded, spec } from './galleryFixtures.ts';
+import { blob, command, imageDeleted, imageUploaded, spec } from './galleryFixtures.ts';
 
 test('ChangeImageRoles takes a role from its holder and records from whom', () => {
   spec
@@ -133,6 +133,19 @@ test('SpecialImageSet releases the special type from its previous holder', () =>
     { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'swatch', previousImagePk: 2 } },
   ]);
   spec.given(history).when(command('DeleteImage', { imagePk: 1 })).then([imageDeleted(217, 1)]);
+});
+
+test('SpecialImageSet takes only its own type from the previous holder', () => {
+  spec
+    .given([
+      imageUploaded(219, 1),
+      imageUploaded(219, 2),
+      { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'swatch', previousImagePk: null } },
+      { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'picto', previousImagePk: null } },
+      { type: 'SpecialImageSet', data: { imagePk: 2, specialImageType: 'picto', previousImagePk: 1 } },
+    ])
+    .when(command('DeleteImage', { imagePk: 1 }))
+    .then([{ type: 'ImageDeleted', data: { imagePk: 1, key: blob(219, 1).key, clearedRoles: [], clearedSpecialImageTypes: ['swatch'] } }]);
 });
 
 test('taking one role leaves the previous holder its other roles', () => {
