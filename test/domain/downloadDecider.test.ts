@@ -66,4 +66,16 @@ test('a job never requested cannot finish', () => {
   spec.given([]).when(fail).thenThrows('DOWNLOAD_NOT_FOUND', 'Not found.');
 });
 
+test('RequestImageDownload takes http and https URLs', () => {
+  for (const url of ['http://erp.example.com/img/1.jpg', 'https://erp.example.com/img/1.jpg']) {
+    spec.given([]).when(request({ url })).then([{ type: 'ImageDownloadRequested', data: { ...job, url } }]);
+  }
+});
+
+test('RequestImageDownload refuses a URL with a user name or a password alone', () => {
+  for (const url of ['https://erp@erp.example.com/1.jpg', 'https://:secret@erp.example.com/1.jpg']) {
+    spec.given([]).when(request({ url })).thenThrows('INVALID_URL', 'Invalid input.', { url: ['URLs with a user name or password are not accepted.'] });
+  }
+});
+
 test.run();

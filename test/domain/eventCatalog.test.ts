@@ -5,7 +5,7 @@ import { imageDownloadStream } from '../../src/domain/download/imageDownloadStre
 import { APIS } from '../../src/domain/eventMetadata.ts';
 import { catalogEntry, EVENT_CATALOG, EVENT_TYPES, isCatalogEvent, isCatalogEventType } from '../../src/domain/events.ts';
 import { productMediaStream } from '../../src/domain/gallery/galleryStream.ts';
-import { pkSequenceStream, productSkuStream, productStream } from '../../src/domain/product/productStreams.ts';
+import { pkSequenceStream, PRODUCT_STREAM_PREFIX, productSkuStream, productStream } from '../../src/domain/product/productStreams.ts';
 import { settingsStream } from '../../src/domain/settings/settingsStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
 
@@ -93,6 +93,13 @@ test('catalog categories are the categories the stream helpers produce', () => {
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });
 
+test('PRODUCT_STREAM_PREFIX starts the product streams and no other category', () => {
+  assert.ok(productStream(7).startsWith(PRODUCT_STREAM_PREFIX));
+  for (const stream of [productSkuStream('7'), pkSequenceStream('product'), productMediaStream(7)]) {
+    assert.not.ok(stream.startsWith(PRODUCT_STREAM_PREFIX), stream);
+  }
+});
+
 test('the catalog lists each type once with a positive schema version', () => {
   assert.is(new Set(EVENT_TYPES).size, EVENT_TYPES.length);
   for (const entry of EVENT_CATALOG) assert.ok(Number.isInteger(entry.schemaVersion) && entry.schemaVersion >= 1, entry.type);
@@ -103,6 +110,7 @@ test('isCatalogEvent accepts catalogued events and rejects others', () => {
   assert.not.ok(isCatalogEvent({ type: 'ImageUploadedd', data: {} }));
   assert.not.ok(isCatalogEvent({ type: 'toString', data: {} }));
   assert.not.ok(isCatalogEvent({ type: 'SettingChanged', data: null }));
+  assert.not.ok(isCatalogEvent({ type: 'SettingChanged', data: 'MAX_IMAGE_DIMENSIONS' }));
   assert.is(catalogEntry('nope'), undefined);
   assert.equal(catalogEntry('MainImageSet'), { type: 'MainImageSet', category: 'productMedia', schemaVersion: 1 });
 });

@@ -201,4 +201,12 @@ test('the state keeps images in insertion order so equal orders sort by creation
   assert.equal(state.status === 'active' ? state.images.map((image) => image.imagePk) : [], [5, 2, 9]);
 });
 
+test('an order goes up to the largest PositiveIntegerField value', () => {
+  spec.given([]).when(uploadImage(134, 1, { order: 2147483647 })).then([imageUploaded(134, 1, { order: 2147483647 })]);
+  spec
+    .given([])
+    .when(uploadImage(134, 1, { order: 2147483648 }))
+    .thenThrows('ORDER_OUT_OF_RANGE', 'Invalid input.', { order: ['Ensure this value is less than or equal to 2147483647.'] });
+});
+
 test.run();

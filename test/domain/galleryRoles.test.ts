@@ -1,5 +1,5 @@
 import { test } from 'uvu';
-import { command, imageDeleted, imageUploaded, spec } from './galleryFixtures.ts';
+import { blob, command, imageDeleted, imageUploaded, spec } from './galleryFixtures.ts';
 
 test('ChangeImageRoles takes a role from its holder and records from whom', () => {
   spec
@@ -109,6 +109,59 @@ test('a role taken by an upload is no longer held by its previous holder', () =>
     .given([imageUploaded(214, 1, { roles: ['thumbnail'] }), imageUploaded(214, 2, { roles: ['thumbnail'] }, { thumbnail: 1 })])
     .when(command('DeleteImage', { imagePk: 1 }))
     .then([imageDeleted(214, 1)]);
+});
+
+test('ChangeImageRoles adding a role to the one held is a change', () => {
+  spec
+    .given([imageUploaded(215, 1, { roles: ['image'] })])
+    .when(command('ChangeImageRoles', { imagePk: 1, roles: ['image', 'thumbnail'] }))
+    .then([{ type: 'ImageRolesChanged', data: { imagePk: 1, roles: ['image', 'thumbnail'], previousRoles: ['image'], takenFrom: {} } }]);
+});
+
+test('ChangeImageRoles with no roles on an image without roles emits nothing', () => {
+  spec.given([imageUploaded(216, 1)]).when(command('ChangeImageRoles', { imagePk: 1, roles: [] })).then([]);
+});
+
+test('SpecialImageSet releases the special type from its previous holder', () => {
+  const history = [
+    imageUploaded(217, 1),
+    imageUploaded(217, 2),
+    { type: 'SpecialImageSet' as const, data: { imagePk: 1, specialImageType: 'swatch' as const, previousImagePk: null } },
+    { type: 'SpecialImageSet' as const, data: { imagePk: 2, specialImageType: 'swatch' as const, previousImagePk: 1 } },
+  ];
+  spec.given(history).when(command('MakeImageSpecial', { imagePk: 1, specialImageType: 'swatch' })).then([
+    { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'swatch', previousImagePk: 2 } },
+  ]);
+  spec.given(history).when(command('DeleteImage', { imagePk: 1 })).then([imageDeleted(217, 1)]);
+});
+
+test('SpecialImageSet takes only its own type from the previous holder', () => {
+  spec
+    .given([
+      imageUploaded(219, 1),
+      imageUploaded(219, 2),
+      { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'swatch', previousImagePk: null } },
+      { type: 'SpecialImageSet', data: { imagePk: 1, specialImageType: 'picto', previousImagePk: null } },
+      { type: 'SpecialImageSet', data: { imagePk: 2, specialImageType: 'picto', previousImagePk: 1 } },
+    ])
+    .when(command('DeleteImage', { imagePk: 1 }))
+    .then([{ type: 'ImageDeleted', data: { imagePk: 1, key: blob(219, 1).key, clearedRoles: [], clearedSpecialImageTypes: ['swatch'] } }]);
+});
+
+test('taking one role leaves the previous holder its other roles', () => {
+  const holder = imageUploaded(218, 1, { roles: ['image', 'thumbnail'] });
+  const byMain = [holder, imageUploaded(218, 2), { type: 'MainImageSet' as const, data: { imagePk: 2, previousImagePk: 1 } }];
+  spec.given(byMain).when(command('DeleteImage', { imagePk: 1 })).then([imageDeleted(218, 1, ['thumbnail'])]);
+  spec.given(byMain).when(command('SetMainImage', { imagePk: 1 })).then([{ type: 'MainImageSet', data: { imagePk: 1, previousImagePk: 2 } }]);
+  const byRoles = [
+    holder,
+    imageUploaded(218, 2),
+    { type: 'ImageRolesChanged' as const, data: { imagePk: 2, roles: ['image' as const], previousRoles: [], takenFrom: { image: 1 } } },
+  ];
+  spec.given(byRoles).when(command('DeleteImage', { imagePk: 1 })).then([imageDeleted(218, 1, ['thumbnail'])]);
+  spec.given(byRoles).when(command('DeleteImage', { imagePk: 2 })).then([imageDeleted(218, 2, ['image'])]);
+  const byUpload = [holder, imageUploaded(218, 2, { roles: ['thumbnail'] }, { thumbnail: 1 })];
+  spec.given(byUpload).when(command('DeleteImage', { imagePk: 1 })).then([imageDeleted(218, 1, ['image'])]);
 });
 
 test.run();

@@ -60,4 +60,24 @@ test('videos and images share the gallery of one product', () => {
   spec.given([videoUploaded(410, 1)]).when(uploadVideo(411, 2)).thenThrows('PRODUCT_MISMATCH', 'Gallery of product 410 cannot take media of product 411.');
 });
 
+test('a reordered video stays live and is decided by its new order', () => {
+  const given = spec.given([videoUploaded(412, 1), { type: 'VideoReordered', data: { videoPk: 1, order: 4, previousOrder: 0 } }]);
+  given.when(command('ReorderVideo', { videoPk: 1, order: 4 })).then([]);
+  given.when(command('ReorderVideo', { videoPk: 1, order: 0 })).then([{ type: 'VideoReordered', data: { videoPk: 1, order: 0, previousOrder: 4 } }]);
+  given.when(command('DeleteVideo', { videoPk: 1 })).then([videoDeleted(1)]);
+});
+
+test('reordering or deleting one video leaves the other videos as they were', () => {
+  const reordered = spec.given([videoUploaded(413, 1, 1), videoUploaded(413, 2, 2), { type: 'VideoReordered', data: { videoPk: 1, order: 5, previousOrder: 1 } }]);
+  reordered.when(command('ReorderVideo', { videoPk: 2, order: 2 })).then([]);
+  reordered.when(command('ReorderVideo', { videoPk: 2, order: 5 })).then([{ type: 'VideoReordered', data: { videoPk: 2, order: 5, previousOrder: 2 } }]);
+  const deleted = spec.given([videoUploaded(413, 1, 1), videoUploaded(413, 2, 2), videoDeleted(1)]);
+  deleted.when(command('DeleteVideo', { videoPk: 2 })).then([videoDeleted(2)]);
+  deleted.when(command('ReorderVideo', { videoPk: 2, order: 2 })).then([]);
+});
+
+test('UploadVideo adds a video beside the ones the gallery has', () => {
+  spec.given([videoUploaded(414, 1)]).when(uploadVideo(414, 2, 1)).then([videoUploaded(414, 2, 1)]);
+});
+
 test.run();

@@ -60,4 +60,15 @@ test('refuses to change a product that does not exist', () => {
   spec.given([]).when(change({ name: 'x' })).thenThrows('NOT_FOUND', 'Not found.');
 });
 
+test('decides against the name and media flag of the latest events', () => {
+  const renamed: ProductEvent = { type: 'ProductRenamed', data: { productPk: 7, name: 'Desk lamp', previousName: 'Lamp' } };
+  spec.given([registered, renamed]).when(change({ name: 'Desk lamp' })).then([]);
+  spec.given([registered, renamed]).when(change({ name: 'Lamp' })).then([
+    { type: 'ProductRenamed', data: { productPk: 7, name: 'Lamp', previousName: 'Desk lamp' } },
+  ]);
+  const reEnabled: ProductEvent[] = [registered, { type: 'ProductMediaDisabled', data: { productPk: 7 } }, { type: 'ProductMediaEnabled', data: { productPk: 7 } }];
+  spec.given(reEnabled).when(change({ mediaEnabled: true })).then([]);
+  spec.given(reEnabled).when(change({ mediaEnabled: false })).then([{ type: 'ProductMediaDisabled', data: { productPk: 7 } }]);
+});
+
 test.run();

@@ -72,4 +72,10 @@ test('settingValue gives the default until a change, then the last value', () =>
   assert.equal(settingValue(state, 'MAX_IMAGE_DIMENSIONS'), { WIDTH: 800, HEIGHT: 600 });
 });
 
+test('ChangeSetting names the type of a value that is not a dictionary as Python does', () => {
+  refusedValue(true, ['Expected a dictionary of items but got type "bool".']);
+  refusedValue(3000, ['Expected a dictionary of items but got type "int".']);
+  refusedValue(1.5, ['Expected a dictionary of items but got type "float".']);
+});
+
 test.run();

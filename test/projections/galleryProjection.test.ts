@@ -6,37 +6,17 @@ import {
   IMAGES_BY_FILE_TABLE,
   IMAGES_BY_ORDER_TABLE,
   IMAGES_BY_PRODUCT_TABLE,
-  IMAGES_TABLE,
   VIDEOS_BY_ORDER_TABLE,
   VIDEOS_BY_PRODUCT_TABLE,
   VIDEOS_TABLE,
   type ImageView,
   type VideoView,
 } from '../../projections/gallery.ts';
-import type { GalleryEvent } from '../../src/domain/gallery/galleryEvents.ts';
-import { productMediaStream } from '../../src/domain/gallery/galleryStream.ts';
-import type { RecordedEvent } from '../../src/ports/eventStore.ts';
 import { blob, imageDeleted, imageUploaded, videoUploaded } from '../domain/galleryFixtures.ts';
 import { project, recorded } from '../support/projectionSpec.ts';
+import { at, galleryLog, imageOf, keysOf } from './galleryProjectionSupport.ts';
 
 const P = 16201;
-const at = (revision: number) => `2024-05-25T10:00:${String(revision).padStart(2, '0')}.000001Z`;
-
-/** The events of one product's gallery stream, numbered from revision 0, one second apart. */
-function galleryLog(productPk: number, events: GalleryEvent[]): RecordedEvent[] {
-  return events.map((event, revision) => recorded(productMediaStream(productPk), revision, event.type, event.data, at(revision)));
-}
-
-const imageOf = (model: ReturnType<typeof project>, pk: number) => model.tx.get<ImageView>(IMAGES_TABLE, pk)!;
-/** A table's keys in key order (arrays compared element-wise, as the store orders them). */
-const keysOf = (model: ReturnType<typeof project>, table: string) =>
-  [...model.table(table).keys()].map((key) => JSON.parse(key) as unknown).sort(compareKeys);
-
-function compareKeys(a: unknown, b: unknown): number {
-  if (!Array.isArray(a) || !Array.isArray(b)) return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
-  const differing = a.findIndex((element, index) => compareKeys(element, b[index]) !== 0);
-  return differing === -1 ? a.length - b.length : compareKeys(a[differing], b[differing]);
-}
 
 const uploads = [
   imageUploaded(P, 1, { order: 0, roles: ['image', 'thumbnail'] }),

@@ -36,4 +36,10 @@ test('an event for an unknown product is ignored rather than inventing one', () 
   assert.is(model.tx.get(PRODUCTS_TABLE, 5), undefined);
 });
 
+test('ProductMediaEnabled turns media back on', () => {
+  const enabled = recorded('product-5', 3, 'ProductMediaEnabled', { productPk: 5 }, '2024-05-25T13:00:00.000004Z');
+  const view = project(productsProjection, [registered, renamed, disabled, enabled]).tx.get<ProductView>(PRODUCTS_TABLE, 5);
+  assert.equal([view?.mediaEnabled, view?.modifiedAt, view?.revision], [true, '2024-05-25T13:00:00.000004Z', 3]);
+});
+
 test.run();

@@ -9,15 +9,25 @@ export function memoryReadModel() {
     return tables.get(name)!;
   };
   const keyOf = (key: ReadModelKey) => JSON.stringify(key);
+  /** Every put and remove, as `put <table> <key>` / `remove <table> <key>`. */
+  const writes: string[] = [];
   const tx: ReadModelTx = {
     get: <T>(name: string, key: ReadModelKey) => structuredClone(table(name).get(keyOf(key))) as T | undefined,
-    put: (name, key, value) => void table(name).set(keyOf(key), structuredClone(value)),
-    remove: (name, key) => void table(name).delete(keyOf(key)),
+    put: (name, key, value) => void (writes.push(`put ${name} ${keyOf(key)}`), table(name).set(keyOf(key), structuredClone(value))),
+    remove: (name, key) => void (writes.push(`remove ${name} ${keyOf(key)}`), table(name).delete(keyOf(key))),
+  };
+  /** The writes `apply` makes (a store writes a page for each, even of an unchanged value). */
+  const writesOf = (apply: () => void): string[] => {
+    const before = writes.length;
+    apply();
+    return writes.slice(before);
   };
   /** A stable snapshot: tables and keys sorted. */
   const snapshot = () =>
     JSON.stringify([...tables.entries()].sort().map(([name, rows]) => [name, [...rows.entries()].sort()]));
-  return { tx, snapshot, table };
+  /** The tables used so far (read or written). */
+  const tableNames = () => [...tables.keys()].sort();
+  return { tx, snapshot, table, tableNames, writesOf };
 }
 
 let sequence = 0;

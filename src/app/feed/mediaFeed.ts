@@ -90,10 +90,13 @@ const MAX_SCANNED = 50_000;
  */
 export async function readFeedPage(eventStore: EventStore, after: Position | undefined, limit: number, filter: FeedFilter): Promise<FeedPage> {
   const entries: RecordedEvent[] = [];
+  // A small page reads little more than it returns (many SSE replays read at once); a filter
+  // that skips most events still scans in batches of up to SCAN_BATCH.
+  const scanBatch = Math.min(SCAN_BATCH, Math.max(64, limit));
   let cursor = after;
   let scanned = 0;
   while (entries.length < limit && scanned < MAX_SCANNED) {
-    const batch = await eventStore.readAll({ ...(cursor === undefined ? {} : { fromPosition: cursor }), maxCount: SCAN_BATCH + 1 });
+    const batch = await eventStore.readAll({ ...(cursor === undefined ? {} : { fromPosition: cursor }), maxCount: scanBatch + 1 });
     // readAll forwards from P includes P: the event at the cursor was delivered already.
     const fresh = cursor === undefined ? batch : batch.filter((event) => event.position > cursor!);
     for (const event of fresh) {
@@ -104,7 +107,7 @@ export async function readFeedPage(eventStore: EventStore, after: Position | und
         if (entries.length >= limit) return { entries, cursor, reachedEnd: false };
       }
     }
-    if (batch.length < SCAN_BATCH + 1) return { entries, cursor, reachedEnd: true };
+    if (batch.length < scanBatch + 1) return { entries, cursor, reachedEnd: true };
   }
   return { entries, cursor, reachedEnd: false };
 }

@@ -21,13 +21,15 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: EventStreamOptions = { heartbeatMs: 1
 
 /** Feed events read per step of a replay: what one consumer holds decoded at a time. */
 const REPLAY_PAGE = 256;
+/** A replay reads its next page once the client has taken all but this much: a slow client costs little memory. */
+const REPLAY_BUFFERED_BYTES = 64 * 1024;
 
 /**
  * Streams gallery events as Server-Sent Events on `res`: `id:` is the event's position (the
  * cursor to resume after), `event:` its type, `data:` its {@link FeedEntry}. History after
  * `after` comes first, read page by page as the client takes it (a page is read only once the
  * client has taken most of the one before: however long the history and however many consumers
- * replay it, each holds one page and half its buffer); then live events, from a `$all`
+ * replay it, each holds one page and 64 KiB of output); then live events, from a `$all`
  * subscription filtered by stream prefix (either event store) that starts right after the last
  * event replayed, so the switch has no gap and no duplicate. A live consumer that falls
  * `maxBufferedBytes` behind is disconnected and resumes with `Last-Event-ID`.
@@ -67,7 +69,7 @@ export function streamEvents(
 
   const taken = () =>
     new Promise<void>((resolve) => {
-      if (ended || res.writableLength <= options.maxBufferedBytes / 2) return resolve();
+      if (ended || res.writableLength <= REPLAY_BUFFERED_BYTES) return resolve();
       const done = () => {
         res.off('drain', done);
         res.off('close', done);

@@ -1,5 +1,6 @@
 import * as assert from 'uvu/assert';
-import { ConcurrencyError } from '../../../src/errors/appError.ts';
+import { AppError, ConcurrencyError } from '../../../src/errors/appError.ts';
+import type { ExpectedRevision } from '../../../src/ports/eventStore.ts';
 import {
   eventData,
   freshCategory,
@@ -183,5 +184,18 @@ export function appendContract(test: EventStoreContractTest): void {
     const original = await store.appendToStream(stream, events, { expectedRevision: 'any' });
     assert.equal(await store.appendToStream(stream, events, { expectedRevision: 'any' }), original);
     assert.is((await store.readStream(stream)).length, 3);
+  });
+
+  test('an expected revision other than any, no_stream, stream_exists or a revision is refused before anything is written', async ({ store }) => {
+    const stream = `${freshCategory()}-1`;
+    for (const expectedRevision of [-1, -2, 1.5, Number.NaN, 2 ** 53, 'sometimes', '0']) {
+      const refusal: unknown = await store
+        .appendToStream(stream, [eventData()], { expectedRevision: expectedRevision as ExpectedRevision })
+        .then(() => `${String(expectedRevision)} was accepted`, (error: unknown) => error);
+      assert.instance(refusal, AppError, String(refusal));
+      assert.is((refusal as AppError).code, 'INVALID_ARGUMENT');
+      assert.is((refusal as AppError).message, `Not an expected revision: ${String(expectedRevision)}.`);
+    }
+    assert.equal(await store.readStream(stream), []);
   });
 }
