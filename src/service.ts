@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { galleryProjection } from '../projections/gallery.ts';
 import { productsProjection } from '../projections/products.ts';
 import { settingsProjection } from '../projections/settings.ts';
+import { rpcSessionsProjection } from '../projections/rpcSessions.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import type { DiskSpaceGuard } from './adapters/lmdb/diskSpaceGuard.ts';
 import { systemClock, type Clock } from './app/clock.ts';
@@ -53,7 +54,6 @@ import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import type { Logger } from './logging/logger.ts';
-import { openLmdbSessionStore } from './adapters/lmdb/lmdbSessionStore.ts';
 import { productMediaMethods } from './app/rpc/productMediaMethods.ts';
 import { rpcSessions } from './app/rpc/rpcSessions.ts';
 import { shipStreamApi } from './app/rpc/shipStreamApi.ts';
@@ -65,7 +65,7 @@ import type { ReadModelStore } from './ports/readModelStore.ts';
 import { startProjections, type Projections } from './projections/projections.ts';
 
 /** Every read model the service keeps. */
-export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection] as const;
+export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection] as const;
 
 export interface ServiceOptions {
   config: Config;
@@ -148,12 +148,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
   });
   const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
-  const sessionStore = openLmdbSessionStore({ path: join(config.dataDir, 'rpc-sessions') });
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
     api: shipStreamApi({
       sessions: rpcSessions({
-        store: sessionStore,
+        eventStore,
+        readModels,
+        reached: afterWrites.reached,
+        clock,
         users,
         guard: loginGuardian,
         ttlMs: config.rpcSessionTtlSeconds * 1000,
@@ -264,7 +266,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       feed.closeStreams();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close()]);
       logger.info('stopped');
     })());
 
