@@ -48,7 +48,7 @@ import { limitConnections } from './http/connectionLimits.ts';
 import { loginGuard } from './auth/loginGuard.ts';
 import { loginThrottle } from './auth/loginThrottle.ts';
 import { idempotency } from './http/rest/idempotency.ts';
-import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
+import { idempotentRequests } from './app/idempotency/idempotentRequests.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
@@ -147,7 +147,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // Only video uploads may be larger than an image; the anonymous login takes no file at all.
     fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
   });
-  const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
     api: shipStreamApi({
@@ -215,7 +214,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     jsonRpc,
     logger,
     bodyParser,
-    idempotency: idempotency(idempotencyStore, clock),
+    idempotency: idempotency(
+      idempotentRequests({ eventStore, clock, onNotKept: (reason, error) => logger.warn(reason, { error: String(error) }) }),
+    ),
     users,
     loginGuard: loginGuardian,
     trustProxy: config.limits.trustProxy,
@@ -266,7 +267,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       feed.closeStreams();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close()]);
       logger.info('stopped');
     })());
 
