@@ -14,7 +14,7 @@ import { ShipStreamFault } from './shipStreamFaults.ts';
 export interface RpcSessionsDeps {
   eventStore: EventStore;
   /** This instance's read models: the rpcSessions projection's tables answer every call. */
-  readModels: Pick<ReadModelStore, 'get' | 'range'>;
+  readModels: Pick<ReadModelStore, 'get' | 'range' | 'changes'>;
   /** Read-your-writes: resolves once this instance's read models include a write (false when they lag). */
   reached: (write: { streamName: string; position: Position | undefined }) => Promise<boolean>;
   users: UserDirectory;
@@ -38,8 +38,11 @@ export interface RpcSessionsDeps {
  */
 const REFRESH_WHEN_LEFT_BELOW = 0.9;
 const SESSION_ID = /^[0-9a-f]{32}$/;
-/** Digests of the session ids in use kept in memory, so a call does not hash its session id again. */
-const REMEMBERED_DIGESTS = 10_000;
+/**
+ * Sessions in use whose digest and row are kept in memory, so a call neither hashes its session
+ * id again nor reads the row while the read models have not changed (about 2 µs a call).
+ */
+const REMEMBERED_SESSIONS = 10_000;
 
 /** The caller of a session method: its address (throttle, log) and, within a request, its audit facts. */
 export interface SessionCaller {
@@ -67,7 +70,8 @@ export function rpcSessions(deps: RpcSessionsDeps) {
   const newSessionId = deps.newSessionId ?? (() => randomBytes(16).toString('hex'));
   const maxSessions = deps.maxSessionsPerUser ?? 1000;
   const journal = rpcSessionJournal(deps);
-  const digests = new Map<string, SessionDigest>();
+  /** By session id: its digest, and its row as read when the read models were at `changes`. */
+  const remembered = new Map<string, { digest: SessionDigest; view: RpcSessionView | undefined; changes: number }>();
   /** Sessions whose end is being stored: refused at once. */
   const ending = new Set<SessionDigest>();
   /** Sessions whose refresh is being stored or projected: one refresh at a time. */
@@ -75,17 +79,26 @@ export function rpcSessions(deps: RpcSessionsDeps) {
   /** Sessions being evicted by a login: not counted, nor evicted again, by the next ones. */
   const evicting = new Set<SessionDigest>();
 
-  const digestOf = (sessionId: string): SessionDigest => digests.get(sessionId) ?? sessionDigest(sessionId);
+  const digestOf = (sessionId: string): SessionDigest => remembered.get(sessionId)?.digest ?? sessionDigest(sessionId);
+  /** The session's row; remembered for sessions found live, until the read models change. */
+  const viewOf = (sessionId: string, digest: SessionDigest): RpcSessionView | undefined => {
+    const changes = deps.readModels.changes();
+    const known = remembered.get(sessionId);
+    if (known !== undefined && known.changes === changes) return known.view;
+    const view = deps.readModels.get<RpcSessionView>(RPC_SESSIONS_TABLE, digest);
+    if (known !== undefined) Object.assign(known, { view, changes });
+    return view;
+  };
   const remember = (sessionId: string, digest: SessionDigest) => {
-    if (digests.has(sessionId)) return;
-    digests.set(sessionId, digest);
-    if (digests.size > REMEMBERED_DIGESTS) digests.delete(digests.keys().next().value!);
+    if (remembered.has(sessionId)) return;
+    remembered.set(sessionId, { digest, view: undefined, changes: Number.NaN });
+    if (remembered.size > REMEMBERED_SESSIONS) remembered.delete(remembered.keys().next().value!);
   };
   const reachedWrite = (digest: SessionDigest, position: Position) => deps.reached({ streamName: rpcSessionStream(digest), position });
 
   /** The session, if live at `at` and its user still exists with the key it logged in with. */
-  const liveSession = (digest: SessionDigest, at: number): RpcSessionView | undefined => {
-    const view = deps.readModels.get<RpcSessionView>(RPC_SESSIONS_TABLE, digest);
+  const liveSession = (sessionId: string, digest: SessionDigest, at: number): RpcSessionView | undefined => {
+    const view = viewOf(sessionId, digest);
     if (view === undefined || view.ended !== undefined || view.expiresAt <= at) return undefined;
     return view.keyStamp === deps.users.keyStamp(view.user) ? view : undefined;
   };
@@ -172,7 +185,7 @@ export function rpcSessions(deps: RpcSessionsDeps) {
       if (!SESSION_ID.test(sessionId)) throw new ShipStreamFault(5);
       const digest = digestOf(sessionId);
       const at = now();
-      const view = ending.has(digest) ? undefined : liveSession(digest, at);
+      const view = ending.has(digest) ? undefined : liveSession(sessionId, digest, at);
       if (view === undefined) throw new ShipStreamFault(5);
       remember(sessionId, digest);
       if (view.expiresAt - at >= REFRESH_WHEN_LEFT_BELOW * deps.ttlMs || refreshing.has(digest)) return view.user;
@@ -197,7 +210,7 @@ export function rpcSessions(deps: RpcSessionsDeps) {
         await reachedWrite(digest, ended.position);
       } finally {
         ending.delete(digest);
-        digests.delete(sessionId);
+        remembered.delete(sessionId);
       }
     },
 
