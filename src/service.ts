@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { galleryProjection } from '../projections/gallery.ts';
 import { productsProjection } from '../projections/products.ts';
 import { settingsProjection } from '../projections/settings.ts';
+import { rpcSessionsProjection } from '../projections/rpcSessions.ts';
 import { openLmdbReadModelStore } from './adapters/lmdb/lmdbReadModelStore.ts';
 import type { DiskSpaceGuard } from './adapters/lmdb/diskSpaceGuard.ts';
 import { systemClock, type Clock } from './app/clock.ts';
@@ -48,13 +49,12 @@ import { limitConnections } from './http/connectionLimits.ts';
 import { loginGuard } from './auth/loginGuard.ts';
 import { loginThrottle } from './auth/loginThrottle.ts';
 import { idempotency } from './http/rest/idempotency.ts';
-import { openLmdbIdempotencyStore } from './adapters/lmdb/lmdbIdempotencyStore.ts';
+import { idempotentRequests } from './app/idempotency/idempotentRequests.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import type { Logger } from './logging/logger.ts';
-import { openLmdbSessionStore } from './adapters/lmdb/lmdbSessionStore.ts';
 import { productMediaMethods } from './app/rpc/productMediaMethods.ts';
 import { rpcSessions } from './app/rpc/rpcSessions.ts';
 import { shipStreamApi } from './app/rpc/shipStreamApi.ts';
@@ -68,7 +68,7 @@ import { startLogWatcher } from './projections/logWatcher.ts';
 import { readGuard } from './app/readGuard.ts';
 
 /** Every read model the service keeps. */
-export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection] as const;
+export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection] as const;
 
 export interface ServiceOptions {
   config: Config;
@@ -153,13 +153,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // Only video uploads may be larger than an image; the anonymous login takes no file at all.
     fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
   });
-  const idempotencyStore = openLmdbIdempotencyStore({ path: join(config.dataDir, 'idempotency') });
-  const sessionStore = openLmdbSessionStore({ path: join(config.dataDir, 'rpc-sessions') });
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
     api: shipStreamApi({
       sessions: rpcSessions({
-        store: sessionStore,
+        eventStore,
+        readModels,
+        reached: afterWrites.reached,
+        clock,
         users,
         guard: loginGuardian,
         ttlMs: config.rpcSessionTtlSeconds * 1000,
@@ -220,7 +221,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     jsonRpc,
     logger,
     bodyParser,
-    idempotency: idempotency(idempotencyStore, clock),
+    idempotency: idempotency(
+      idempotentRequests({ eventStore, clock, onNotKept: (reason, error) => logger.warn(reason, { error: String(error) }) }),
+    ),
     users,
     loginGuard: loginGuardian,
     trustProxy: config.limits.trustProxy,
@@ -272,7 +275,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       logWatcher.stop();
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), idempotencyStore.close(), sessionStore.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close()]);
       logger.info('stopped');
     })());
 

@@ -17,6 +17,7 @@ export function upcastingEventStore(store: EventStore): EventStore {
       store.subscribeToAll(options).pipe(
         map((message) => (message.kind === 'event' ? { kind: 'event' as const, event: upcastRecorded(message.event) } : message)),
       ),
+    setStreamMaxAge: (streamName, maxAgeSeconds) => store.setStreamMaxAge(streamName, maxAgeSeconds),
     close: () => store.close(),
   };
 }

@@ -1,7 +1,9 @@
 import type { DomainEvent } from './decider.ts';
 import type { ImageDownloadEvent } from './download/imageDownloadEvents.ts';
 import type { GalleryEvent } from './gallery/galleryEvents.ts';
+import type { IdempotencyEvent } from './idempotency/idempotencyEvents.ts';
 import type { PkAllocated, ProductEvent, SkuEvent } from './product/productEvents.ts';
+import type { RpcSessionEvent } from './rpcSession/rpcSessionEvents.ts';
 import type { SettingsEvent } from './settings/settingsEvents.ts';
 
 /**
@@ -10,11 +12,19 @@ import type { SettingsEvent } from './settings/settingsEvents.ts';
  * language for downstream services; docs/events.md documents each entry, and a test keeps the
  * two in step.
  */
-export type CatalogEvent = ProductEvent | SkuEvent | PkAllocated | GalleryEvent | SettingsEvent | ImageDownloadEvent;
+export type CatalogEvent =
+  | ProductEvent
+  | SkuEvent
+  | PkAllocated
+  | GalleryEvent
+  | SettingsEvent
+  | ImageDownloadEvent
+  | RpcSessionEvent
+  | IdempotencyEvent;
 
 export type CatalogEventType = CatalogEvent['type'];
 
-export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload'] as const;
+export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export interface CatalogEntry {
@@ -50,6 +60,12 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   ImageDownloadRequested: { category: 'imageDownload', schemaVersion: 1 },
   ImageDownloadCompleted: { category: 'imageDownload', schemaVersion: 1 },
   ImageDownloadFailed: { category: 'imageDownload', schemaVersion: 1 },
+  RpcSessionStarted: { category: 'rpcSession', schemaVersion: 1 },
+  RpcSessionRefreshed: { category: 'rpcSession', schemaVersion: 1 },
+  RpcSessionEnded: { category: 'rpcSession', schemaVersion: 1 },
+  IdempotentRequestStarted: { category: 'idempotency', schemaVersion: 1 },
+  IdempotentRequestAnswered: { category: 'idempotency', schemaVersion: 1 },
+  IdempotentRequestReleased: { category: 'idempotency', schemaVersion: 1 },
 };
 
 /** Every event type with its category and schema version, grouped by stream category. */

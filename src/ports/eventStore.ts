@@ -102,6 +102,18 @@ export interface EventStore {
   /** Catch-up subscription to `$all`: history, then `caughtUp`, then live events. */
   subscribeToAll(options?: SubscribeToAllOptions): Observable<AllSubscriptionMessage>;
 
+  /**
+   * Retention, as EventStoreDB's `$maxAge` stream metadata: from now on, events of `streamName`
+   * recorded (`created`, the store's clock) more than `maxAgeSeconds` ago are gone from
+   * `readStream`, in both directions and before `maxCount` applies. The stream keeps its revisions:
+   * a stream whose events all expired reads as `[]`, yet an append expecting `no_stream` conflicts
+   * with its last revision. `$all` reads and subscriptions may still deliver expired events
+   * (EventStoreDB does until a scavenge removes them): their consumers must not rely on either.
+   * May be set before the stream exists; setting it again replaces it. Resolves once durable.
+   * @throws AppError `INVALID_ARGUMENT` unless `maxAgeSeconds` is a positive integer.
+   */
+  setStreamMaxAge(streamName: string, maxAgeSeconds: number): Promise<void>;
+
   /** Releases connections and files; pending appends finish first. */
   close(): Promise<void>;
 }

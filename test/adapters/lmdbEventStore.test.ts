@@ -60,6 +60,26 @@ test('a reopened store holds every stream, event and position of before', async 
   assert.ok(comparePositions(logBefore.at(-1)?.position, next.position) < 0, 'positions keep growing');
 });
 
+test('a stream\'s max age survives a reopen, and expired events stay in $all, hidden from stream reads only', async ({ open }) => {
+  let now = Date.parse('2026-03-01T00:00:00Z');
+  const clock = () => new Date(now);
+  const first = await open({ now: clock });
+  await first.setStreamMaxAge('idempotency-1', 60);
+  const old = eventData();
+  await first.appendToStream('idempotency-1', [old], { expectedRevision: 'no_stream' });
+  await first.close();
+
+  now += 61_000;
+  const second = await open({ now: clock });
+  assert.equal(await second.readStream('idempotency-1'), []);
+  assert.equal((await second.readAll()).map((event) => event.id), [old.id], 'kept in the log: positions never move');
+  const fresh = eventData();
+  await second.appendToStream('idempotency-1', [fresh], { expectedRevision: 0 });
+  assert.equal((await second.readStream('idempotency-1')).map((event) => event.id), [fresh.id]);
+  now += 59_000;
+  assert.equal((await second.readStream('idempotency-1')).map((event) => event.id), [fresh.id], 'still young');
+});
+
 test('the stream index survives many flushes and a reopen without them', async ({ open }) => {
   // More events than the in-memory part of the stream index holds, over few streams, in rounds:
   // flushes happen between and during rounds, and reads then span persisted and in-memory parts.

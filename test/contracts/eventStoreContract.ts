@@ -3,6 +3,7 @@ import type { EventStore } from '../../src/ports/eventStore.ts';
 import { appendContract } from './eventStore/appendContract.ts';
 import type { EventStoreContractContext } from './eventStore/contractSupport.ts';
 import { readContract } from './eventStore/readContract.ts';
+import { retentionContract } from './eventStore/retentionContract.ts';
 import { subscriptionContract } from './eventStore/subscriptionContract.ts';
 
 export {
@@ -38,6 +39,7 @@ export function eventStoreContract(adapterName: string, open: OpenEventStore): v
   appendContract(test);
   readContract(test);
   subscriptionContract(test);
+  retentionContract(test);
 
   test.run();
 }

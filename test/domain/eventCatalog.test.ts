@@ -7,6 +7,8 @@ import { catalogEntry, EVENT_CATALOG, EVENT_TYPES, isCatalogEvent, isCatalogEven
 import { productMediaStream } from '../../src/domain/gallery/galleryStream.ts';
 import { pkSequenceStream, PRODUCT_STREAM_PREFIX, productSkuStream, productStream } from '../../src/domain/product/productStreams.ts';
 import { settingsStream } from '../../src/domain/settings/settingsStream.ts';
+import { idempotencyStream } from '../../src/domain/idempotency/idempotencyStream.ts';
+import { rpcSessionStream, sessionDigest } from '../../src/domain/rpcSession/rpcSessionStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
@@ -89,6 +91,8 @@ test('catalog categories are the categories the stream helpers produce', () => {
     productMedia: category(productMediaStream(1)),
     settings: category(settingsStream()),
     imageDownload: category(imageDownloadStream('id')),
+    rpcSession: category(rpcSessionStream(sessionDigest('0'.repeat(32)))),
+    idempotency: category(idempotencyStream('erp', 'key-1')),
   };
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });

@@ -45,6 +45,24 @@ test('keys belong to their user, and a bad key is a 400', async ({ api }) => {
   assert.equal([bad.status, bad.body], [400, { detail: 'Idempotency-Key must be 1 to 255 visible characters.' }]);
 });
 
+test('keys shaped like stream names work as keys and touch no other stream; overlong and non-ASCII keys are a 400', async ({ api }) => {
+  const mark = await api.mark();
+  for (const [index, key] of ['-', '$all', '/', '..', '$$settings', 'settings', 'product-1'].entries()) {
+    const first = await post(api, { sku: `IDEM-H${index}` }, key);
+    const retry = await post(api, { sku: `IDEM-H${index}` }, key);
+    assert.equal([first.status, retry.status, retry.body], [201, 201, first.body], key);
+  }
+  const keyStreams = (await api.eventsSince(mark)).filter((event) => event.type.startsWith('IdempotentRequest')).map((event) => event.streamName);
+  assert.is(new Set(keyStreams).size, 7);
+  for (const stream of keyStreams) assert.match(stream, /^idempotency-[0-9a-f]{64}$/);
+  const refused = { detail: 'Idempotency-Key must be 1 to 255 visible characters.' };
+  for (const key of ['k'.repeat(256), 'x'.repeat(10_000), 'clé', 'tab\tkey']) {
+    const response = await post(api, { sku: 'IDEM-BAD' }, key);
+    assert.equal([response.status, response.body], [400, refused], key.slice(0, 20));
+  }
+  assert.is((await api.request('GET', '/api/v1/products/?sku=IDEM-BAD')).body.count, 0);
+});
+
 test('a retry after a restart still gets the original response', async ({ api }) => {
   const first = await post(api, { sku: 'IDEM-R' }, 'survives');
   await api.stop({ keepData: true });

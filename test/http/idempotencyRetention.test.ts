@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openLmdbIdempotencyStore } from '../../src/adapters/lmdb/lmdbIdempotencyStore.ts';
+import { openLmdbEventStore } from '../../src/adapters/lmdb/lmdbEventStore.ts';
+import { idempotentRequests } from '../../src/app/idempotency/idempotentRequests.ts';
 import { IDEMPOTENCY_RETENTION_MS, idempotency } from '../../src/http/rest/idempotency.ts';
 
 /** A bare app: an optional user, the idempotency middleware, and a handler that counts its runs. */
 async function harness() {
   const dir = await mkdtemp(join(tmpdir(), 'idempotency-'));
-  const store = openLmdbIdempotencyStore({ path: dir });
   let now = Date.parse('2026-01-01T00:00:00Z');
+  // One clock for the service and the store: the store's retention (max age) judges by it too.
+  const eventStore = await openLmdbEventStore({ path: dir, now: () => new Date(now) });
   let runs = 0;
   const app = new Koa();
   app.use((ctx, next) => {
@@ -20,7 +22,7 @@ async function harness() {
     if (actor !== '') ctx.state.actor = actor;
     return next();
   });
-  app.use(idempotency(store, () => new Date(now).toISOString()));
+  app.use(idempotency(idempotentRequests({ eventStore, clock: () => new Date(now).toISOString() })));
   app.use((ctx) => {
     runs += 1;
     ctx.status = 201;
@@ -34,33 +36,32 @@ async function harness() {
     return ((await response.json()) as { run: number }).run;
   };
   return {
-    store,
+    eventStore,
     post,
     advance: (ms: number) => (now += ms),
     close: async () => {
       server.close();
-      await store.close();
+      await eventStore.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-test('an answer is remembered for a day, then forgotten: the request runs again, and old records are removed', async () => {
+test('an answer is remembered for a day, then forgotten: the request runs again, and the store forgets the old answer', async () => {
   const h = await harness();
   try {
     assert.is(await h.post('k1', 'erp'), 1);
     h.advance(IDEMPOTENCY_RETENTION_MS - 1000);
     assert.is(await h.post('k1', 'erp'), 1, 'replayed within the day');
+    const [stream] = new Set((await h.eventStore.readAll()).map((event) => event.streamName));
     h.advance(2000);
+    assert.equal(await h.eventStore.readStream(stream!), [], 'the stream\'s max age hid the day-old events');
     assert.is(await h.post('k1', 'erp'), 2, 'a new request after the day');
-    assert.is(await h.post('k2', 'erp'), 3);
-    // More than a day later, a request sweeps every answer past its day.
-    h.advance(IDEMPOTENCY_RETENTION_MS + 60 * 60_000);
-    assert.is(await h.post('k3', 'erp'), 4);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.is(h.store.get('erp\nk1'), undefined);
-    assert.is(h.store.get('erp\nk2'), undefined);
-    assert.ok(h.store.get('erp\nk3'));
+    assert.equal((await h.eventStore.readStream(stream!)).map((event) => [event.revision, event.type]), [
+      [2, 'IdempotentRequestStarted'],
+      [3, 'IdempotentRequestAnswered'],
+    ], 'claimed again at the revision the store kept');
+    assert.is(await h.post('k1', 'erp'), 2, 'and replayed');
   } finally {
     await h.close();
   }
@@ -71,32 +72,9 @@ test('a request without a user is never remembered', async () => {
   try {
     assert.is(await h.post('anonymous'), 1);
     assert.is(await h.post('anonymous'), 2);
-    assert.is(h.store.get('undefined\nanonymous'), undefined);
+    assert.equal(await h.eventStore.readAll(), []);
   } finally {
     await h.close();
-  }
-});
-
-test('forgetting reads the store in slices and keeps every answer not past its day', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'idempotency-forget-'));
-  const store = openLmdbIdempotencyStore({ path: dir });
-  try {
-    const answer = (at: string) => ({ fingerprint: 'f', status: 201, headers: {}, body: '{}', at });
-    const writes: Promise<void>[] = [];
-    for (let index = 0; index < 1234; index++) {
-      const old = index % 3 !== 0;
-      writes.push(store.remember(`user\nkey-${String(index).padStart(5, '0')}`, answer(old ? '2026-01-01T00:00:00.000Z' : '2026-01-03T00:00:00.000Z')));
-    }
-    await Promise.all(writes);
-    const forgotten = await store.forgetAnsweredBefore('2026-01-02T00:00:00.000Z');
-    assert.is(forgotten, 1234 - Math.ceil(1234 / 3));
-    assert.ok(store.get('user\nkey-00000'), 'kept');
-    assert.is(store.get('user\nkey-00001'), undefined);
-    assert.ok(store.get('user\nkey-01233'), 'kept: the last of the last slice');
-    assert.is(await store.forgetAnsweredBefore('2026-01-02T00:00:00.000Z'), 0);
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
   }
 });
 

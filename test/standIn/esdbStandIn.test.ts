@@ -228,6 +228,23 @@ for (const mode of [{ name: 'BatchAppend advertised', batchAppend: true }, { nam
       assert.equal(metadataEvents.map((resolved) => resolved.event?.type), ['$metadata', '$metadata']);
     }));
 
+  test('stream metadata: $maxAge hides older events from stream reads, not from $all; the metadata reads back', () =>
+    run(async (_esdb, client) => {
+      await client.appendToStream('session-1', [event('A'), event('B')]);
+      await client.setStreamMetadata('session-1', { maxAge: 1 });
+      assert.equal((await client.getStreamMetadata('session-1')).metadata, { maxAge: 1 });
+      assert.equal(revisions(await collect(client.readStream('session-1'))), [0n, 1n]);
+      let expired = false;
+      while (!expired) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expired = (await collect(client.readStream('session-1'))).length === 0;
+      }
+      const inAll = (await collect(client.readAll())).filter((resolved) => resolved.event?.streamId === 'session-1');
+      assert.is(inAll.length, 2, 'still in $all until a scavenge');
+      assert.is((await client.appendToStream('session-1', event('C'), { expectedRevision: 1n })).nextExpectedRevision, 2n);
+      assert.equal(revisions(await collect(client.readStream('session-1', { direction: BACKWARDS, fromRevision: END }))), [2n]);
+    }));
+
   test('tombstoneStream makes reads, appends and subscriptions fail with StreamDeletedError', () =>
     run(async (_esdb, client) => {
       await client.appendToStream('order-13', event('A'));

@@ -61,3 +61,20 @@ async function emptyAppend(reads: ReadContext, streamName: string, expected: Exp
 function driverRevision(expected: ExpectedRevision): AppendExpectedRevision {
   return typeof expected === 'number' ? BigInt(expected) : expected;
 }
+
+/**
+ * Retention through EventStoreDB's own stream metadata: `{"$maxAge": seconds}` appended to the
+ * metastream `$$<streamName>` (the driver's `setStreamMetadata`). The server leaves expired events
+ * out of stream reads at once; a scavenge removes them later (they stay in `$all` until then).
+ * The metadata is replaced as a whole: this adapter sets no other field.
+ */
+export async function setStreamMaxAge(context: AppendContext, streamName: string, maxAgeSeconds: number): Promise<void> {
+  try {
+    await context.client.setStreamMetadata(streamName, { maxAge: maxAgeSeconds });
+    context.health.answered();
+  } catch (error) {
+    const failure = translateDriverError(error, streamName);
+    context.health.failed(failure);
+    throw failure;
+  }
+}

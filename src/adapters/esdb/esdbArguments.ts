@@ -45,3 +45,8 @@ export function validFromRevision(fromRevision: number | undefined): number | un
   }
   return fromRevision;
 }
+
+export function validMaxAge(maxAgeSeconds: unknown): number {
+  if (typeof maxAgeSeconds === 'number' && Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds > 0) return maxAgeSeconds;
+  throw invalidArgument('maxAgeSeconds must be a positive integer.');
+}

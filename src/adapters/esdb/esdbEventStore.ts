@@ -3,8 +3,8 @@ import type { Subscriber } from 'rxjs';
 import { AppError, UnavailableError } from '../../errors/appError.ts';
 import type { AllSubscriptionMessage, EventStore } from '../../ports/eventStore.ts';
 import { createConnectionHealth } from './connectionHealth.ts';
-import { assertEvents, assertWritableStreamName, validExpectedRevision } from './esdbArguments.ts';
-import { appendEvents, type AppendContext } from './esdbAppends.ts';
+import { assertEvents, assertWritableStreamName, validExpectedRevision, validMaxAge } from './esdbArguments.ts';
+import { appendEvents, setStreamMaxAge, type AppendContext } from './esdbAppends.ts';
 import { invalidArgument } from './esdbErrors.ts';
 import { readAllEvents, readStreamEvents, type ReadContext } from './esdbReads.ts';
 import { subscribeToAllEvents, type SubscriptionContext } from './esdbSubscription.ts';
@@ -55,7 +55,7 @@ const DEFAULT_READ_RETRY_DELAYS_MS = [50, 200, 800];
  *   order; other strings are refused with AppError `INVALID_POSITION` (400). An append that wrote
  *   nothing answers the stream's last event position, or `000…0` (the start) for a missing stream.
  * - `readAll` and `subscribeToAll` leave out system events (`$`-streams or `$`-types), so `$all`
- *   holds what it holds on the LMDB store.
+ *   holds what it holds on the LMDB store (the `$metadata` events of `setStreamMaxAge` included).
  * - Needs EventStoreDB ≥ 23.10: older servers send no `caughtUp` (a subscription would never
  *   report it) and, before 22.6, no positions on stream reads.
  * - Driver errors become ours: wrong expected version → ConcurrencyError; unreachable, deadline,
@@ -123,6 +123,12 @@ export async function openEsdbEventStore(options: EsdbEventStoreOptions): Promis
     subscribeToAll(subscribeOptions = {}) {
       assertOpen();
       return subscribeToAllEvents(subscriptions, subscribeOptions);
+    },
+
+    async setStreamMaxAge(streamName, maxAgeSeconds) {
+      assertOpen();
+      assertWritableStreamName(streamName);
+      return tracked(setStreamMaxAge(appends, streamName, validMaxAge(maxAgeSeconds)));
     },
 
     isConnected: () => health.isConnected(),

@@ -19,11 +19,19 @@ export interface EventStoreDatabases {
   streams: Database<number[], StreamIndexKey>;
   /** Small bookkeeping values: the stream index checkpoint. */
   meta: Database<number, string>;
+  /** Stream name → its metadata (retention), as EventStoreDB's `$$<stream>`; see streamRetention.ts. */
+  streamMetadata: Database<StreamMetadata, string>;
   /** Closes both environments. */
   close(): Promise<void>;
 }
 
 export type StreamIndexKey = [streamName: string, firstRevision: number];
+
+/** What is known of a stream besides its events. */
+export interface StreamMetadata {
+  /** Seconds after which an event no longer reads from the stream. */
+  maxAge?: number;
+}
 
 /** LMDB keys are limited to 1978 bytes; stream names and event ids are parts of keys. */
 export const MAX_KEY_PART_BYTES = 1000;
@@ -40,13 +48,14 @@ export const AFTER_LAST_REVISION = Number.MAX_SAFE_INTEGER;
 export function openEventStoreDatabases(directory: string): EventStoreDatabases {
   const logDirectory = join(directory, 'log');
   mkdirSync(logDirectory, { recursive: true });
-  const indexRoot = open({ path: directory, overlappingSync: false, maxDbs: 3 });
+  const indexRoot = open({ path: directory, overlappingSync: false, maxDbs: 4 });
   const log = open<string, number>({ path: logDirectory, overlappingSync: false, encoding: 'string' });
   moveLegacyLog(indexRoot, log);
   return {
     log,
     streams: indexRoot.openDB<number[], StreamIndexKey>({ name: 'streams' }),
     meta: indexRoot.openDB<number, string>({ name: 'meta' }),
+    streamMetadata: indexRoot.openDB<StreamMetadata, string>({ name: 'streamMetadata' }),
     async close() {
       await Promise.all([log.close(), indexRoot.close()]);
     },

@@ -17,6 +17,7 @@ import { readAllEvents, readStreamEvents } from './readEvents.ts';
 import { createRecentEventIds } from './recentEventIds.ts';
 import { createStreamIndex } from './streamIndex.ts';
 import { serializeEvent } from './storedEvent.ts';
+import { setStreamMaxAge } from './streamRetention.ts';
 
 /** How many recent event ids are kept to recognise retried appends with expected revision `any`. */
 const RECENT_EVENT_IDS_KEPT = 10_000;
@@ -59,6 +60,8 @@ export interface LmdbEventStoreOptions {
  * - `close()` lets pending appends finish, completes open subscriptions, then closes the files.
  * - On a nearly full disk (less than 4 MiB free) an append is refused before LMDB writes, and
  *   rejects with UnavailableError (503), as a failed commit does: see diskSpaceGuard.ts.
+ * - A stream's max age hides its expired events from stream reads; they stay in the log and in
+ *   `$all` (see streamRetention.ts for why they are not removed).
  *
  * One process, and one store per environment: the newest part of the stream index, the commit
  * signal that wakes live subscriptions and the check of expected revisions all live in this
@@ -76,6 +79,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
   };
   const databases = openEventStoreDatabases(options.path);
   const space = options.space ?? diskSpaceGuard({ path: options.path, what: 'Events' });
+  const now = options.now ?? (() => new Date());
   const commits = createCommitSignal();
   const streamIndex = createStreamIndex(databases, STREAM_INDEX_FLUSH_ENTRIES, space);
   const appends = createAppendPipeline(
@@ -83,7 +87,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
       databases,
       streamIndex,
       recentEventIds: createRecentEventIds(RECENT_EVENT_IDS_KEPT),
-      now: options.now ?? (() => new Date()),
+      now,
       space,
     },
     commits.notify,
@@ -115,7 +119,7 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
     async readStream(streamName, readOptions = {}) {
       assertOpen();
       assertValidStreamName(streamName);
-      return readStreamEvents(databases, streamIndex, streamName, readOptions);
+      return readStreamEvents(databases, streamIndex, streamName, readOptions, now);
     },
 
     async readAll(readOptions = {}) {
@@ -126,6 +130,12 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
     subscribeToAll(subscribeOptions = {}) {
       assertOpen();
       return subscribeToAllEvents(subscriptions, subscribeOptions);
+    },
+
+    async setStreamMaxAge(streamName, maxAgeSeconds) {
+      assertOpen();
+      assertValidStreamName(streamName);
+      await setStreamMaxAge(databases, space, streamName, maxAgeSeconds);
     },
 
     close() {

@@ -4,12 +4,19 @@ import { invalidArgument } from './invalidArgument.ts';
 import { sequenceOf } from './position.ts';
 import { decodeStoredEvent } from './storedEvent.ts';
 import type { StreamIndex } from './streamIndex.ts';
+import { isRetained, maxAgeMsOf } from './streamRetention.ts';
 
+/**
+ * One stream's committed events. A stream with a max age (streamRetention.ts) leaves out the
+ * expired ones before `maxCount` applies; such streams (sessions, idempotency keys) are short, so
+ * they are read whole and then cut.
+ */
 export function readStreamEvents(
   databases: EventStoreDatabases,
   streamIndex: StreamIndex,
   streamName: string,
   options: ReadStreamOptions,
+  now: () => Date,
 ): RecordedEvent[] {
   const maxCount = validMaxCount(options.maxCount);
   if (maxCount === 0) return [];
@@ -17,10 +24,11 @@ export function readStreamEvents(
   if (fromRevision !== undefined && !(Number.isSafeInteger(fromRevision) && fromRevision >= 0)) {
     throw invalidArgument('fromRevision must be a non-negative integer.');
   }
+  const maxAgeMs = maxAgeMsOf(databases, streamName);
   const sequences = streamIndex.read(streamName, {
     fromRevision,
     backwards: options.direction === 'backwards',
-    limit: maxCount ?? Number.POSITIVE_INFINITY,
+    limit: maxAgeMs === undefined ? (maxCount ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
   });
   const events: RecordedEvent[] = [];
   for (const sequence of sequences) {
@@ -29,7 +37,10 @@ export function readStreamEvents(
     const stored = databases.log.get(sequence);
     if (stored !== undefined) events.push(decodeStoredEvent(stored, sequence));
   }
-  return events;
+  if (maxAgeMs === undefined) return events;
+  const at = now();
+  const retained = events.filter((event) => isRetained(event, maxAgeMs, at));
+  return maxCount === undefined ? retained : retained.slice(0, maxCount);
 }
 
 /** `$all` up to `durableSequence` (inclusive): an append whose commit is not reported yet is not read. */

@@ -63,7 +63,7 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
       return sessions.userOfCredentials(caller.basic.username, caller.basic.password, caller);
     }
     if (typeof sessionId !== 'string') throw new ShipStreamFault(5);
-    return sessions.userOf(sessionId);
+    return sessions.userOf(sessionId, caller);
   }
 
   /**
@@ -124,7 +124,7 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
         }
         case 'endSession': {
           const sessionId = methodArguments(params, ['sessionId']).required('sessionId');
-          await sessions.end(textArgument('sessionId', sessionId));
+          await sessions.end(textArgument('sessionId', sessionId), caller);
           return true;
         }
         default: {

@@ -10,6 +10,8 @@ const STREAM_ADDRESSES: { readonly [Category in StreamCategory]: { address: stri
   productMedia: { address: 'productMedia-{productPk}', description: 'The gallery: every image and video event of one product. Also served as the downstream feed (GET /api/v1/media_events/ and the SSE stream).' },
   settings: { address: 'settings', description: 'Dynamic settings.' },
   imageDownload: { address: 'imageDownload-{downloadId}', description: 'One ERP image download job.' },
+  rpcSession: { address: 'rpcSession-{sessionDigest}', description: 'One JSON-RPC session (internal; kept while the session lives).' },
+  idempotency: { address: 'idempotency-{requestDigest}', description: 'One user\'s Idempotency-Key and the answer retries get (internal; kept 24 hours).' },
 };
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
@@ -17,6 +19,8 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   sku: 'The SKU, URI-encoded.',
   kind: 'product, image or video.',
   downloadId: 'The download job id.',
+  sessionDigest: 'SHA-256 (hex) of the session id.',
+  requestDigest: 'SHA-256 (hex) of the user name, a line feed and the Idempotency-Key.',
 };
 
 /**

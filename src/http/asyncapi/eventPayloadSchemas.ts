@@ -1,6 +1,7 @@
 import type { CatalogEventType } from '../../domain/events.ts';
 import { IMAGE_ROLES } from '../../domain/gallery/galleryVocabulary.ts';
 import { PK_KINDS } from '../../domain/product/productEvents.ts';
+import { RPC_SESSION_END_REASONS } from '../../domain/rpcSession/rpcSessionEvents.ts';
 
 /** JSON Schemas of every event payload at its current schema version (docs/events.md in schema form). */
 const integer = { type: 'integer' } as const;
@@ -16,6 +17,9 @@ const blob = { key: string, contentType: string, width: integer, height: integer
 const fraction = { type: 'number', minimum: 0, maximum: 1 } as const;
 const focalPoint = { type: ['object', 'null'], required: ['x', 'y'], properties: { x: fraction, y: fraction } } as const;
 const dimensions = { type: 'object', properties: { WIDTH: integer, HEIGHT: integer } } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const sessionFacts = { user: string, keyStamp: string, startedAt: dateTime, expiresAt: dateTime };
+const headers = { type: 'object', additionalProperties: string } as const;
 
 const object = (properties: Record<string, object>) => ({ type: 'object', required: Object.keys(properties), properties });
 
@@ -48,4 +52,10 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   ImageDownloadRequested: object({ downloadId: string, productPk: integer, url: string, imageType, order: integer, source }),
   ImageDownloadCompleted: object({ downloadId: string, imagePk: integer }),
   ImageDownloadFailed: object({ downloadId: string, reason: string }),
+  RpcSessionStarted: object(sessionFacts),
+  RpcSessionRefreshed: object(sessionFacts),
+  RpcSessionEnded: object({ reason: { enum: [...RPC_SESSION_END_REASONS] } }),
+  IdempotentRequestStarted: object({ fingerprint: string }),
+  IdempotentRequestAnswered: object({ fingerprint: string, status: integer, headers, body: string }),
+  IdempotentRequestReleased: object({ fingerprint: string, status: integer }),
 };

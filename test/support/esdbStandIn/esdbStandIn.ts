@@ -50,7 +50,8 @@ const STATUS_FLUSH_MS = 25;
  * A test fixture: the data lives in memory in the returned object.
  *
  * Served: ServerFeatures, Append, BatchAppend, Read (streams, `$all`, subscriptions with
- * filters and checkpoints), Delete, Tombstone. Not served: link resolution (`resolveLinkTos` is
+ * filters and checkpoints), Delete, Tombstone, and stream metadata (`$maxAge` and `$tb` written to
+ * `$$<stream>`, applied to stream reads). Not served: link resolution (`resolveLinkTos` is
  * ignored), persistent subscriptions, projections (so no `$ce-` streams), users, gossip,
  * operations, TLS and credentials, size limits, `fellBehind`. Idempotency of `any` appends never
  * forgets an id (ESDB's cache is bounded), and responses are buffered without backpressure.

@@ -13,6 +13,7 @@ export const TOMBSTONE_REVISION = 2n ** 63n - 1n;
 const RECORD_OVERHEAD = 128n;
 const FIRST_POSITION = 1024n;
 const TICKS_PER_MILLISECOND = 10_000n;
+const TICKS_PER_SECOND = 10_000_000n;
 
 export type WriteOutcome =
   | { kind: 'success'; currentRevision: bigint; position: bigint | undefined }
@@ -24,8 +25,10 @@ export type StreamRead = { kind: 'found'; events: readonly StoredEvent[] } | { k
 interface StreamState {
   /** Every event written, soft-deleted ones included; `events[n].revision === n`. */
   events: StoredEvent[];
-  /** Events below this revision are hidden (ESDB's `$tb` after a soft delete). */
+  /** Events below this revision are hidden (ESDB's `$tb`, set by a soft delete or by metadata). */
   truncateBefore: bigint;
+  /** Events older than this many seconds are hidden from reads (ESDB's `$maxAge` metadata). */
+  maxAgeSeconds: number | undefined;
   softDeleted: boolean;
   tombstoned: boolean;
   /** Recent ids (ESDB keeps a bounded cache; the stand-in keeps them all). */
@@ -86,13 +89,20 @@ export class EventLog {
     return this.#streams.get(streamName)?.events.at(-1)?.revision ?? NO_STREAM;
   }
 
+  /**
+   * A stream's readable events: those from `$tb` on and, with a `$maxAge`, recorded less than that
+   * long ago (by the stand-in's clock, as ESDB judges by the server's). A stream whose events all
+   * expired is still found, empty: it keeps its revisions.
+   */
   readStream(streamName: string): StreamRead {
     const stream = this.#streams.get(streamName);
     if (stream?.tombstoned) return { kind: 'deleted' };
     if (!stream || stream.softDeleted || stream.events.length === 0) return { kind: 'notFound' };
     // The stream itself, not a copy, unless a soft delete hid its start: reads pick by index.
     const events = stream.truncateBefore === 0n ? stream.events : stream.events.slice(Number(stream.truncateBefore));
-    return { kind: 'found', events };
+    if (stream.maxAgeSeconds === undefined) return { kind: 'found', events };
+    const oldest = this.#nowTicks() - BigInt(stream.maxAgeSeconds) * TICKS_PER_SECOND;
+    return { kind: 'found', events: events.filter((event) => event.created > oldest) };
   }
 
   append(streamName: string, expected: ExpectedRevision, events: ProposedEvent[]): WriteOutcome {
@@ -108,6 +118,7 @@ export class EventLog {
       }
       case 'write': {
         const written = events.map((event) => this.#write(streamName, stream, event));
+        if (streamName.startsWith('$$')) this.#applyMetadata(streamName.slice(2), written);
         if (decision.recreate && written.length > 0) this.#recreate(streamName, stream, written[0]!.revision);
         // An empty append still writes a (non-event) record to the log and answers its position.
         const position = written.at(-1)?.position ?? this.#reserve(RECORD_OVERHEAD);
@@ -147,7 +158,7 @@ export class EventLog {
   #stream(streamName: string): StreamState {
     let stream = this.#streams.get(streamName);
     if (!stream) {
-      stream = { events: [], truncateBefore: 0n, softDeleted: false, tombstoned: false, revisionById: new Map() };
+      stream = { events: [], truncateBefore: 0n, maxAgeSeconds: undefined, softDeleted: false, tombstoned: false, revisionById: new Map() };
       this.#streams.set(streamName, stream);
     }
     return stream;
@@ -168,9 +179,28 @@ export class EventLog {
     this.#writeMetadata(`$$${streamName}`, fromRevision);
   }
 
+  /**
+   * A client's `$metadata` event in `$$<name>` replaces the stream's metadata, as on ESDB: `$maxAge`
+   * (seconds) and `$tb` are served; a field left out is unset.
+   */
+  #applyMetadata(streamName: string, written: StoredEvent[]): void {
+    const last = written.filter((event) => event.type === '$metadata').at(-1);
+    if (last === undefined) return;
+    let metadata: { $maxAge?: unknown; $tb?: unknown };
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(last.data)) as typeof metadata;
+    } catch {
+      return; // ESDB keeps metadata it cannot parse as none
+    }
+    const stream = this.#stream(streamName);
+    stream.maxAgeSeconds = typeof metadata.$maxAge === 'number' && metadata.$maxAge > 0 ? metadata.$maxAge : undefined;
+    stream.truncateBefore = typeof metadata.$tb === 'number' ? BigInt(metadata.$tb) : 0n;
+  }
+
   #writeMetadata(metaStreamName: string, truncateBefore: bigint): StoredEvent {
-    // Written by hand: JSON.stringify cannot print long.MaxValue exactly.
-    const data = new TextEncoder().encode(`{"$tb":${truncateBefore}}`);
+    // Written by hand: JSON.stringify cannot print long.MaxValue exactly. A max age set before stays.
+    const maxAge = this.#streams.get(metaStreamName.slice(2))?.maxAgeSeconds;
+    const data = new TextEncoder().encode(`{"$tb":${truncateBefore}${maxAge === undefined ? '' : `,"$maxAge":${maxAge}`}}`);
     const event = { id: crypto.randomUUID(), type: '$metadata', contentType: 'application/json', data, metadata: new Uint8Array() };
     return this.#write(metaStreamName, this.#stream(metaStreamName), event);
   }
@@ -178,7 +208,11 @@ export class EventLog {
   #record(streamName: string, revision: bigint, event: ProposedEvent): StoredEvent {
     const payload = Buffer.byteLength(streamName) + Buffer.byteLength(event.type) + event.data.length + event.metadata.length;
     const position = this.#reserve(RECORD_OVERHEAD + BigInt(payload));
-    return { ...event, streamName, revision, position, created: BigInt(Date.now()) * TICKS_PER_MILLISECOND };
+    return { ...event, streamName, revision, position, created: this.#nowTicks() };
+  }
+
+  #nowTicks(): bigint {
+    return BigInt(Date.now()) * TICKS_PER_MILLISECOND;
   }
 
   /** Takes `size` bytes of the imitated log; answers where they start. */
