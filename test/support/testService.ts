@@ -51,32 +51,8 @@ export async function startTestService(
   return {
     service,
     dataDir,
-    async request(method, path, requestOptions = {}) {
-      const headers: Record<string, string> = { ...requestOptions.headers };
-      if (requestOptions.auth !== null) headers.authorization ??= requestOptions.auth ?? TOKEN;
-      let body: string | Buffer | undefined = requestOptions.rawBody;
-      if (requestOptions.body !== undefined) {
-        body = JSON.stringify(requestOptions.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const response = await fetch(`${service.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, headers: response.headers, body: parsed, text };
-    },
-    async eventsSince(mark) {
-      const events = await service.eventStore.readAll({ ...(mark === undefined ? {} : { fromPosition: mark }) });
-      return mark === undefined ? events : events.filter((event) => event.position > mark);
-    },
-    async mark() {
-      const [last] = await service.eventStore.readAll({ direction: 'backwards', maxCount: 1 });
-      return last?.position;
-    },
+    request: requester(service.url),
+    ...eventLogReader(service.eventStore),
     async stop(stopOptions = {}) {
       await service.close();
       if (!stopOptions.keepData) await rm(dataDir, { recursive: true, force: true });
@@ -90,4 +66,40 @@ export async function waitUntil(condition: () => boolean, timeoutMs = 5000): Pro
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** `TestService.request` against any base URL (an instance, or a load balancer in front of several). */
+export function requester(baseUrl: string): TestService['request'] {
+  return async (method, path, requestOptions = {}) => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    if (requestOptions.auth !== null) headers.authorization ??= requestOptions.auth ?? TOKEN;
+    let body: string | Buffer | undefined = requestOptions.rawBody;
+    if (requestOptions.body !== undefined) {
+      body = JSON.stringify(requestOptions.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+}
+
+/** `TestService.mark` and `eventsSince` over an event store. */
+export function eventLogReader(eventStore: Pick<RunningService['eventStore'], 'readAll'>): Pick<TestService, 'mark' | 'eventsSince'> {
+  return {
+    async eventsSince(mark) {
+      const events = await eventStore.readAll({ ...(mark === undefined ? {} : { fromPosition: mark }) });
+      return mark === undefined ? events : events.filter((event) => event.position > mark);
+    },
+    async mark() {
+      const [last] = await eventStore.readAll({ direction: 'backwards', maxCount: 1 });
+      return last?.position;
+    },
+  };
 }
