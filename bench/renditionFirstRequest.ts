@@ -15,11 +15,11 @@ import { isEntryPoint, runStandalone } from './standalone.ts';
 
 const WORKER = fileURLToPath(new URL('./renditionWorker.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ROUND_MS = 5000;
+const ROUND_MS = 4000;
 const WARM_UP_MS = 2000;
 const ROUNDS = 4;
 /** Images uploaded, each asked for once: more than the rounds can render at this machine's rate. */
-const IMAGES = 500;
+const IMAGES = 1_200;
 
 function get(agent: Agent, url: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -16,15 +16,16 @@ export interface CachingHeaders {
  * (`"<sha256>"`), `Last-Modified`, `If-None-Match`/`If-Modified-Since` → 304, and single byte
  * ranges → 206 (an unsatisfiable one → 416 whose `Content-Range` gives only the size; several
  * ranges → the whole 200). Bytes in memory are written at once; others are streamed from the
- * store (the stream already open, or `open`), never buffered. Resolves with the status sent.
+ * store (the stream already open, or `open`), never buffered. Answers the status sent: at once
+ * when the bytes are in memory (no promise on the hot path), else once the stream has ended.
  */
-export async function sendBinary(
+export function sendBinary(
   req: IncomingMessage,
   res: ServerResponse,
   binary: StoredBinary,
   open: (range?: ByteRange) => Promise<Readable>,
   caching: CachingHeaders,
-): Promise<number> {
+): number | Promise<number> {
   const { info } = binary;
   // An open stream that is not sent whole (304, HEAD, a range) is closed here.
   const unused = () => binary.stream?.destroy();
@@ -59,11 +60,15 @@ export async function sendBinary(
     res.end(range ? binary.body.subarray(range.start, range.end + 1) : binary.body);
     return status;
   }
+  return stream(binary, range, open, res, status);
+}
+
+async function stream(binary: StoredBinary, range: ByteRange | undefined, open: (range?: ByteRange) => Promise<Readable>, res: ServerResponse, status: number): Promise<number> {
   if (binary.stream !== undefined && range === undefined) {
     await pipeline(binary.stream, res);
     return status;
   }
-  unused();
+  binary.stream?.destroy();
   await pipeline(await open(range), res);
   return status;
 }

@@ -33,6 +33,7 @@ export function createDelivery(deps: DeliveryDeps) {
     cache,
     quality: delivery.renditionQuality,
     maxInputPixels: deps.config.maxInputPixels,
+    onStoreFailure: (key, error) => deps.logger.warn('rendition not stored', { key, error: error instanceof Error ? error.message : String(error) }),
   });
   const handle = mediaHandler({
     lookup: mediaLookup(deps.readModels),

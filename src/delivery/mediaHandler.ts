@@ -122,10 +122,37 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
   async function binaryFor(key: string, entry: MediaEntry, query: MediaQuery, req: IncomingMessage, owner: string): Promise<{ stored: StoredBinary; vary?: string }> {
     if (query.rendition === undefined) return { stored: await original.load(key, req.method === 'HEAD' || req.headers.range !== undefined) };
     if (entry.kind !== 'image') throw new AppError('NO_RENDITION', 'Renditions are made of images only.', { status: 400 });
-    const source = { key, contentType: entry.contentType, ...(entry.focalPoint ? { focalPoint: entry.focalPoint } : {}) };
-    const spec = deps.renditions.resolve(query.rendition, source, req.headers.accept);
-    const stored = await deps.renditions.get(source, spec, { owner });
+    // The entry is the rendition's source (its key, type and focal point), kept while nothing changed.
+    const { spec, key: renditionKey } = deps.renditions.plan(entry, query.rendition, req.headers.accept);
+    const stored = await deps.renditions.get(entry, spec, { owner }, renditionKey);
     return query.rendition.format === 'auto' ? { stored, vary: 'Accept' } : { stored };
+  }
+
+  /**
+   * The common request answered without a promise: a GET or HEAD of a live key, original or
+   * rendition, whose bytes are in the hot cache. `undefined` for anything else (the full path
+   * then answers it, errors included).
+   */
+  function answerHot(req: IncomingMessage, res: ServerResponse): number | undefined {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || signer !== undefined || deps.delivery.redirect === 'presigned') return undefined;
+    if (req.headers.authorization !== undefined) return undefined;
+    const url = req.url ?? '';
+    const queryStart = url.indexOf('?');
+    const key = url.slice(PREFIX.length, queryStart === -1 ? undefined : queryStart);
+    if (!url.startsWith(PREFIX) || !isValidObjectKey(key)) return undefined;
+    const query = parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1));
+    const entry = deps.lookup(key);
+    if (entry === undefined || entry.state !== 'live') return undefined;
+    let stored: StoredBinary | undefined;
+    let vary: string | undefined;
+    if (query.rendition === undefined) stored = deps.cache.get(key);
+    else if (entry.kind === 'image') {
+      stored = deps.cache.get(deps.renditions.plan(entry, query.rendition, req.headers.accept).key);
+      if (query.rendition.format === 'auto') vary = 'Accept';
+    }
+    if (stored === undefined) return undefined;
+    const served = sendBinary(req, res, stored, (range) => original.open(stored.info.key, range), cachingFor(entry, query, vary, false));
+    return typeof served === 'number' ? served : undefined;
   }
 
   function cachingFor(entry: MediaEntry, query: MediaQuery, vary: string | undefined, isPrivate: boolean): CachingHeaders {
@@ -170,6 +197,13 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         actor: state.actor,
       });
+    let hot: number | undefined;
+    try {
+      hot = answerHot(req, res);
+    } catch {
+      // A query the full path refuses in its own words.
+    }
+    if (hot !== undefined) return log(hot);
     answer(req, res, state).then(log, (error: unknown) => log(fail(res, error, deps.logger, requestId)));
   };
 }

@@ -13,6 +13,8 @@ import type { ReadModelStore } from '../ports/readModelStore.ts';
 
 /** What a media URL's key names, as the read model knows it now. */
 export interface MediaEntry {
+  /** The object key the entry was found by. */
+  key: string;
   kind: 'image' | 'video';
   pk: number;
   productPk: number;
@@ -67,7 +69,7 @@ function read(readModels: ReadModelStore, key: string): MediaEntry | undefined {
   if (view === undefined) return undefined;
   const state = view.key !== key ? 'replaced' : view.status === 'live' ? 'live' : 'deleted';
   const focalPoint = 'focalPoint' in view && view.focalPoint ? view.focalPoint : undefined;
-  return { kind: row.kind, pk: row.pk, productPk: view.productPk, state, contentType: view.contentType, ...(focalPoint ? { focalPoint } : {}) };
+  return { key, kind: row.kind, pk: row.pk, productPk: view.productPk, state, contentType: view.contentType, ...(focalPoint ? { focalPoint } : {}) };
 }
 
 export type MediaLookup = ReturnType<typeof mediaLookup>;

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
+import { createHash } from 'node:crypto';
 import type { FocalPoint } from '../domain/gallery/galleryVocabulary.ts';
 import { CONTENT_TYPE_OF, IMAGE_FORMATS, INTERNAL_OWNER, type ImageFormat, type ImageJob, type RenditionRenderer } from '../ports/imageProcessor.ts';
 import type { ObjectInfo, ObjectStore } from '../ports/objectStore.ts';
@@ -18,12 +19,20 @@ export interface StoredBinary {
   stream?: Readable;
 }
 
+/** A rendition's spec and object key. */
+export interface RenditionPlan {
+  spec: RenditionSpec;
+  key: string;
+}
+
 export interface RenditionsDeps {
   objectStore: ObjectStore;
   renderer: RenditionRenderer;
   cache: HotObjectCache;
   quality: RenditionQuality;
   maxInputPixels: number;
+  /** Told when a rendition already answered could not be stored (it is made again on a later request). */
+  onStoreFailure?: (key: string, error: unknown) => void;
 }
 
 /** The original of a rendition: its key, content type and focal point. */
@@ -44,6 +53,12 @@ const formatOfContentType = (contentType: string): ImageFormat =>
  */
 export function renditions(deps: RenditionsDeps) {
   const flights = singleFlight<StoredBinary>();
+  // Renditions answered but not yet stored: a request meanwhile waits for the write rather than
+  // rendering again (the hot cache holds most of them anyway).
+  const storing = new Map<string, Promise<unknown>>();
+  // Plans per source and asked rendition: both objects are kept by their own caches (the media
+  // lookup, the parsed queries) while nothing changed, so a repeated request plans nothing.
+  const plans = new WeakMap<RenditionSource, WeakMap<RequestedRendition, Map<string, RenditionPlan>>>();
 
   /** Everything that decides the bytes: the format for this request, the quality and focal point in force. */
   function resolve(requested: RequestedRendition, source: RenditionSource, accept: string | undefined): RenditionSpec {
@@ -60,24 +75,50 @@ export function renditions(deps: RenditionsDeps) {
     };
   }
 
+  /**
+   * Renders and answers at once; the store write follows in the background (a `cache` put: a
+   * rendition lost in a crash is made again). The ETag is the same either way: the SHA-256 of the bytes.
+   */
   async function make(source: RenditionSource, spec: RenditionSpec, key: string, job: ImageJob): Promise<StoredBinary> {
+    await storing.get(key);
     const stored = await deps.objectStore.stat(key);
     if (stored !== null) return { info: stored };
-    const original = await readAll((await deps.objectStore.get(source.key)).body);
+    const original = deps.cache.get(source.key)?.body ?? (await readAll((await deps.objectStore.get(source.key)).body));
     const rendered = await deps.renderer.render(original, { ...spec, maxInputPixels: deps.maxInputPixels }, job);
-    const info = await deps.objectStore.put({ key, body: rendered.data, contentType: rendered.contentType });
-    deps.cache.set(key, { info, body: rendered.data });
-    return { info, body: rendered.data };
+    const body = rendered.data;
+    const info = { key, size: body.length, contentType: rendered.contentType, sha256: createHash('sha256').update(body).digest('hex'), lastModified: new Date().toISOString() };
+    deps.cache.set(key, { info, body });
+    const write = deps.objectStore
+      .put({ key, body, contentType: rendered.contentType, sha256: info.sha256, durability: 'cache' })
+      .catch((error: unknown) => deps.onStoreFailure?.(key, error))
+      .finally(() => storing.delete(key));
+    storing.set(key, write);
+    return { info, body };
+  }
+
+  /** The spec and key of `requested` for `source` and this request's `Accept`, planned once. */
+  function plan(source: RenditionSource, requested: RequestedRendition, accept: string | undefined): RenditionPlan {
+    const format = chooseFormat(requested.format, accept, formatOfContentType(source.contentType));
+    let bySource = plans.get(source);
+    if (bySource === undefined) plans.set(source, (bySource = new WeakMap()));
+    let byFormat = bySource.get(requested);
+    if (byFormat === undefined) bySource.set(requested, (byFormat = new Map()));
+    let planned = byFormat.get(format);
+    if (planned === undefined) {
+      const spec = resolve(requested, source, accept);
+      byFormat.set(format, (planned = { spec, key: renditionKey(source.key, spec) }));
+    }
+    return planned;
   }
 
   return {
     resolve,
+    plan,
     /**
      * The rendition's stored binary, made (once, whoever asks at the same time) when missing, as
      * a job of `job.owner` (the first to ask, when several do at once).
      */
-    get(source: RenditionSource, spec: RenditionSpec, job: ImageJob): Promise<StoredBinary> {
-      const key = renditionKey(source.key, spec);
+    get(source: RenditionSource, spec: RenditionSpec, job: ImageJob, key = renditionKey(source.key, spec)): Promise<StoredBinary> {
       const cached = deps.cache.get(key);
       if (cached !== undefined) return Promise.resolve(cached);
       return flights.run(key, () => make(source, spec, key, job));

@@ -37,6 +37,11 @@ export interface PutObjectInput {
   contentType: string;
   /** When given (hex, any case), the content must hash to it or nothing is stored. */
   sha256?: string;
+  /**
+   * `cache`: the object can be made again from others (a rendition), so a crash may lose it: the
+   * put is still atomic (whole or nothing) but need not wait for the disk. Default `durable`.
+   */
+  durability?: 'durable' | 'cache';
 }
 
 /**

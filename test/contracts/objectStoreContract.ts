@@ -81,6 +81,13 @@ export function objectStoreContract(adapterName: string, open: OpenObjectStore):
     assert.equal(got, info);
   });
 
+  test('a cache put (a rendition) stores the object whole like any other', async ({ store, base }) => {
+    const info = await store.put({ ...jpeg(`${base}cached.webp`), durability: 'cache' });
+    assert.equal([info.size, info.sha256], [BYTES.length, sha256Of(BYTES)]);
+    assert.equal(await readAll((await store.get(info.key)).body), BYTES);
+    assert.equal(await store.stat(info.key), info);
+  });
+
   test('put accepts a matching sha256 in any case and an empty body', async ({ store, base }) => {
     const info = await store.put(jpeg(`${base}a`, { sha256: sha256Of(BYTES).toUpperCase() }));
     assert.is(info.sha256, sha256Of(BYTES));

@@ -36,13 +36,13 @@ test('ImageFocalPointSet changes the view and its covering index row', () => {
 
 test('the media lookup tells live, replaced and deleted binaries apart, with the focal point', () => {
   const live = mediaLookup(storeOf(project(galleryProjection, log([imageUploaded(P, 1), replaced, focalPointSet]))));
-  assert.equal(live(blob(P, 9).key), { kind: 'image', pk: 1, productPk: P, state: 'live', contentType: 'image/jpeg', focalPoint: { x: 0.25, y: 0.75 } });
+  assert.equal(live(blob(P, 9).key), { key: blob(P, 9).key, kind: 'image', pk: 1, productPk: P, state: 'live', contentType: 'image/jpeg', focalPoint: { x: 0.25, y: 0.75 } });
   assert.equal(live(blob(P, 1).key)?.state, 'replaced');
   assert.is(live('products/unknown.jpg'), undefined);
   const gone = mediaLookup(storeOf(project(galleryProjection, log([imageUploaded(P, 1), replaced, deleted]))));
   assert.equal(gone(blob(P, 9).key)?.state, 'deleted');
   const video = mediaLookup(storeOf(project(galleryProjection, log([videoUploaded(P, 2)]))));
-  assert.equal(video('product_videos/2024/05/01/00000002-uuid.mp4'), { kind: 'video', pk: 2, productPk: P, state: 'live', contentType: 'video/mp4' });
+  assert.equal(video('product_videos/2024/05/01/00000002-uuid.mp4'), { key: 'product_videos/2024/05/01/00000002-uuid.mp4', kind: 'video', pk: 2, productPk: P, state: 'live', contentType: 'video/mp4' });
 });
 
 test.run();

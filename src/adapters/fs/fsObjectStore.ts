@@ -37,7 +37,8 @@ export interface FsObjectStoreOptions {
 /**
  * Opens the embedded object store: one file per object under `<root>/objects`, content followed
  * by its metadata (see `objectFile.ts`), written to `<root>/tmp`, fsynced, renamed into place and
- * the directory fsynced, so a put is atomic and durable once it resolves. Temp files left by a
+ * the directory fsynced, so a put is atomic and durable once it resolves (a `cache` put skips the
+ * fsyncs: atomic, not durable). Temp files left by a
  * crash are removed here, so only one store may use a root at a time.
  *
  * @example
@@ -80,7 +81,7 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
       await rename(staged.tempPath, target);
       // New directory entries are durable once their parents are synced; the last is the target's.
       const toSync = created.length === 0 ? [] : [dirname(created[0] as string), ...created.slice(0, -1)];
-      for (const dir of [...toSync, dirname(target)]) await syncDirectory(dir);
+      if (input.durability !== 'cache') for (const dir of [...toSync, dirname(target)]) await syncDirectory(dir);
       return staged.info;
     } catch (error) {
       await rm(staged.tempPath, { force: true }).catch(() => undefined);

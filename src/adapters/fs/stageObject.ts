@@ -69,7 +69,7 @@ export async function stageObject(
       lastModified: now().toISOString(),
     };
     await writeAll(handle, encodeTrailer(info));
-    await handle.sync();
+    if (input.durability !== 'cache') await handle.sync();
     await handle.close();
     handle = undefined;
     return { tempPath, info };
