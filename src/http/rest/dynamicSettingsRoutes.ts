@@ -33,7 +33,7 @@ export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries
 
   router.post('/', async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    const { key } = parseBody(body, { key: charField({ maxLength: 128 }), value: { required: true, parse: (value: unknown) => value } }, { ignoreUnknown: true });
+    const { key } = parseBody(body, { key: charField({ maxLength: 128 }), value: { required: true, parse: (value: unknown) => value } });
     if (body?.value === undefined) throw ValidationError.field('value', MESSAGES.required);
     const write = await deps.commands.change(key!, body.value, commandContext(ctx, 'rest'));
     // Read-your-writes; while the read model lags, the settings as the stream says after the write.

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import type { ReadYourWrites } from '../../app/readYourWrites.ts';
 import { FIRST_ITEM, parsePageRequest, resolvePage, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
+import { isFormInput } from '../drf/formInput.ts';
 import { commandContext } from '../requestContext.ts';
 import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
 import { queryParams } from '../drf/queryParams.ts';
@@ -83,7 +84,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   });
 
   router.post('/', async (ctx) => {
-    const input = parseBody(ctx.request.body, createFields);
+    const input = parseBody(ctx.request.body, createFields, { form: isFormInput(ctx) });
     const write = await deps.commands.register(
       { ...(input.pk === undefined ? {} : { pk: input.pk }), sku: input.sku!, name: input.name!, mediaEnabled: input.media_enabled! },
       commandContext(ctx, 'rest'),
@@ -96,7 +97,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   router.patch('/:pk', async (ctx) => {
     const pk = parsePk(ctx);
     const current = load(pk);
-    const input = parseBody(ctx.request.body, updateFields, { partial: true });
+    const input = parseBody(ctx.request.body, updateFields, { partial: true, form: isFormInput(ctx) });
     const changes = {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.media_enabled === undefined ? {} : { mediaEnabled: input.media_enabled }),
