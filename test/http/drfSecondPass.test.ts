@@ -154,6 +154,64 @@ test('7. the login password is not trimmed, and the Token keyword may be followe
   assert.equal([tabInside.status, tabInside.body], [401, { detail: 'Invalid token header. Token string should not contain spaces.' }]);
 });
 
+const METADATA_MEDIA = {
+  renders: ['application/json'],
+  parses: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
+};
+
+test('8. OPTIONS answers DRF\'s metadata: view name, renders, parses, and the POST serializer\'s fields', async ({ api }) => {
+  const productPk = await newProduct(api);
+  await storeUnchanged(api, async () => {
+    const list = await api.request('OPTIONS', '/api/v1/product_image/');
+    assert.is(list.status, 200);
+    assert.equal(list.headers.get('allow')?.split(', ').sort(), ['GET', 'HEAD', 'OPTIONS', 'POST']);
+    assert.equal(list.body, {
+      name: 'Product Image List',
+      description: '',
+      ...METADATA_MEDIA,
+      actions: {
+        POST: {
+          pk: { type: 'integer', required: false, read_only: true, label: 'ID' },
+          product: { type: 'field', required: true, read_only: false, label: 'Product' },
+          image: { type: 'image upload', required: true, read_only: false, label: 'Image' },
+          order: { type: 'integer', required: false, read_only: false, label: 'Order', min_value: 0, max_value: 2147483647 },
+          source: {
+            type: 'choice',
+            required: false,
+            read_only: false,
+            label: 'Source',
+            choices: [
+              { value: 'integration', display_name: 'integration' },
+              { value: 'unified', display_name: 'unified' },
+            ],
+          },
+          modified_date: { type: 'datetime', required: false, read_only: true, label: 'Modified date' },
+          created_date: { type: 'datetime', required: false, read_only: true, label: 'Created date' },
+          focal_point: { type: 'nested object', required: false, read_only: true, label: 'Focal point' },
+          special_image_types: { type: 'list', required: false, read_only: true, label: 'Special image types' },
+        },
+      },
+    });
+    // A detail view takes no POST (and no PUT): no actions, as SimpleMetadata answers it.
+    const detail = await api.request('OPTIONS', '/api/v1/product_image/1/');
+    assert.equal([detail.status, detail.body], [200, { name: 'Product Image Instance', description: '', ...METADATA_MEDIA }]);
+    assert.equal(detail.headers.get('allow')?.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']);
+
+    const products = await api.request('OPTIONS', '/api/v1/products/');
+    assert.equal(Object.keys(products.body.actions.POST), ['pk', 'sku', 'name', 'media_enabled', 'created_date', 'modified_date']);
+    assert.equal(products.body.actions.POST.sku, { type: 'string', required: true, read_only: false, label: 'SKU', max_length: 128 });
+    assert.equal(products.body.actions.POST.media_enabled, { type: 'boolean', required: false, read_only: false, label: 'Media enabled' });
+    assert.equal((await api.request('OPTIONS', `/api/v1/products/${productPk}/`)).body.name, 'Product Instance');
+    const videos = await api.request('OPTIONS', '/api/v1/product_video/');
+    assert.equal([videos.body.name, videos.body.actions.POST.video], ['Product Video List', { type: 'file upload', required: true, read_only: false, label: 'Video' }]);
+    const settings = await api.request('OPTIONS', '/api/v1/dynamic_settings/');
+    assert.equal(settings.body.actions.POST.value, { type: 'field', required: true, read_only: false, label: 'Value' });
+    const action = await api.request('OPTIONS', '/api/v1/product_image/1/make_special/');
+    assert.equal([action.status, action.body], [200, { name: 'Make special', description: '', ...METADATA_MEDIA }]);
+    assert.equal(action.headers.get('allow')?.split(', ').sort(), ['OPTIONS', 'POST']);
+  });
+});
+
 test('9. methods a view does not support are 405 with DRF text and Allow, never 501', async ({ api }) => {
   await storeUnchanged(api, async () => {
     for (const method of ['TRACE', 'PURGE', 'LINK']) {

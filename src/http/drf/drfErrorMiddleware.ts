@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { BusyError, isAppError } from '../../errors/appError.ts';
+import { fieldLabel, metadataBody } from './optionsMetadata.ts';
 
 const SERVER_ERROR = { detail: 'A server error occurred.' };
 const SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
@@ -36,6 +37,13 @@ function answerUnanswered(ctx: Context): void {
     if (ctx.status === 404) ctx.remove('Allow');
   }
   if (typeof allow === 'string' && allow !== '' && !allow.includes('OPTIONS')) ctx.set('Allow', `${allow}, OPTIONS`);
+  if (ctx.method === 'OPTIONS' && ctx.status === 200) {
+    // A view without metadata of its own (an extra action such as make_special): DRF's
+    // SimpleMetadata still names it, as an action's name, and says what it renders and parses.
+    const segment = ctx.path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
+    ctx.body = metadataBody({ name: fieldLabel(segment) });
+    return;
+  }
   if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
     const status = ctx.status;
     ctx.body = { detail: detailForHttpError(ctx, status, '') };

@@ -23,6 +23,20 @@ export interface Field<T> {
   allowNull?: boolean;
   /** `""` is a value (DRF's `allow_blank=True`): an empty form value is kept, not taken as absent. */
   allowBlank?: boolean;
+  /** How an OPTIONS answer describes the field (DRF's SimpleMetadata): its type and limits. */
+  info?: FieldTraits;
+}
+
+/** DRF's SimpleMetadata type name of a field and the limits it reports (`max_length`, `choices`, ...). */
+export interface FieldTraits {
+  type: string;
+  min_length?: number;
+  max_length?: number;
+  min_value?: number;
+  max_value?: number;
+  choices?: readonly string[];
+  /** A nested serializer's fields (all required). */
+  children?: Readonly<Record<string, FieldTraits>>;
 }
 
 export const MESSAGES = {
@@ -77,6 +91,7 @@ export function charField(
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
     ...(options.allowBlank ? { allowBlank: true } : {}),
+    info: { type: 'string', ...(options.maxLength === undefined ? {} : { max_length: options.maxLength }) },
     parse(value) {
       // DRF's CharField takes numbers as their text but refuses booleans and containers.
       if (typeof value !== 'string' && typeof value !== 'number') throw new FieldIssue(MESSAGES.notString);
@@ -98,6 +113,7 @@ export function integerField(options: { required?: boolean; min?: number; max?: 
   return {
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
+    info: { type: 'integer', ...(options.max === undefined ? {} : { max_value: options.max }), ...(options.min === undefined ? {} : { min_value: options.min }) },
     parse(value) {
       const number =
         typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) && value.length <= 1000 ? Number.parseFloat(value) : NaN;
@@ -117,6 +133,7 @@ const FALSE_VALUES = new Set<unknown>([false, 0, 'f', 'F', 'n', 'N', 'no', 'No',
 export function booleanField(options: { required?: boolean; default?: boolean } = {}): Field<boolean> {
   return {
     required: options.required ?? true,
+    info: { type: 'boolean' },
     ...(options.default === undefined ? {} : { default: options.default }),
     parse(value) {
       if (TRUE_VALUES.has(value)) return true;
@@ -133,6 +150,8 @@ export function booleanField(options: { required?: boolean; default?: boolean } 
 export function primaryKeyField(options: { required?: boolean } = {}): Field<number> {
   return {
     required: options.required ?? true,
+    // A related field: SimpleMetadata lists no choices for it.
+    info: { type: 'field' },
     parse(value) {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
       // DRF's related fields take '' (an empty form field) as None.
@@ -154,6 +173,7 @@ export function choiceField<T extends string>(choices: readonly T[], options: { 
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
     ...(options.allowNull ? { allowNull: true } : {}),
+    info: { type: 'choice', choices },
     parse(value) {
       if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
       throw new FieldIssue(MESSAGES.invalidChoice(typeof value === 'object' ? JSON.stringify(value) : value));
@@ -178,6 +198,10 @@ export function numberPairField<K extends string>(keys: readonly K[], options: {
   return {
     required: false,
     ...(options.allowNull ? { allowNull: true } : {}),
+    info: {
+      type: 'nested object',
+      children: Object.fromEntries(keys.map((key) => [key, { type: 'float', min_value: options.min, max_value: options.max }])),
+    },
     parse(value) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new FieldIssue(MESSAGES.notADict(value), { non_field_errors: [MESSAGES.notADict(value)] });

@@ -9,6 +9,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors/appError.
 import { pageBodies } from '../drf/pageBodies.ts';
 import { choiceField, integerField, MESSAGES, numberPairField, parseBody, primaryKeyField, requireDictionary } from '../drf/serializerFields.ts';
 import { isFormInput } from '../drf/formInput.ts';
+import { readOnly, routeOptions, upload, writable } from '../drf/optionsMetadata.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
@@ -40,6 +41,18 @@ const createFields = {
   order: integerField({ required: false, min: 0, max: MAX_ORDER }),
 };
 const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  pk: readOnly('pk', 'integer', 'ID'),
+  product: writable('product', createFields.product),
+  image: upload('image', 'image upload'),
+  order: writable('order', createFields.order),
+  source: writable('source', createFields.source),
+  modified_date: readOnly('modified_date', 'datetime'),
+  created_date: readOnly('created_date', 'datetime'),
+  focal_point: readOnly('focal_point', 'nested object'),
+  special_image_types: readOnly('special_image_types', 'list'),
+};
 const updateFields = { ...memberUpdateFields, focal_point: numberPairField(['x', 'y'], { min: 0, max: 1, allowNull: true }) };
 
 /** The Omnitron representation of an image (the seed's fields, in the seed's order). */
@@ -83,6 +96,8 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     respond(ctx, view, status, answer);
   };
 
+  routeOptions(router, '/', { name: 'Product Image List', post: createInfo });
+  routeOptions(router, '/:pk', { name: 'Product Image Instance' });
   routeListAndDetail(router, {
     filter(query) {
       const { filter, source } = parseMediaListQuery(query, deps.productExists);

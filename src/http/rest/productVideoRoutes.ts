@@ -8,6 +8,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors/appError.
 import { pageBodies } from '../drf/pageBodies.ts';
 import { integerField, parseBody, primaryKeyField, requireDictionary } from '../drf/serializerFields.ts';
 import { isFormInput } from '../drf/formInput.ts';
+import { readOnly, routeOptions, upload, writable } from '../drf/optionsMetadata.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { AFTER_LAST, MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
@@ -34,6 +35,16 @@ const createFields = {
   product: primaryKeyField(),
   // Absent: after the product's last one (0 for the first), the rule ShipStream's `position` follows.
   order: integerField({ required: false, min: 0, max: MAX_ORDER }),
+};
+
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  pk: readOnly('pk', 'integer', 'ID'),
+  product: writable('product', createFields.product),
+  video: upload('video', 'file upload'),
+  order: writable('order', createFields.order),
+  modified_date: readOnly('modified_date', 'datetime'),
+  created_date: readOnly('created_date', 'datetime'),
 };
 
 /** The Omnitron representation of a video (the seed's fields). */
@@ -75,6 +86,8 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     respond(ctx, view, status, answer);
   };
 
+  routeOptions(router, '/', { name: 'Product Video List', post: createInfo });
+  routeOptions(router, '/:pk', { name: 'Product Video Instance' });
   routeListAndDetail(router, {
     filter: (query) => parseMediaListQuery(query, deps.productExists).filter,
     list: (filter, page) => queries.listVideos(filter, page),
