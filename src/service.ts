@@ -190,7 +190,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mediaUrl,
     maxImageBytes: config.maxImageBytes,
     past,
-    productExists: (pk) => products.get(pk) !== undefined,
+    productExists: products.exists,
   });
   const videoRouter = productVideoRoutes({
     commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
@@ -200,7 +200,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mediaUrl,
     maxVideoBytes: config.maxVideoBytes,
     past,
-    productExists: (pk) => products.get(pk) !== undefined,
+    productExists: products.exists,
   });
   const productsRouter = productsRoutes({
     commands: productCommands({ eventStore, handle, allocatePk, clock }),

@@ -102,6 +102,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     filter(query) {
       const { filter, source } = parseMediaListQuery(query, deps.productExists);
       const special = query.get('special_image_type');
+      if (source === undefined && (special === null || special === '')) return filter; // the usual list: no copy
       return {
         ...filter,
         ...(source === undefined ? {} : { source: parseChoice('source', IMAGE_SOURCES, source) }),
