@@ -190,6 +190,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mediaUrl,
     maxImageBytes: config.maxImageBytes,
     past,
+    productExists: products.exists,
   });
   const videoRouter = productVideoRoutes({
     commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),
@@ -199,6 +200,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mediaUrl,
     maxVideoBytes: config.maxVideoBytes,
     past,
+    productExists: products.exists,
   });
   const productsRouter = productsRoutes({
     commands: productCommands({ eventStore, handle, allocatePk, clock }),

@@ -48,7 +48,8 @@ export function imageUploaded(
   takenFrom: ImageUploaded['data']['takenFrom'] = {},
 ): ImageUploaded {
   const { blob: stored, ...image } = newImage(productPk, imagePk, overrides);
-  return { type: 'ImageUploaded', data: { ...image, ...stored, productPk, takenFrom } };
+  if (typeof image.order !== 'number') throw new Error('imageUploaded needs the order the upload decided');
+  return { type: 'ImageUploaded', data: { ...image, order: image.order, ...stored, productPk, takenFrom } };
 }
 
 export const uploadImage = (productPk: number, imagePk: number, overrides: Partial<NewImage> = {}, enabled = true) =>

@@ -17,8 +17,9 @@ const changed = (width: number, height: number, previous = { WIDTH: 2000, HEIGHT
   type: 'SettingChanged',
   data: { key: 'MAX_IMAGE_DIMENSIONS', value: { WIDTH: width, HEIGHT: height }, previousValue: previous },
 });
-const refusedValue = (value: unknown, messages: string[]) =>
-  spec.given([]).when(change('MAX_IMAGE_DIMENSIONS', value)).thenThrows('INVALID_SETTING_VALUE', 'Invalid input.', { value: messages });
+const refusedValue = (value: unknown, errors: Record<string, string[]>) =>
+  spec.given([]).when(change('MAX_IMAGE_DIMENSIONS', value)).thenThrows('INVALID_SETTING_VALUE', 'Invalid input.', { value: errors });
+const notADict = (type: string) => ({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`] });
 
 test('settingsStream is the single `settings` stream', () => {
   assert.is(settingsStream(), 'settings');
@@ -44,26 +45,27 @@ test('ChangeSetting refuses an unknown key under `key`', () => {
   spec.given([]).when(change('FOO', 1)).thenThrows('UNKNOWN_SETTING', 'Invalid input.', { key: ['"FOO" is not a valid choice.'] });
 });
 
-test('ChangeSetting refuses a value that is not a dictionary', () => {
-  refusedValue([3000, 3000], ['Expected a dictionary of items but got type "list".']);
-  refusedValue('3000x3000', ['Expected a dictionary of items but got type "str".']);
-  refusedValue(null, ['Expected a dictionary of items but got type "NoneType".']);
+test('ChangeSetting refuses a value that is not a dictionary under non_field_errors, as a nested serializer', () => {
+  refusedValue([3000, 3000], notADict('list'));
+  refusedValue('3000x3000', notADict('str'));
+  refusedValue(null, notADict('NoneType'));
 });
 
-test('ChangeSetting refuses missing, non-integer, non-positive and huge dimensions', () => {
-  refusedValue({ WIDTH: 3000 }, ['HEIGHT: This field is required.']);
-  refusedValue({ WIDTH: 0, HEIGHT: 1.5 }, [
-    'WIDTH: Ensure this value is greater than or equal to 1.',
-    'HEIGHT: A valid integer is required.',
-  ]);
-  refusedValue({ WIDTH: '3000', HEIGHT: 20001 }, [
-    'WIDTH: A valid integer is required.',
-    'HEIGHT: Ensure this value is less than or equal to 20000.',
-  ]);
+test('ChangeSetting refuses missing, null, non-integer, non-positive and huge dimensions, nested per key', () => {
+  refusedValue({ WIDTH: 3000 }, { HEIGHT: ['This field is required.'] });
+  refusedValue({ WIDTH: null, HEIGHT: 10 }, { WIDTH: ['This field may not be null.'] });
+  refusedValue({ WIDTH: 0, HEIGHT: 1.5 }, {
+    WIDTH: ['Ensure this value is greater than or equal to 1.'],
+    HEIGHT: ['A valid integer is required.'],
+  });
+  refusedValue({ WIDTH: '3000', HEIGHT: 20001 }, {
+    WIDTH: ['A valid integer is required.'],
+    HEIGHT: ['Ensure this value is less than or equal to 20000.'],
+  });
 });
 
-test('ChangeSetting refuses keys other than WIDTH and HEIGHT', () => {
-  refusedValue({ WIDTH: 10, HEIGHT: 10, DEPTH: 3 }, ['DEPTH: Unexpected key; expected WIDTH and HEIGHT.']);
+test('ChangeSetting ignores keys other than WIDTH and HEIGHT, as a nested serializer does', () => {
+  spec.given([]).when(change('MAX_IMAGE_DIMENSIONS', { WIDTH: 10, HEIGHT: 10, DEPTH: 3 })).then([changed(10, 10)]);
 });
 
 test('settingValue gives the default until a change, then the last value', () => {
@@ -73,9 +75,9 @@ test('settingValue gives the default until a change, then the last value', () =>
 });
 
 test('ChangeSetting names the type of a value that is not a dictionary as Python does', () => {
-  refusedValue(true, ['Expected a dictionary of items but got type "bool".']);
-  refusedValue(3000, ['Expected a dictionary of items but got type "int".']);
-  refusedValue(1.5, ['Expected a dictionary of items but got type "float".']);
+  refusedValue(true, notADict('bool'));
+  refusedValue(3000, notADict('int'));
+  refusedValue(1.5, notADict('float'));
 });
 
 test.run();

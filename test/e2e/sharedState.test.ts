@@ -1,8 +1,9 @@
+import sharp from 'sharp';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdbStandIn/esdbStandIn.ts';
 import { call, login, postRpc } from '../support/rpcClient.ts';
-import { startTestService, type TestService } from '../support/testService.ts';
+import { startTestService, TOKEN, type TestService } from '../support/testService.ts';
 
 interface Context {
   esdb: EsdbStandIn;
@@ -94,6 +95,31 @@ test('concurrent retries on A and B run the request once and all get its answer'
   assert.is(new Set(responses.map((response) => response.text)).size, 1, 'one answer');
   assert.is(responses.filter((response) => response.headers.get('idempotent-replayed') === null).length, 1, 'one run, four replays');
   assert.is(await registrationsOf(a, 'SHARED-IDEM-2'), 1);
+});
+
+async function uploadImage(api: TestService, productPk: number, jpeg: Buffer) {
+  const data = new FormData();
+  data.append('product', String(productPk));
+  data.append('image', new Blob([jpeg], { type: 'image/jpeg' }), 'photo.jpg');
+  const response = await fetch(`${api.service.url}/api/v1/product_image/`, { method: 'POST', headers: { authorization: TOKEN }, body: data });
+  return { status: response.status, body: (await response.json()) as { order: number } };
+}
+
+test('uploads without order on either instance continue one gallery order; a product made on A filters on B', async ({ twoInstances }) => {
+  const [a, b] = await twoInstances();
+  const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123' } }).jpeg().toBuffer();
+  const productPk = (await a.request('POST', '/api/v1/products/', { body: { sku: 'SHARED-ORDER' } })).body.pk as number;
+  const listed = await b.request('GET', `/api/v1/product_image/?product=${productPk}`);
+  assert.equal([listed.status, listed.body.count], [200, 0], 'B knows the product A just made: no 400');
+  const orders: number[] = [];
+  for (const api of [a, b, a, b]) {
+    const created = await uploadImage(api, productPk, jpeg);
+    assert.is(created.status, 201);
+    orders.push(created.body.order);
+  }
+  assert.equal(orders, [0, 1, 2, 3]);
+  const concurrent = await Promise.all([uploadImage(a, productPk, jpeg), uploadImage(b, productPk, jpeg)]);
+  assert.equal(concurrent.map((created) => created.body.order).sort(), [4, 5], 'concurrent uploads each get their own place');
 });
 
 test.run();

@@ -119,7 +119,7 @@ test('a lone surrogate or a null character in text is a field error, never a 500
   assert.equal([paired.status, paired.body.sku], [201, 'EMOJI-😀']);
 });
 
-test('wrong types and unknown fields get field errors, all at once', async ({ api, pk }) => {
+test('wrong types get field errors, all at once; unknown fields are ignored, as DRF ignores them', async ({ api, pk }) => {
   await storeUnchanged(api, async () => {
     const created = await api.request('POST', '/api/v1/products/', {
       body: { sku: ['x'], name: { a: 1 }, media_enabled: 'maybe', pk: 'one', colour: 'red' },
@@ -130,7 +130,6 @@ test('wrong types and unknown fields get field errors, all at once', async ({ ap
       sku: ['Not a valid string.'],
       name: ['Not a valid string.'],
       media_enabled: ['Must be a valid boolean.'],
-      colour: ['This field is not allowed.'],
     });
     const missing = await api.request('POST', '/api/v1/products/', { body: {} });
     assert.equal(missing.body, { sku: ['This field is required.'] });
@@ -142,7 +141,7 @@ test('wrong types and unknown fields get field errors, all at once', async ({ ap
     assert.equal(long.body, { sku: ['Ensure this field has no more than 128 characters.'] });
     const patch = await api.request('PATCH', `/api/v1/products/${pk}/`, { body: { media_enabled: 2, extra: 1 } });
     assert.is(patch.status, 400);
-    assert.equal(patch.body, { media_enabled: ['Must be a valid boolean.'], extra: ['This field is not allowed.'] });
+    assert.equal(patch.body, { media_enabled: ['Must be a valid boolean.'] });
   });
 });
 

@@ -51,7 +51,7 @@ allowed('POST download fetches the URL and answers the created image', async ({ 
     created_date: '2017-01-22T23:56:28.881838Z',
   });
   assert.is(response.status, 200);
-  assert.equal(Object.keys(response.body), ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date', 'focal_point']);
+  assert.equal(Object.keys(response.body), ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date', 'focal_point', 'special_image_types']);
   assert.is(response.body.product, productPk);
   assert.is(response.body.order, 3);
   assert.is(response.body.source, 'integration');

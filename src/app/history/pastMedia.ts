@@ -27,7 +27,10 @@ export function pastMedia(eventStore: EventStore) {
   return {
     /** Live images of the filter's products at `moment`, filtered, ordered and paged like the current list. */
     listImages: (filter: ImageFilter, moment: GalleryMoment, page: Page) =>
-      list(filter, moment, page, (gallery) => gallery.images, (image) => filter.source === undefined || image.source === filter.source),
+      list(filter, moment, page, (gallery) => gallery.images, (image) =>
+        (filter.source === undefined || image.source === filter.source) &&
+        (filter.specialImageType === undefined || image.specialImageTypes.includes(filter.specialImageType)),
+      ),
 
     /** Live videos of the filter's products at `moment`. */
     listVideos: (filter: VideoFilter, moment: GalleryMoment, page: Page) => list(filter, moment, page, (gallery) => gallery.videos),

@@ -9,7 +9,7 @@ import {
   type ImageView,
   type VideoView,
 } from '../../../projections/gallery.ts';
-import type { ImageSource } from '../../domain/gallery/galleryVocabulary.ts';
+import type { ImageSource, SpecialImageType } from '../../domain/gallery/galleryVocabulary.ts';
 import type { ReadModelStore } from '../../ports/readModelStore.ts';
 import { mediaLister, type ListResult, type MediaFilter, type Page } from './mediaLists.ts';
 
@@ -18,6 +18,8 @@ export { MEDIA_ORDERINGS } from './mediaLists.ts';
 
 export interface ImageFilter extends MediaFilter {
   source?: NonNullable<ImageSource>;
+  /** Only the image holding this Omnitron special type (`base`: the main image). */
+  specialImageType?: SpecialImageType;
 }
 
 export type VideoFilter = MediaFilter;
@@ -71,8 +73,13 @@ export function galleryQueries(readModels: ReadModelStore, options: GalleryQuery
 
     /** Live images, filtered and paged; default order `order`, then pk. */
     listImages(filter: ImageFilter, page: Page): ListResult<ImageView> {
-      const { source } = filter;
-      return images.list(filter, page, source === undefined ? undefined : (image) => image.source === source);
+      const { source, specialImageType: special } = filter;
+      if (source === undefined && special === undefined) return images.list(filter, page);
+      return images.list(
+        filter,
+        page,
+        (image) => (source === undefined || image.source === source) && (special === undefined || image.specialImageTypes.includes(special)),
+      );
     },
 
     /** Live videos, filtered and paged; default order `order`, then pk. */

@@ -8,6 +8,7 @@ import type { ObjectStore } from '../../ports/objectStore.ts';
 import type { Clock } from '../clock.ts';
 import type { HandleCommand, RequestContext } from '../commandHandler.ts';
 import type { NewImage } from '../../domain/gallery/galleryCommands.ts';
+import type { RequestedOrder } from '../../domain/gallery/orderAfterLast.ts';
 import type { AllocatePk } from '../pkAllocator.ts';
 import { loadProductFacts } from '../products/productFacts.ts';
 import { galleryDecision, type GalleryWrite } from './galleryDecision.ts';
@@ -40,7 +41,8 @@ export interface ImageContent {
 
 export interface NewImageInput extends ImageContent {
   productPk: number;
-  order: number;
+  /** A chosen order, or after the product's last image (decided on the gallery as written). */
+  order: RequestedOrder;
   source: ImageSource;
   /** Gallery file name; by default derived from the stored key. */
   file?: string;

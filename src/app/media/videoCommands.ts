@@ -1,4 +1,5 @@
 import { Writable, type Readable } from 'node:stream';
+import type { RequestedOrder } from '../../domain/gallery/orderAfterLast.ts';
 import { pipeline } from 'node:stream/promises';
 import { createMp4Validator } from '../../media/mp4Validation.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
@@ -34,7 +35,7 @@ export function videoCommands(deps: VideoCommandsDeps) {
   const decide = galleryDecision(deps.handle);
 
   return {
-    async upload(input: { productPk: number; file: VideoFile; order: number }, context: RequestContext): Promise<GalleryWrite & { videoPk: number }> {
+    async upload(input: { productPk: number; file: VideoFile; order: RequestedOrder }, context: RequestContext): Promise<GalleryWrite & { videoPk: number }> {
       const product = await loadProductFacts(deps.eventStore, input.productPk);
       const key = videoKey(deps.clock());
       // Check the whole file before storing it: a second read of the spool (page-cached) is

@@ -8,6 +8,7 @@ export interface ProductFilter {
 
 /** SKU answers kept between two commits of the read models. */
 const MAX_REMEMBERED_SKUS = 10_000;
+const MAX_REMEMBERED_PKS = 100_000;
 
 /** Reads products from the `products` read model. */
 export function productQueries(readModels: ReadModelStore) {
@@ -49,7 +50,19 @@ export function productQueries(readModels: ReadModelStore) {
     return view;
   };
 
-  return { get, bySku, list };
+  // Products are never deleted and pks never reused: a pk once found stays a product, so the
+  // filters of the hot list requests (`?product=<pk>`) ask the store only the first time.
+  const knownPks = new Set<number>();
+  /** Whether `pk` names a product. */
+  const exists = (pk: number): boolean => {
+    if (knownPks.has(pk)) return true;
+    if (get(pk) === undefined) return false;
+    if (knownPks.size >= MAX_REMEMBERED_PKS) knownPks.clear();
+    knownPks.add(pk);
+    return true;
+  };
+
+  return { get, bySku, list, exists };
 }
 
 export type ProductQueries = ReturnType<typeof productQueries>;

@@ -115,7 +115,8 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     const data = objectArgument('data', args.required('data'));
     const file = requireImageFile(data, deps.maxImageBytes);
     const fields = readImageFields(data);
-    const order = fields.order ?? gallery.galleryOf(pk).reduce((max, view) => Math.max(max, view.order), 0) + 1;
+    // ShipStream's position: after the last image, 1 for the first (decided on the gallery as written).
+    const order = fields.order ?? ({ afterLast: true, first: 1 } as const);
     const { imagePk, ...write } = await images
       .upload(
         {

@@ -9,12 +9,14 @@ import type {
   StoredImage,
   StoredVideo,
 } from './galleryVocabulary.ts';
+import type { RequestedOrder } from './orderAfterLast.ts';
 
 /**
  * Commands of the gallery aggregate. They carry what only the outside knows: pks allocated from
  * the pk sequences, facts of binaries already stored, and facts of the product (the gallery
  * cannot read another aggregate). Wire defaults (label `""`, exclude `false`, image type
- * `default`, position max+1, `_1` file-name suffixes) are applied by the API layer.
+ * `default`, `_1` file-name suffixes) are applied by the API layer;
+ * an order after the last medium is decided here (see orderAfterLast.ts).
  */
 
 /** One new image, as uploads and the bulk set replacement describe it. */
@@ -29,7 +31,8 @@ export interface NewImage {
    */
   whenFileNameTaken?: 'refuse' | 'suffix';
   blob: StoredImage;
-  order: number;
+  /** A chosen order, or after the product's last live image. */
+  order: RequestedOrder;
   source: ImageSource;
   label: string;
   exclude: boolean;
@@ -72,7 +75,8 @@ export type RestoreImage = Command<'RestoreImage', { imagePk: number; product: P
 /** All-or-nothing: deletes every live image and uploads `images` in one decision (one append). */
 export type ReplaceImageSet = Command<'ReplaceImageSet', { product: ProductFacts; images: NewImage[] }>;
 
-export type UploadVideo = Command<'UploadVideo', { product: ProductFacts; videoPk: number; blob: StoredVideo; order: number }>;
+/** `order`: a chosen one, or after the product's last live video. */
+export type UploadVideo = Command<'UploadVideo', { product: ProductFacts; videoPk: number; blob: StoredVideo; order: RequestedOrder }>;
 export type ReorderVideo = Command<'ReorderVideo', { videoPk: number; order: number }>;
 export type DeleteVideo = Command<'DeleteVideo', { videoPk: number }>;
 

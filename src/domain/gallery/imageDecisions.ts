@@ -23,7 +23,8 @@ import {
   requireMediaEnabled,
 } from './galleryRules.ts';
 import type { GalleryState } from './galleryState.ts';
-import { sortRoles } from './galleryState.ts';
+import { liveImages, sortRoles } from './galleryState.ts';
+import { placedOrder } from './orderAfterLast.ts';
 import type { FocalPoint, ProductFacts, StoredImage } from './galleryVocabulary.ts';
 import { IMAGE_SOURCES, IMAGE_TYPES } from './galleryVocabulary.ts';
 import { rolesTakenFrom } from './roleDecisions.ts';
@@ -38,7 +39,8 @@ export function decideUploadImage(state: GalleryState, product: ProductFacts, im
   requireMediaEnabled(product, 'images');
   const gallery = galleryFor(state, product);
   requireFreshImagePk(gallery, image.imagePk);
-  requireOrder(image.order);
+  const order = placedOrder(image.order, liveImages(gallery).map((live) => live.order));
+  requireOrder(order);
   requireChoice('image_type', image.imageType, IMAGE_TYPES, 'UNKNOWN_IMAGE_TYPE');
   requireChoice('source', image.source, [...IMAGE_SOURCES, null], 'UNKNOWN_IMAGE_SOURCE');
   requireKnownRoles(image.roles);
@@ -46,7 +48,7 @@ export function decideUploadImage(state: GalleryState, product: ProductFacts, im
   const file = image.whenFileNameTaken === 'suffix' ? firstFreeFileName(image.file, (candidate) => liveImageHolds(gallery, candidate)) : image.file;
   requireFreeFileName(gallery, file);
   const roles = sortRoles(image.roles);
-  const { imagePk, blob, order, source, label, exclude, imageType } = image;
+  const { imagePk, blob, source, label, exclude, imageType } = image;
   return [
     {
       type: 'ImageUploaded',

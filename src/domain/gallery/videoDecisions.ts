@@ -3,6 +3,7 @@ import type { VideoDeleted, VideoReordered, VideoUploaded } from './galleryEvent
 import { galleryFor, requireFreshVideoPk, requireLiveVideo, requireMediaEnabled } from './galleryRules.ts';
 import type { GalleryState } from './galleryState.ts';
 import type { ProductFacts, StoredVideo } from './galleryVocabulary.ts';
+import { placedOrder, type RequestedOrder } from './orderAfterLast.ts';
 
 /** Decisions about videos: the same rules as images, without roles, names or restore. */
 
@@ -11,11 +12,12 @@ export function decideUploadVideo(
   product: ProductFacts,
   videoPk: number,
   blob: StoredVideo,
-  order: number,
+  requested: RequestedOrder,
 ): VideoUploaded[] {
   requireMediaEnabled(product, 'videos');
   const gallery = galleryFor(state, product);
   requireFreshVideoPk(gallery, videoPk);
+  const order = placedOrder(requested, gallery.videos.filter((video) => video.status === 'live').map((video) => video.order));
   requireOrder(order);
   const { key, contentType, bytes, sha256 } = blob;
   return [{ type: 'VideoUploaded', data: { videoPk, productPk: gallery.productPk, key, contentType, bytes, sha256, order } }];

@@ -21,7 +21,13 @@ export interface SettingValues {
 
 export type SettingKey = keyof SettingValues;
 
-type Validation<Value> = { ok: true; value: Value } | { ok: false; messages: string[] };
+/**
+ * Refused values explain themselves as DRF's nested serializers do: messages per key
+ * (`{"WIDTH": ["..."]}`), or `non_field_errors` for a value that is no dictionary.
+ */
+export type ValueErrors = Record<string, string[]>;
+
+type Validation<Value> = { ok: true; value: Value } | { ok: false; errors: ValueErrors };
 
 interface SettingDefinition<Value> {
   defaultValue: Value;
@@ -36,22 +42,19 @@ export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
 
 export const isSettingKey = (key: unknown): key is SettingKey => SETTING_KEYS.includes(key as SettingKey);
 
+/** A nested serializer of two integer fields: other keys are ignored, as DRF's serializers ignore them. */
 function validateDimensions(value: unknown): Validation<ImageDimensions> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, messages: [`Expected a dictionary of items but got type "${pythonTypeName(value)}".`] };
+    return { ok: false, errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`] } };
   }
   const record = value as Record<string, unknown>;
-  const messages: string[] = Object.keys(record)
-    .filter((name) => name !== 'WIDTH' && name !== 'HEIGHT')
-    .map((name) => `${name}: Unexpected key; expected WIDTH and HEIGHT.`);
+  const errors: ValueErrors = {};
   for (const name of ['WIDTH', 'HEIGHT'] as const) {
-    if (!(name in record)) messages.push(`${name}: This field is required.`);
-    else {
-      const problem = integerProblem(record[name], 1, MAX_DIMENSION);
-      if (problem !== undefined) messages.push(`${name}: ${problem}`);
-    }
+    const given = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+    const problem = given === undefined ? 'This field is required.' : given === null ? 'This field may not be null.' : integerProblem(given, 1, MAX_DIMENSION);
+    if (problem !== undefined) errors[name] = [problem];
   }
-  if (messages.length > 0) return { ok: false, messages };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: { WIDTH: record.WIDTH as number, HEIGHT: record.HEIGHT as number } };
 }
 
@@ -62,5 +65,5 @@ function pythonTypeName(value: unknown): string {
   if (typeof value === 'string') return 'str';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  return typeof value;
+  return 'dict';
 }

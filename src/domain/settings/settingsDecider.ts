@@ -23,7 +23,7 @@ export function settingValue<Key extends SettingKey>(state: SettingsState, key: 
 
 /**
  * @throws ValidationError `UNKNOWN_SETTING` (`{"key": ["\"FOO\" is not a valid choice."]}`) or
- *   `INVALID_SETTING_VALUE` (messages under `value`).
+ *   `INVALID_SETTING_VALUE` (nested errors under `value`: `{"value": {"WIDTH": ["..."]}}`).
  */
 function decide(command: SettingsCommand, state: SettingsState): SettingsEvent[] {
   switch (command.type) {
@@ -31,7 +31,7 @@ function decide(command: SettingsCommand, state: SettingsState): SettingsEvent[]
       const { key, value } = command.data;
       if (!isSettingKey(key)) throw ValidationError.field('key', invalidChoiceMessage(key), 'UNKNOWN_SETTING');
       const result = SETTING_DEFINITIONS[key].validate(value);
-      if (!result.ok) throw new ValidationError({ value: result.messages }, 'INVALID_SETTING_VALUE');
+      if (!result.ok) throw new ValidationError({ value: result.errors }, 'INVALID_SETTING_VALUE');
       const previousValue = settingValue(state, key);
       // Values are small canonical records (fixed key order), so JSON text compares them.
       if (JSON.stringify(result.value) === JSON.stringify(previousValue)) return [];

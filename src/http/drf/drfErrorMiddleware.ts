@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { BusyError, isAppError } from '../../errors/appError.ts';
+import { fieldLabel, metadataBody } from './optionsMetadata.ts';
 
 const SERVER_ERROR = { detail: 'A server error occurred.' };
 const SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
@@ -25,11 +26,24 @@ function detailForHttpError(ctx: Context, status: number, message: string): stri
 
 /**
  * Nothing answered (404), or the router answered 405/501 or an OPTIONS request with an Allow
- * header and no body. DRF's views answer OPTIONS too, so their Allow always lists it.
+ * header and no body. DRF's views answer OPTIONS too, so their Allow always lists it. A method
+ * the router does not know at all (`TRACE`, `PURGE`, ...; the router's 501) is, as in DRF, one
+ * the view does not allow: 405 where a route has the path, else 404.
  */
 function answerUnanswered(ctx: Context): void {
   const allow = ctx.response.get('Allow');
+  if (ctx.status === 501 && ctx.body === undefined) {
+    ctx.status = typeof allow === 'string' && allow !== '' ? 405 : 404;
+    if (ctx.status === 404) ctx.remove('Allow');
+  }
   if (typeof allow === 'string' && allow !== '' && !allow.includes('OPTIONS')) ctx.set('Allow', `${allow}, OPTIONS`);
+  if (ctx.method === 'OPTIONS' && ctx.status === 200) {
+    // A view without metadata of its own (an extra action such as make_special): DRF's
+    // SimpleMetadata still names it, as an action's name, and says what it renders and parses.
+    const segment = ctx.path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
+    ctx.body = metadataBody({ name: fieldLabel(segment) });
+    return;
+  }
   if (ctx.body === undefined && UNANSWERED_STATUSES.has(ctx.status)) {
     const status = ctx.status;
     ctx.body = { detail: detailForHttpError(ctx, status, '') };

@@ -21,6 +21,22 @@ export interface Field<T> {
   readOnly?: boolean;
   /** `null` is a value (DRF's `allow_null=True`), not "This field may not be null." */
   allowNull?: boolean;
+  /** `""` is a value (DRF's `allow_blank=True`): an empty form value is kept, not taken as absent. */
+  allowBlank?: boolean;
+  /** How an OPTIONS answer describes the field (DRF's SimpleMetadata): its type and limits. */
+  info?: FieldTraits;
+}
+
+/** DRF's SimpleMetadata type name of a field and the limits it reports (`max_length`, `choices`, ...). */
+export interface FieldTraits {
+  type: string;
+  min_length?: number;
+  max_length?: number;
+  min_value?: number;
+  max_value?: number;
+  choices?: readonly string[];
+  /** A nested serializer's fields (all required). */
+  children?: Readonly<Record<string, FieldTraits>>;
 }
 
 export const MESSAGES = {
@@ -34,7 +50,6 @@ export const MESSAGES = {
   surrogate: (codeUnit: number) => `Surrogate characters are not allowed: U+${codeUnit.toString(16).toUpperCase()}.`,
   invalidInteger: 'A valid integer is required.',
   invalidBoolean: 'Must be a valid boolean.',
-  unknownField: 'This field is not allowed.',
   maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
   minValue: (min: number) => `Ensure this value is greater than or equal to ${min}.`,
   maxValue: (max: number) => `Ensure this value is less than or equal to ${max}.`,
@@ -64,14 +79,23 @@ function loneSurrogate(text: string): number {
   return 0xfffd;
 }
 
-export function charField(options: { required?: boolean; maxLength?: number; allowBlank?: boolean; default?: string } = {}): Field<string> {
+/**
+ * DRF's CharField. `trimWhitespace: false` keeps leading and trailing whitespace (DRF's
+ * `trim_whitespace=False`, e.g. a password).
+ */
+export function charField(
+  options: { required?: boolean; maxLength?: number; allowBlank?: boolean; default?: string; trimWhitespace?: boolean } = {},
+): Field<string> {
+  const trim = options.trimWhitespace ?? true;
   return {
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
+    ...(options.allowBlank ? { allowBlank: true } : {}),
+    info: { type: 'string', ...(options.maxLength === undefined ? {} : { max_length: options.maxLength }) },
     parse(value) {
       // DRF's CharField takes numbers as their text but refuses booleans and containers.
       if (typeof value !== 'string' && typeof value !== 'number') throw new FieldIssue(MESSAGES.notString);
-      const text = String(value).trim();
+      const text = trim ? String(value).trim() : String(value);
       if (text === '' && !options.allowBlank) throw new FieldIssue(MESSAGES.blank);
       if (options.maxLength !== undefined && text.length > options.maxLength) throw new FieldIssue(MESSAGES.maxLength(options.maxLength));
       // DRF's ProhibitNullCharactersValidator and ProhibitSurrogateCharactersValidator (a lone
@@ -89,6 +113,7 @@ export function integerField(options: { required?: boolean; min?: number; max?: 
   return {
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
+    info: { type: 'integer', ...(options.max === undefined ? {} : { max_value: options.max }), ...(options.min === undefined ? {} : { min_value: options.min }) },
     parse(value) {
       const number =
         typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) && value.length <= 1000 ? Number.parseFloat(value) : NaN;
@@ -108,6 +133,7 @@ const FALSE_VALUES = new Set<unknown>([false, 0, 'f', 'F', 'n', 'N', 'no', 'No',
 export function booleanField(options: { required?: boolean; default?: boolean } = {}): Field<boolean> {
   return {
     required: options.required ?? true,
+    info: { type: 'boolean' },
     ...(options.default === undefined ? {} : { default: options.default }),
     parse(value) {
       if (TRUE_VALUES.has(value)) return true;
@@ -124,6 +150,8 @@ export function booleanField(options: { required?: boolean; default?: boolean } 
 export function primaryKeyField(options: { required?: boolean } = {}): Field<number> {
   return {
     required: options.required ?? true,
+    // A related field: SimpleMetadata lists no choices for it.
+    info: { type: 'field' },
     parse(value) {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
       // DRF's related fields take '' (an empty form field) as None.
@@ -140,10 +168,12 @@ export function primaryKeyField(options: { required?: boolean } = {}): Field<num
   };
 }
 
-export function choiceField<T extends string>(choices: readonly T[], options: { required?: boolean; default?: T } = {}): Field<T> {
+export function choiceField<T extends string>(choices: readonly T[], options: { required?: boolean; default?: T; allowNull?: boolean } = {}): Field<T> {
   return {
     required: options.required ?? true,
     ...(options.default === undefined ? {} : { default: options.default }),
+    ...(options.allowNull ? { allowNull: true } : {}),
+    info: { type: 'choice', choices },
     parse(value) {
       if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
       throw new FieldIssue(MESSAGES.invalidChoice(typeof value === 'object' ? JSON.stringify(value) : value));
@@ -168,6 +198,10 @@ export function numberPairField<K extends string>(keys: readonly K[], options: {
   return {
     required: false,
     ...(options.allowNull ? { allowNull: true } : {}),
+    info: {
+      type: 'nested object',
+      children: Object.fromEntries(keys.map((key) => [key, { type: 'float', min_value: options.min, max_value: options.max }])),
+    },
     parse(value) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new FieldIssue(MESSAGES.notADict(value), { non_field_errors: [MESSAGES.notADict(value)] });
@@ -202,29 +236,31 @@ type Parsed<S extends Spec> = { [K in keyof S as S[K] extends Field<never> ? nev
 
 /**
  * Validates a request body against a field spec, collecting every field's problem at once.
- * `partial` (PATCH) skips required checks and defaults. Unknown fields are refused, so a typo
- * never silently does nothing.
+ * `partial` (PATCH) skips required checks and defaults. Keys the spec does not declare are
+ * ignored, as DRF's serializers ignore them (Omnitron's own clients send `_pk`, `_detailed`, ...).
+ * `form`: the body came as a form (multipart or urlencoded), where an empty value of an optional
+ * field counts as not given, or as `null` where null is allowed (DRF's `Field.get_value` for
+ * HTML input).
  * @throws ValidationError with DRF's `{field: [message]}` body.
  */
-export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean; ignoreUnknown?: boolean } = {}): Parsed<S> {
-  // DRF's Serializer.errors: data=None is "No data provided", not "may not be null".
-  if (body === null) throw new ValidationError({ non_field_errors: ['No data provided'] }, 'NO_DATA');
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError({ non_field_errors: [MESSAGES.notADict(body)] }, 'INVALID_BODY');
-  }
+export function parseBody<S extends Spec>(body: unknown, spec: S, options: { partial?: boolean; form?: boolean } = {}): Parsed<S> {
+  requireDictionary(body);
   const input = body as Record<string, unknown>;
   const errors: FieldErrors = {};
   const output: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(spec)) {
     if (field.readOnly) continue;
-    const present = Object.prototype.hasOwnProperty.call(input, name);
-    if (!present) {
+    let value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
+    if (options.form && value === '' && !field.allowBlank) {
+      if (field.allowNull) value = null;
+      else if (!field.required) value = undefined;
+    }
+    if (value === undefined) {
       if (options.partial) continue;
       if (field.default !== undefined) output[name] = field.default;
       else if (field.required) errors[name] = [MESSAGES.required];
       continue;
     }
-    const value = input[name];
     if (value === null) {
       if (field.allowNull) output[name] = null;
       else errors[name] = [MESSAGES.null];
@@ -237,12 +273,18 @@ export function parseBody<S extends Spec>(body: unknown, spec: S, options: { par
       errors[name] = error.nested ?? [error.message];
     }
   }
-  // Omnitron's own clients send extra keys (`_pk`, `_detailed`, read-only `pk`): its routes ignore them, as DRF does.
-  if (!options.ignoreUnknown) {
-    for (const name of Object.keys(input)) {
-      if (!(name in spec)) errors[name] = [MESSAGES.unknownField];
-    }
-  }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return output as Parsed<S>;
+}
+
+/**
+ * DRF's `Serializer.is_valid` before any field: no data (a JSON `null`) is "No data provided",
+ * anything but an object names its type. Nothing else is reported then.
+ * @throws ValidationError `NO_DATA` or `INVALID_BODY` with `non_field_errors`.
+ */
+export function requireDictionary(body: unknown): asserts body is Record<string, unknown> {
+  if (body === null) throw new ValidationError({ non_field_errors: ['No data provided'] }, 'NO_DATA');
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError({ non_field_errors: [MESSAGES.notADict(body)] }, 'INVALID_BODY');
+  }
 }

@@ -8,18 +8,19 @@ const respond = (description: string, schema?: object) => ({ description, ...(sc
 const pkParameter = (name = 'pk') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const query = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
 
-const ORDERING_KEY = `\\s*(${MEDIA_ORDERINGS.join('|')})\\s*`;
-/** A comma list of MEDIA_ORDERINGS, as parseMediaListQuery reads it. */
-const ORDERING_LIST = `^${ORDERING_KEY}(,${ORDERING_KEY})*$`;
 
 const PAGE_PARAMETERS = [
   query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 20 }, 'Page size.'),
   query('page', { oneOf: [{ type: 'integer', minimum: 1 }, { const: 'last' }] }, '1-based page number, or `last`.'),
 ];
 const MEDIA_FILTERS = [
-  query('product', { type: 'integer' }, 'Only media of this product.'),
-  query('product__in', { type: 'string' }, 'Comma-separated product pks.'),
-  query('ordering', { type: 'string', pattern: ORDERING_LIST }, 'Sort keys, most significant first, comma-separated (`-` for descending; `sort` is an alias); default `order`, then pk.'),
+  query('product', { type: 'integer' }, 'Only media of this product (a pk that names no product is a 400).'),
+  query('product__in', { type: 'string' }, 'Comma-separated product pks (each must name a product, else a 400).'),
+  query(
+    'ordering',
+    { type: 'string' },
+    `Sort keys, most significant first, comma-separated, from ${MEDIA_ORDERINGS.map((key) => `\`${key}\``).join(', ')} (\`sort\` is an alias); others are ignored. Default \`order\`, then pk.`,
+  ),
 ];
 const TIME_TRAVEL = [
   query('as_of', { type: 'string', format: 'date-time' }, 'Time travel: the gallery as it was at this ISO-8601 time (lists need `product` or `product__in`).'),
@@ -102,7 +103,9 @@ export function openApiDocument(publicBaseUrl: string) {
     info: {
       title: 'Product media catalog: Omnitron media REST API',
       version: '1.0.0',
-      description: 'Product images, videos and dynamic settings over an event-sourced catalog. Django REST Framework conventions.',
+      description:
+        'Product images, videos and dynamic settings over an event-sourced catalog. Django REST Framework conventions. ' +
+        '`OPTIONS` on an endpoint answers DRF\'s metadata: `name`, `description`, `renders`, `parses`, and on lists that create `actions.POST` with each field\'s `type`, `required`, `read_only`, `label`, limits and `choices`.',
     },
     servers: [{ url: publicBaseUrl }],
     security: [{ TokenAuth: [] }],
@@ -143,7 +146,7 @@ export function openApiDocument(publicBaseUrl: string) {
         patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductInput')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
       },
       '/api/v1/product_image/': {
-        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
+        get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.'), query('special_image_type', { enum: ['base', 'swatch', 'picto'] }, 'Only the image holding this special type (`base`: the main image).')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
         post: {
           summary: 'Upload a product image (multipart)', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: { 'multipart/form-data': { schema: ref('ProductImageUpload') } } },

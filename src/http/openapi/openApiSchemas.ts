@@ -49,7 +49,7 @@ export const SCHEMAS = {
   },
   ProductImage: {
     type: 'object',
-    required: ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date'],
+    required: ['pk', 'product', 'image', 'order', 'source', 'modified_date', 'created_date', 'special_image_types'],
     properties: {
       pk,
       product: pk,
@@ -59,6 +59,12 @@ export const SCHEMAS = {
       modified_date: dateTime,
       created_date: dateTime,
       focal_point: { oneOf: [{ $ref: '#/components/schemas/FocalPoint' }, { type: 'null' }], readOnly: true, description: 'Set with PATCH; `fit=cover` renditions crop around it.' },
+      special_image_types: {
+        type: 'array',
+        items: { enum: ['base', 'swatch', 'picto'] },
+        readOnly: true,
+        description: 'The special types this image holds (`["base"]` for the main image, else `[]`); set with `make_special`.',
+      },
     },
   },
   FocalPoint: {
@@ -81,7 +87,7 @@ export const SCHEMAS = {
       image: { type: 'string', contentMediaType: 'image/jpeg', description: 'A PNG or JPEG file, judged by its content.' },
       product: pk,
       source: { enum: ['integration', 'unified'] },
-      order: { type: 'integer', minimum: 0, default: 0 },
+      order: { type: 'integer', minimum: 0, description: 'Absent or empty: after the product\'s last one (0 for the first).' },
     },
   },
   ProductVideo: {
@@ -92,7 +98,7 @@ export const SCHEMAS = {
   ProductVideoUpload: {
     type: 'object',
     required: ['video', 'product'],
-    properties: { video: { type: 'string', contentMediaType: 'video/mp4' }, product: pk, order: { type: 'integer', minimum: 0, default: 0 } },
+    properties: { video: { type: 'string', contentMediaType: 'video/mp4' }, product: pk, order: { type: 'integer', minimum: 0, description: 'Absent or empty: after the product\'s last one (0 for the first).' } },
   },
   OrderUpdate: { type: 'object', required: ['order'], properties: { order: { type: 'integer', minimum: 0 } } },
   MakeSpecial: { type: 'object', required: ['special_image_type'], properties: { special_image_type: { enum: ['base', 'swatch', 'picto'] } } },

@@ -6,7 +6,8 @@ import { charField, parseBody } from '../drf/serializerFields.ts';
 /** The one endpoint that reads the body of a client without credentials (no files: see service.ts). */
 export const LOGIN_PATH = /^\/api\/v1\/auth\/login\/?$/;
 
-const loginFields = { username: charField({ maxLength: 150 }), password: charField({ maxLength: 256 }) };
+// AuthTokenSerializer: the username is trimmed, the password is not (`trim_whitespace=False`).
+const loginFields = { username: charField({ maxLength: 150 }), password: charField({ maxLength: 256, trimWhitespace: false }) };
 
 /**
  * `POST /api/v1/auth/login/` as DRF's ObtainAuthToken: `{username, password}` → `{key}`. The

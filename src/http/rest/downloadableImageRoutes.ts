@@ -52,7 +52,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
 
   router.post('/:product_pk/download', async (ctx) => {
     const productPk = pathPk(ctx, 'product_pk');
-    const fields = parseBody(ctx.request.body, downloadFields, { ignoreUnknown: true });
+    const fields = parseBody(ctx.request.body, downloadFields);
     const request: DownloadRequest = { productPk, url: fields.url!, imageType: fields.image_type!, order: fields.order!, source: fields.source ?? null };
     const write = await deps.commands.requestDownload(request, commandContext(ctx, 'rest')).catch(productMustExist);
     const answer = await deps.writes.settle(write);
@@ -82,7 +82,7 @@ export function downloadableImageRoutes(deps: DownloadableImageRoutesDeps): Rout
  * `{"images": [{}, {"url": ["This field is required."]}]}`.
  */
 function parseImageSet(body: unknown, productPk: number): DownloadRequest[] {
-  const { images } = parseBody(body ?? {}, { images: { required: true, parse: (value: unknown) => value } }, { ignoreUnknown: true });
+  const { images } = parseBody(body ?? {}, { images: { required: true, parse: (value: unknown) => value } });
   if (!Array.isArray(images)) {
     throw ValidationError.field('images', `Expected a list of items but got type "${pythonTypeName(images)}".`);
   }
@@ -91,7 +91,7 @@ function parseImageSet(body: unknown, productPk: number): DownloadRequest[] {
   const errors: FieldErrors[] = [];
   const requests = images.map((item: unknown, index): DownloadRequest | undefined => {
     try {
-      const fields = parseBody(item, imageFields, { ignoreUnknown: true });
+      const fields = parseBody(item, imageFields);
       const problem = downloadUrlProblem(fields.url!);
       if (problem !== undefined) throw ValidationError.field('url', problem);
       errors[index] = {};

@@ -7,6 +7,15 @@ import { isSettingKey } from '../../domain/settings/settingDefinitions.ts';
 import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { MESSAGES, charField, parseBody } from '../drf/serializerFields.ts';
 import { commandContext } from '../requestContext.ts';
+import { readOnly, routeOptions, writable } from '../drf/optionsMetadata.ts';
+
+const createFields = { key: charField({ maxLength: 128 }), value: { required: true, parse: (value: unknown) => value } };
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  key: writable('key', createFields.key),
+  value: writable('value', createFields.value),
+  modified_date: readOnly('modified_date', 'datetime'),
+};
 
 /** The REST representation of a dynamic setting. */
 export function representSetting(entry: SettingEntry) {
@@ -19,6 +28,8 @@ export function representSetting(entry: SettingEntry) {
  */
 export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries: SettingsQueries; readYourWrites: ReadYourWrites }): Router {
   const router = new Router({ prefix: '/api/v1/dynamic_settings' });
+  routeOptions(router, '/', { name: 'Dynamic Setting List', post: createInfo });
+  routeOptions(router, '/:key', { name: 'Dynamic Setting Instance' });
 
   router.get('/', (ctx) => {
     const results = deps.queries.listSettings().map(representSetting);
@@ -33,7 +44,7 @@ export function dynamicSettingsRoutes(deps: { commands: SettingCommands; queries
 
   router.post('/', async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    const { key } = parseBody(body, { key: charField({ maxLength: 128 }), value: { required: true, parse: (value: unknown) => value } }, { ignoreUnknown: true });
+    const { key } = parseBody(body, createFields);
     if (body?.value === undefined) throw ValidationError.field('value', MESSAGES.required);
     const write = await deps.commands.change(key!, body.value, commandContext(ctx, 'rest'));
     // Read-your-writes; while the read model lags, the settings as the stream says after the write.

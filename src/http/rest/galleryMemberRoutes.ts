@@ -4,6 +4,7 @@ import type { RequestContext } from '../../app/commandHandler.ts';
 import type { GalleryMoment } from '../../app/history/galleryAt.ts';
 import type { GalleryWrite } from '../../app/media/galleryDecision.ts';
 import type { ListResult, MediaFilter } from '../../app/media/galleryQueries.ts';
+import type { AfterLast } from '../../domain/gallery/orderAfterLast.ts';
 import { NotFoundError } from '../../errors/appError.ts';
 import type { pageBodies } from '../drf/pageBodies.ts';
 import { FIRST_ITEM, lastPage, parsePageRequest, resolvePage, type PageRequest } from '../drf/pagination.ts';
@@ -16,6 +17,8 @@ import { parseGalleryMoment, requireProductFilter } from './timeTravelQuery.ts';
 import { queryParams } from '../drf/queryParams.ts';
 
 export const MAX_ORDER = 2_147_483_647;
+/** An upload without `order`: after the product's last image (or video), 0 for the first. */
+export const AFTER_LAST: AfterLast = { afterLast: true, first: 0 };
 /** What a PATCH of any gallery member may change. */
 export const memberUpdateFields = { order: integerField({ min: 0, max: MAX_ORDER }) };
 

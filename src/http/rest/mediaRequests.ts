@@ -28,7 +28,7 @@ export function uploadedFile(ctx: Context, field: string): UploadedFile {
   const file = (Array.isArray(entry) ? entry[0] : entry) as Partial<SpooledFile> | undefined;
   if (file?.filepath === undefined) {
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    const sentAsText = body !== undefined && typeof body === 'object' && body[field] !== undefined && body[field] !== '';
+    const sentAsText = typeof body === 'object' && body !== null && body[field] !== undefined && body[field] !== '';
     throw ValidationError.field(field, sentAsText ? NOT_A_FILE : NO_FILE, 'NO_FILE');
   }
   if (!file.size) throw ValidationError.field(field, 'The submitted file is empty.', 'EMPTY_FILE');
@@ -57,30 +57,35 @@ export function collectFieldErrors<A, B>(first: () => A, second: () => B): [A, B
   return [a as A, b as B];
 }
 
+/** django-filter's ModelChoiceFilter text for a pk that names no product (or is no pk at all). */
+const NO_SUCH_CHOICE = MESSAGES.notAvailableChoice('That choice');
+const PK_TEXT = /^\d{1,15}$/;
+
 /**
- * The list filters the media resources share: `product`, `product__in` (comma list),
- * `ordering`/`sort` (a comma list of `order`, `pk`, `created_date`, `-` for descending). Bad values are DRF 400s.
+ * The list filters the media resources share, as django-filter and DRF answer them: `product` and
+ * `product__in` (comma list) must name products that exist (else a 400 under the filter's
+ * name); `ordering`/`sort` is a comma list of `order`, `pk`, `created_date` (`-` for descending)
+ * where other fields are dropped, as DRF's OrderingFilter drops them (none left: the default order).
  */
-export function parseMediaListQuery(query: URLSearchParams): { filter: MediaFilter; source: string | undefined } {
+export function parseMediaListQuery(query: URLSearchParams, productExists: (pk: number) => boolean): { filter: MediaFilter; source: string | undefined } {
   const filter: MediaFilter = {};
+  const isProduct = (text: string) => PK_TEXT.test(text) && productExists(Number(text));
   const product = query.get('product');
   if (product !== null && product !== '') {
-    if (!/^\d{1,15}$/.test(product)) throw ValidationError.field('product', MESSAGES.notAvailableChoice('That choice'));
+    if (!isProduct(product.trim())) throw ValidationError.field('product', NO_SUCH_CHOICE);
     filter.productPk = Number(product);
   }
   const productIn = query.get('product__in');
   if (productIn !== null && productIn !== '') {
     const parts = productIn.split(',').map((part) => part.trim());
-    if (parts.some((part) => !/^\d{1,15}$/.test(part))) throw ValidationError.field('product__in', 'Enter a whole number.');
+    if (!parts.every(isProduct)) throw ValidationError.field('product__in', NO_SUCH_CHOICE);
     filter.productPkIn = parts.map(Number);
   }
-  // django-filter's OrderingFilter: a comma list of fields, each one of the choices.
-  const ordering = (query.get('ordering') ?? query.get('sort') ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
-  if (ordering.length > 0) {
-    const unknown = ordering.find((key) => !(MEDIA_ORDERINGS as readonly string[]).includes(key));
-    if (unknown !== undefined) throw ValidationError.field('ordering', MESSAGES.notAvailableChoice(unknown));
-    filter.ordering = ordering as MediaOrdering[];
-  }
+  const ordering = (query.get('ordering') ?? query.get('sort') ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key): key is MediaOrdering => (MEDIA_ORDERINGS as readonly string[]).includes(key));
+  if (ordering.length > 0) filter.ordering = ordering;
   const source = query.get('source');
   return { filter, source: source === null || source === '' ? undefined : source };
 }

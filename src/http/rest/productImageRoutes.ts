@@ -7,11 +7,13 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import { IMAGE_SOURCES, SPECIAL_IMAGE_TYPES } from '../../domain/gallery/galleryVocabulary.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { choiceField, integerField, MESSAGES, numberPairField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { choiceField, integerField, MESSAGES, numberPairField, parseBody, primaryKeyField, requireDictionary } from '../drf/serializerFields.ts';
+import { isFormInput } from '../drf/formInput.ts';
+import { readOnly, routeOptions, upload, writable } from '../drf/optionsMetadata.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
 import { ifMatchRevision, withIfMatch } from './ifMatch.ts';
-import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
+import { AFTER_LAST, MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
@@ -27,15 +29,30 @@ export interface ProductImageRoutesDeps {
   maxImageBytes: number;
   /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
   past: PastMedia;
+  /** Whether a product pk names a product (the `product` filters refuse others). */
+  productExists: (pk: number) => boolean;
 }
 
 const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
 const createFields = {
   product: primaryKeyField(),
-  source: choiceField(IMAGE_SOURCES, { required: false }),
-  order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
+  source: choiceField(IMAGE_SOURCES, { required: false, allowNull: true }),
+  // Absent: after the product's last one (0 for the first), the rule ShipStream's `position` follows.
+  order: integerField({ required: false, min: 0, max: MAX_ORDER }),
 };
 const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  pk: readOnly('pk', 'integer', 'ID'),
+  product: writable('product', createFields.product),
+  image: upload('image', 'image upload'),
+  order: writable('order', createFields.order),
+  source: writable('source', createFields.source),
+  modified_date: readOnly('modified_date', 'datetime'),
+  created_date: readOnly('created_date', 'datetime'),
+  focal_point: readOnly('focal_point', 'nested object'),
+  special_image_types: readOnly('special_image_types', 'list'),
+};
 const updateFields = { ...memberUpdateFields, focal_point: numberPairField(['x', 'y'], { min: 0, max: 1, allowNull: true }) };
 
 /** The Omnitron representation of an image (the seed's fields, in the seed's order). */
@@ -50,6 +67,8 @@ export function representImage(view: ImageView, mediaUrl: MediaUrl) {
     created_date: view.createdAt,
     // Read-only here (set with PATCH); views projected before focal points existed have none.
     focal_point: view.focalPoint ?? null,
+    // Read-only: which special images this one is (`["base"]` for the main image), set with make_special.
+    special_image_types: view.specialImageTypes,
   };
 }
 
@@ -77,10 +96,18 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     respond(ctx, view, status, answer);
   };
 
+  routeOptions(router, '/', { name: 'Product Image List', post: createInfo });
+  routeOptions(router, '/:pk', { name: 'Product Image Instance' });
   routeListAndDetail(router, {
     filter(query) {
-      const { filter, source } = parseMediaListQuery(query);
-      return source === undefined ? filter : { ...filter, source: parseSource(source) };
+      const { filter, source } = parseMediaListQuery(query, deps.productExists);
+      const special = query.get('special_image_type');
+      if (source === undefined && (special === null || special === '')) return filter; // the usual list: no copy
+      return {
+        ...filter,
+        ...(source === undefined ? {} : { source: parseChoice('source', IMAGE_SOURCES, source) }),
+        ...(special === null || special === '' ? {} : { specialImageType: parseChoice('special_image_type', SPECIAL_IMAGE_TYPES, special) }),
+      };
     },
     list: (filter, page) => queries.listImages(filter, page),
     pastList: (filter, moment, page) => deps.past.listImages(filter, moment, page),
@@ -92,9 +119,11 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   });
 
   router.post('/', async (ctx) => {
+    // A body that is no dictionary is all DRF reports (no `image` error beside it).
+    requireDictionary(ctx.request.body);
     const [file, fields] = collectFieldErrors(
       () => uploadedFile(ctx, 'image'),
-      () => parseBody(ctx.request.body, createFields, { ignoreUnknown: true }),
+      () => parseBody(ctx.request.body, createFields, { form: isFormInput(ctx) }),
     );
     if (file.size > deps.maxImageBytes) {
       throw new AppError('IMAGE_TOO_LARGE', `Image files are limited to ${deps.maxImageBytes} bytes.`, { status: 413 });
@@ -102,7 +131,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     const content = await file.contents();
     const write = await deps.commands
       .upload(
-        { productPk: fields.product!, content, accept: ['jpeg', 'png'], order: fields.order!, source: fields.source ?? null },
+        { productPk: fields.product!, content, accept: ['jpeg', 'png'], order: fields.order ?? AFTER_LAST, source: fields.source ?? null },
         commandContext(ctx, 'rest'),
       )
       .catch((error: unknown) => {
@@ -116,7 +145,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
     load,
     respondAfter,
     parseChanges(body) {
-      const { order, focal_point: focalPoint } = parseBody(body, updateFields, { partial: true, ignoreUnknown: true });
+      const { order, focal_point: focalPoint } = parseBody(body, updateFields, { partial: true });
       return { order, focalPoint };
     },
     commands: deps.commands,
@@ -125,7 +154,7 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
 
   router.post('/:pk/make_special', async (ctx) => {
     const view = load(ctx);
-    const { special_image_type: type } = parseBody(ctx.request.body, specialFields, { ignoreUnknown: true });
+    const { special_image_type: type } = parseBody(ctx.request.body, specialFields);
     const expected = ifMatchRevision(ctx, writes.revisionOf(view.productPk));
     const write = await withIfMatch(() => deps.commands.makeSpecial(view.productPk, view.pk, type!, commandContext(ctx, 'rest'), expected));
     writes.setEtag(ctx, view.productPk, await writes.settle(write));
@@ -143,9 +172,8 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
   return router;
 }
 
-function parseSource(value: string) {
-  if (!(IMAGE_SOURCES as readonly string[]).includes(value)) {
-    throw ValidationError.field('source', MESSAGES.notAvailableChoice(value));
-  }
-  return value as (typeof IMAGE_SOURCES)[number];
+/** A ChoiceFilter's value, or django-filter's 400 under the filter's name. */
+function parseChoice<T extends string>(name: string, choices: readonly T[], value: string): T {
+  if (!(choices as readonly string[]).includes(value)) throw ValidationError.field(name, MESSAGES.notAvailableChoice(value));
+  return value as T;
 }

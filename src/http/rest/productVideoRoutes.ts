@@ -6,10 +6,12 @@ import type { GalleryQueries } from '../../app/media/galleryQueries.ts';
 import type { VideoCommands } from '../../app/media/videoCommands.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors/appError.ts';
 import { pageBodies } from '../drf/pageBodies.ts';
-import { integerField, parseBody, primaryKeyField } from '../drf/serializerFields.ts';
+import { integerField, parseBody, primaryKeyField, requireDictionary } from '../drf/serializerFields.ts';
+import { isFormInput } from '../drf/formInput.ts';
+import { readOnly, routeOptions, upload, writable } from '../drf/optionsMetadata.ts';
 import { commandContext } from '../requestContext.ts';
 import type { GalleryAnswer, GalleryWrites } from './galleryWrites.ts';
-import { MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
+import { AFTER_LAST, MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpdateAndDelete } from './galleryMemberRoutes.ts';
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
@@ -24,12 +26,25 @@ export interface ProductVideoRoutesDeps {
   maxVideoBytes: number;
   /** Time travel (`?as_of=`, `?at_revision=`) from the products' own streams. */
   past: PastMedia;
+  /** Whether a product pk names a product (the `product` filters refuse others). */
+  productExists: (pk: number) => boolean;
 }
 
 const INVALID_VIDEO = 'Upload a valid video. The file you uploaded was either not an MP4 video or a corrupted one.';
 const createFields = {
   product: primaryKeyField(),
-  order: integerField({ required: false, min: 0, max: MAX_ORDER, default: 0 }),
+  // Absent: after the product's last one (0 for the first), the rule ShipStream's `position` follows.
+  order: integerField({ required: false, min: 0, max: MAX_ORDER }),
+};
+
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  pk: readOnly('pk', 'integer', 'ID'),
+  product: writable('product', createFields.product),
+  video: upload('video', 'file upload'),
+  order: writable('order', createFields.order),
+  modified_date: readOnly('modified_date', 'datetime'),
+  created_date: readOnly('created_date', 'datetime'),
 };
 
 /** The Omnitron representation of a video (the seed's fields). */
@@ -71,8 +86,10 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
     respond(ctx, view, status, answer);
   };
 
+  routeOptions(router, '/', { name: 'Product Video List', post: createInfo });
+  routeOptions(router, '/:pk', { name: 'Product Video Instance' });
   routeListAndDetail(router, {
-    filter: (query) => parseMediaListQuery(query).filter,
+    filter: (query) => parseMediaListQuery(query, deps.productExists).filter,
     list: (filter, page) => queries.listVideos(filter, page),
     pastList: (filter, moment, page) => deps.past.listVideos(filter, moment, page),
     find: (pk, options) => queries.video(pk, options),
@@ -83,15 +100,17 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   });
 
   router.post('/', async (ctx) => {
+    // A body that is no dictionary is all DRF reports (no `video` error beside it).
+    requireDictionary(ctx.request.body);
     const [file, fields] = collectFieldErrors(
       () => uploadedFile(ctx, 'video'),
-      () => parseBody(ctx.request.body, createFields, { ignoreUnknown: true }),
+      () => parseBody(ctx.request.body, createFields, { form: isFormInput(ctx) }),
     );
     if (file.size > deps.maxVideoBytes) {
       throw new AppError('VIDEO_TOO_LARGE', `Video files are limited to ${deps.maxVideoBytes} bytes.`, { status: 413 });
     }
     const write = await deps.commands
-      .upload({ productPk: fields.product!, file, order: fields.order! }, commandContext(ctx, 'rest'))
+      .upload({ productPk: fields.product!, file, order: fields.order ?? AFTER_LAST }, commandContext(ctx, 'rest'))
       .catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'INVALID_VIDEO') throw ValidationError.field('video', INVALID_VIDEO, 'INVALID_VIDEO');
         throw error;
@@ -102,7 +121,7 @@ export function productVideoRoutes(deps: ProductVideoRoutesDeps): Router {
   routeUpdateAndDelete(router, {
     load,
     respondAfter,
-    parseChanges: (body) => parseBody(body, memberUpdateFields, { partial: true, ignoreUnknown: true }),
+    parseChanges: (body) => parseBody(body, memberUpdateFields, { partial: true }),
     commands: {
       // The route asks only when a field is present, and the order is a video's only field.
       update: (productPk, pk, changes, context, expected) => deps.commands.reorder(productPk, pk, changes.order as number, context, expected),

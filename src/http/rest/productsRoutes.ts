@@ -7,6 +7,8 @@ import { NotFoundError, ValidationError } from '../../errors/appError.ts';
 import type { ReadYourWrites } from '../../app/readYourWrites.ts';
 import { FIRST_ITEM, parsePageRequest, resolvePage, toPage } from '../drf/pagination.ts';
 import { booleanField, charField, integerField, parseBody, readOnlyField } from '../drf/serializerFields.ts';
+import { isFormInput } from '../drf/formInput.ts';
+import { readOnly, routeOptions, writable } from '../drf/optionsMetadata.ts';
 import { commandContext } from '../requestContext.ts';
 import { etagOf, ifMatchRevision, withIfMatch } from './ifMatch.ts';
 import { queryParams } from '../drf/queryParams.ts';
@@ -34,6 +36,16 @@ const updateFields = {
 };
 
 /** The REST representation of a product. */
+/** The serializer of a POST as OPTIONS describes it, in the representation's order. */
+const createInfo = {
+  pk: writable('pk', createFields.pk, 'ID'),
+  sku: writable('sku', createFields.sku, 'SKU'),
+  name: writable('name', createFields.name),
+  media_enabled: writable('media_enabled', createFields.media_enabled),
+  created_date: readOnly('created_date', 'datetime'),
+  modified_date: readOnly('modified_date', 'datetime'),
+};
+
 export function representProduct(view: ProductView) {
   return {
     pk: view.pk,
@@ -48,6 +60,8 @@ export function representProduct(view: ProductView) {
 /** `/api/v1/products/`: register, list, read and change products. */
 export function productsRoutes(deps: ProductsRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/products' });
+  routeOptions(router, '/', { name: 'Product List', post: createInfo });
+  routeOptions(router, '/:pk', { name: 'Product Instance' });
 
   const parsePk = (ctx: Context): number => {
     const text = ctx.params.pk ?? '';
@@ -83,7 +97,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   });
 
   router.post('/', async (ctx) => {
-    const input = parseBody(ctx.request.body, createFields);
+    const input = parseBody(ctx.request.body, createFields, { form: isFormInput(ctx) });
     const write = await deps.commands.register(
       { ...(input.pk === undefined ? {} : { pk: input.pk }), sku: input.sku!, name: input.name!, mediaEnabled: input.media_enabled! },
       commandContext(ctx, 'rest'),
@@ -96,7 +110,7 @@ export function productsRoutes(deps: ProductsRoutesDeps): Router {
   router.patch('/:pk', async (ctx) => {
     const pk = parsePk(ctx);
     const current = load(pk);
-    const input = parseBody(ctx.request.body, updateFields, { partial: true });
+    const input = parseBody(ctx.request.body, updateFields, { partial: true, form: isFormInput(ctx) });
     const changes = {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.media_enabled === undefined ? {} : { mediaEnabled: input.media_enabled }),

@@ -10,8 +10,9 @@ const unauthorized = (code: string, message: string) => new AppError(code, messa
  */
 function keyOf(header: string): string {
   // The usual `Token <key>` needs no splitting.
-  if (header.startsWith('Token ') && header.indexOf(' ', 6) === -1 && header.length > 6) return header.slice(6);
-  const parts = header.split(' ').filter((part) => part !== '');
+  if (header.startsWith('Token ') && header.length > 6 && !/[ \t\n\r\v\f]/.test(header.slice(6))) return header.slice(6);
+  // DRF splits the header on any whitespace (Python's `bytes.split()`): `Token<TAB><key>` works.
+  const parts = header.split(/[ \t\n\r\v\f]+/).filter((part) => part !== '');
   if (parts.length === 0 || parts[0]!.toLowerCase() !== 'token') {
     throw unauthorized('NOT_AUTHENTICATED', 'Authentication credentials were not provided.');
   }
