@@ -174,6 +174,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         mediaUrl,
         maxImageBytes: config.maxImageBytes,
       }),
+      maxMultiCalls: config.limits.rpcBatchMax,
     }),
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
