@@ -9,6 +9,7 @@ import type { GalleryQueries } from '../media/galleryQueries.ts';
 import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
 import type { ProductQueries } from '../products/productQueries.ts';
 import { requestedFileName } from './requestedFileName.ts';
+import type { GalleryFileNames } from '../galleryFiles/galleryFileNames.ts';
 import { dispersed } from '../media/mediaKeys.ts';
 import { optionalImageFile, readImageFields, requireImageFile } from './imageData.ts';
 import { imageDataArgument, methodArguments, requireDefaultStore, storeId, textArgument, type MethodArguments } from './methodArguments.ts';
@@ -27,6 +28,8 @@ export interface ProductMediaDeps {
   mediaUrl: MediaUrl;
   /** Largest decoded image accepted. */
   maxImageBytes: number;
+  /** Gallery file names unique across the catalog, never reused (see app/galleryFiles). */
+  fileNames: GalleryFileNames;
 }
 
 /** One image as `list` and `info` answer it (OpenMage `_imageToArray`). */
@@ -123,8 +126,11 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
           // Judged by its bytes, as OpenMage does (getimagesize): the mime names only the extension.
           content: file.content,
           accept: IMAGE_FORMATS,
-          // The decision takes `_1`, `_2`, … when a live image holds the name, concurrent creates included.
+          // The first of `image.png`, `image_1.png`, … no image of any product ever had, reserved in the
+          // event store (so concurrent creates on any instance get different names). The decision's own
+          // suffix only applies to a product holding a name from before names were catalog-wide.
           file: dispersed(requestedFileName(file.name, file.extension)),
+          reserveFile: (name) => deps.fileNames.reserve(name, pk, context),
           whenFileNameTaken: 'suffix',
           source: null,
           ...fields,
