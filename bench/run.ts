@@ -13,6 +13,7 @@ import { esdbAppends } from './esdbAppends.ts';
 import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { longStreamWrites } from './longStreamWrites.ts';
+import { mediaByGalleryFile } from './mediaByGalleryFile.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   results.push(await rpcCreateThroughput());
   results.push(await sseFanOut());
   results.push(...(await mediaDelivery()));
+  results.push(...(await mediaByGalleryFile()));
   results.push(await renditionFirstRequest());
   results.push(await readGuardCost());
   results.push(await sseReplayMemory());

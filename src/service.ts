@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { galleryFilesProjection } from '../projections/galleryFiles.ts';
 import { galleryProjection } from '../projections/gallery.ts';
 import { productsProjection } from '../projections/products.ts';
 import { settingsProjection } from '../projections/settings.ts';
@@ -55,6 +56,7 @@ import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
 import type { Logger } from './logging/logger.ts';
+import { galleryFileNames } from './app/galleryFiles/galleryFileNames.ts';
 import { productMediaMethods } from './app/rpc/productMediaMethods.ts';
 import { rpcSessions } from './app/rpc/rpcSessions.ts';
 import { shipStreamApi } from './app/rpc/shipStreamApi.ts';
@@ -68,7 +70,7 @@ import { startLogWatcher } from './projections/logWatcher.ts';
 import { readGuard } from './app/readGuard.ts';
 
 /** Every read model the service keeps. */
-export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection] as const;
+export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection, galleryFilesProjection] as const;
 
 export interface ServiceOptions {
   config: Config;
@@ -173,7 +175,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         settle: writes.settle,
         mediaUrl,
         maxImageBytes: config.maxImageBytes,
+        fileNames: galleryFileNames({ eventStore, readModels, clock }),
       }),
+      maxMultiCalls: config.limits.rpcBatchMax,
     }),
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { RenditionRenderer } from '../ports/imageProcessor.ts';
 import type { ObjectStore } from '../ports/objectStore.ts';
 import type { ReadModelStore } from '../ports/readModelStore.ts';
+import { galleryFileKeys } from './galleryFileKeys.ts';
 import { hotObjectCache } from './hotObjectCache.ts';
 import { mediaHandler, type MediaHandlerDeps } from './mediaHandler.ts';
 import { mediaLookup } from './mediaLookup.ts';
@@ -37,6 +38,7 @@ export function createDelivery(deps: DeliveryDeps) {
   });
   const handle = mediaHandler({
     lookup: mediaLookup(deps.readModels),
+    fileKey: galleryFileKeys(deps.readModels),
     objectStore: deps.objectStore,
     renditions: imageRenditions,
     cache,

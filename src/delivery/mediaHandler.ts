@@ -8,6 +8,7 @@ import { ANONYMOUS_OWNER } from '../ports/imageProcessor.ts';
 import { isValidObjectKey, type ByteRange, type ObjectStore } from '../ports/objectStore.ts';
 import { sendBinary, sendJson, type CachingHeaders } from './binaryResponse.ts';
 import type { DeliveryConfig } from './deliveryConfig.ts';
+import { GALLERY_FILE_PATH, type GalleryFileKey } from './galleryFileKeys.ts';
 import type { HotObjectCache } from './hotObjectCache.ts';
 import type { MediaEntry, MediaLookup } from './mediaLookup.ts';
 import { parseMediaQuery, type MediaQuery } from './mediaQuery.ts';
@@ -18,6 +19,9 @@ import type { Renditions, StoredBinary } from './renditions.ts';
 /** Where binaries are served: the path of the default `MEDIA_BASE_URL` (`<PUBLIC_BASE_URL>/media`). */
 export const MEDIA_PATH = '/media';
 const PREFIX = `${MEDIA_PATH}/`;
+/** Magento's media URL of a gallery file: `/media/catalog/product/i/m/image.png` (ShipStream connectors build these from `file`). */
+export const CATALOG_PRODUCT_PATH = `${MEDIA_PATH}/catalog/product`;
+const CATALOG_PREFIX = `${CATALOG_PRODUCT_PATH}/`;
 
 /** A key's bytes never change (replaced content gets a new key): caches may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -26,6 +30,12 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * keep it an hour and revalidate in the background for a day (the ETag tells them whether it moved).
  */
 const FOLLOWS_FOCAL_POINT = 'public, max-age=3600, stale-while-revalidate=86400';
+/**
+ * A gallery file's URL answers the image's current binary, which `update` may replace under the
+ * same name: caches keep it five minutes and revalidate in the background (the ETag tells them
+ * whether it changed).
+ */
+const NAMED_BY_FILE = 'public, max-age=300, stale-while-revalidate=86400';
 /** Binaries only an API user may see (deleted or replaced ones): never kept by shared caches. */
 const PRIVATE = 'private, no-store';
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
@@ -35,6 +45,8 @@ const PARSED_QUERIES = 1000;
 
 export interface MediaHandlerDeps {
   lookup: MediaLookup;
+  /** The key of the live image a gallery file name (`/i/m/image.png`) names, for `/media/catalog/product<file>`. */
+  fileKey: GalleryFileKey;
   objectStore: ObjectStore & { presignedGetUrl?(key: string, expirySeconds: number): Promise<string> };
   renditions: Renditions;
   cache: HotObjectCache;
@@ -68,6 +80,10 @@ export function isMediaRequest(url: string | undefined): boolean {
  *   answered alike (see binaryResponse.ts), from memory when hot, else streamed from the store,
  *   or with `MEDIA_REDIRECT=presigned` by a 302 to a short-lived URL of the bucket.
  * - Errors are JSON (`{"detail": …}` or DRF field errors), never a stack.
+ * - `GET|HEAD /media/catalog/product<file>` (Magento's URL of a ShipStream gallery file, e.g.
+ *   `/media/catalog/product/i/m/image.png`): the current binary of the live image of that name,
+ *   answered as its key's URL is (renditions included), cached for minutes rather than a year
+ *   (`update` may replace the binary under the name). Removed images and unknown names: 404.
  */
 export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const now = deps.now ?? Date.now;
@@ -95,13 +111,15 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     const url = req.url ?? '';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    const key = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : '';
+    const byFile = path.startsWith(CATALOG_PREFIX);
+    const key = byFile ? await keyOfFile(path.slice(CATALOG_PRODUCT_PATH.length)) : path.startsWith(PREFIX) ? path.slice(PREFIX.length) : '';
     // No decoding: keys never need escapes, so `%2e%2e`, `//` or a trailing `/` name nothing.
     if (!isValidObjectKey(key)) throw new NotFoundError();
     const query = parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1));
     const actor = userOf(req);
     if (actor !== undefined) state.actor = actor;
-    if (signer !== undefined && actor === undefined) checkSignature(key, query);
+    // A gallery file's URL is signed as its path (`catalog/product/i/m/image.png`), not as the key behind it.
+    if (signer !== undefined && actor === undefined) checkSignature(byFile ? path.slice(PREFIX.length) : key, query);
     let entry = deps.lookup(key);
     if (entry === undefined && deps.readGuard) {
       await deps.readGuard.caughtUp();
@@ -110,12 +128,26 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     // Deleted and replaced binaries exist only for API users; for anyone else, as if they never did.
     if (entry === undefined || (entry.state !== 'live' && actor === undefined)) throw new NotFoundError();
     const binary = await binaryFor(key, entry, query, req, actor ?? ANONYMOUS_OWNER);
-    const caching = cachingFor(entry, query, binary.vary, actor !== undefined && entry.state !== 'live');
+    const caching = cachingFor(entry, query, binary.vary, actor !== undefined && entry.state !== 'live', byFile);
     if (deps.delivery.redirect === 'presigned' && deps.objectStore.presignedGetUrl) {
       return redirect(res, await deps.objectStore.presignedGetUrl(binary.stored.info.key, deps.delivery.presignSeconds));
     }
     const open = (range?: ByteRange) => original.open(binary.stored.info.key, range);
     return sendBinary(req, res, binary.stored, open, caching);
+  }
+
+  /**
+   * The key of the live image a gallery file names, once this instance's read models have caught
+   * up with the store when they do not know it (it may just have been created through another
+   * instance); `''` (no key) when none does: only live images are served by file name.
+   */
+  async function keyOfFile(file: string): Promise<string> {
+    let key = deps.fileKey(file);
+    if (key === undefined && deps.readGuard && GALLERY_FILE_PATH.test(file)) {
+      await deps.readGuard.caughtUp();
+      key = deps.fileKey(file);
+    }
+    return key ?? '';
   }
 
   /** The original, or the rendition asked for, made as a job of `owner` (the token's user, or anonymous). */
@@ -138,8 +170,10 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     if (req.headers.authorization !== undefined) return undefined;
     const url = req.url ?? '';
     const queryStart = url.indexOf('?');
-    const key = url.slice(PREFIX.length, queryStart === -1 ? undefined : queryStart);
-    if (!url.startsWith(PREFIX) || !isValidObjectKey(key)) return undefined;
+    const byFile = url.startsWith(CATALOG_PREFIX);
+    const path = url.slice(byFile ? CATALOG_PRODUCT_PATH.length : PREFIX.length, queryStart === -1 ? undefined : queryStart);
+    const key = byFile ? deps.fileKey(path) : path;
+    if (key === undefined || !url.startsWith(PREFIX) || !isValidObjectKey(key)) return undefined;
     const query = parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1));
     const entry = deps.lookup(key);
     if (entry === undefined || entry.state !== 'live') return undefined;
@@ -151,11 +185,11 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
       if (query.rendition.format === 'auto') vary = 'Accept';
     }
     if (stored === undefined) return undefined;
-    const served = sendBinary(req, res, stored, (range) => original.open(stored.info.key, range), cachingFor(entry, query, vary, false));
+    const served = sendBinary(req, res, stored, (range) => original.open(stored.info.key, range), cachingFor(entry, query, vary, false, byFile));
     return typeof served === 'number' ? served : undefined;
   }
 
-  function cachingFor(entry: MediaEntry, query: MediaQuery, vary: string | undefined, isPrivate: boolean): CachingHeaders {
+  function cachingFor(entry: MediaEntry, query: MediaQuery, vary: string | undefined, isPrivate: boolean, byFile: boolean): CachingHeaders {
     const withVary = (cacheControl: string): CachingHeaders => (vary === undefined ? { cacheControl } : { cacheControl, vary });
     if (isPrivate) return withVary(PRIVATE);
     if (signer !== undefined && query.signature !== undefined) {
@@ -164,6 +198,7 @@ export function mediaHandler(deps: MediaHandlerDeps): (req: IncomingMessage, res
     }
     const { rendition } = query;
     const crops = rendition?.fit === 'cover' && rendition.width !== undefined && rendition.height !== undefined;
+    if (byFile) return withVary(NAMED_BY_FILE);
     return withVary(crops && entry.kind === 'image' ? FOLLOWS_FOCAL_POINT : IMMUTABLE);
   }
 

@@ -1,6 +1,7 @@
 import type { DomainEvent } from './decider.ts';
 import type { ImageDownloadEvent } from './download/imageDownloadEvents.ts';
 import type { GalleryEvent } from './gallery/galleryEvents.ts';
+import type { GalleryFileEvent } from './galleryFile/galleryFileEvents.ts';
 import type { IdempotencyEvent } from './idempotency/idempotencyEvents.ts';
 import type { PkAllocated, ProductEvent, SkuEvent } from './product/productEvents.ts';
 import type { RpcSessionEvent } from './rpcSession/rpcSessionEvents.ts';
@@ -20,11 +21,12 @@ export type CatalogEvent =
   | SettingsEvent
   | ImageDownloadEvent
   | RpcSessionEvent
-  | IdempotencyEvent;
+  | IdempotencyEvent
+  | GalleryFileEvent;
 
 export type CatalogEventType = CatalogEvent['type'];
 
-export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency'] as const;
+export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency', 'galleryFile'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export interface CatalogEntry {
@@ -66,6 +68,7 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   IdempotentRequestStarted: { category: 'idempotency', schemaVersion: 1 },
   IdempotentRequestAnswered: { category: 'idempotency', schemaVersion: 1 },
   IdempotentRequestReleased: { category: 'idempotency', schemaVersion: 1 },
+  GalleryFileReserved: { category: 'galleryFile', schemaVersion: 1 },
 };
 
 /** Every event type with its category and schema version, grouped by stream category. */

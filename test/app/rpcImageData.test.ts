@@ -34,12 +34,11 @@ test('file names: sanitised, with the mime\'s extension, dispersed, _1 _2 on col
   assert.is(firstFreeFileName(dispersed('noext'), (file) => file === '/n/o/noext'), '/n/o/noext_1');
 });
 
-test('fields: only those present; unknown type codes are ignored', () => {
+test('fields: only those set (a null label changes nothing); unknown type codes are ignored', () => {
   assert.equal(readImageFields({}), {});
   assert.equal(readImageFields({ position: '3', exclude: '1', label: null, types: ['small_image', 'thumbnail', 'image', 'thumbnail'] }), {
     order: 3,
     exclude: true,
-    label: '',
     roles: ['image', 'thumbnail'],
   });
   assert.equal(readImageFields({ types: [] }), { roles: [] });

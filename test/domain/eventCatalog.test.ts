@@ -9,6 +9,7 @@ import { pkSequenceStream, PRODUCT_STREAM_PREFIX, productSkuStream, productStrea
 import { settingsStream } from '../../src/domain/settings/settingsStream.ts';
 import { idempotencyStream } from '../../src/domain/idempotency/idempotencyStream.ts';
 import { rpcSessionStream, sessionDigest } from '../../src/domain/rpcSession/rpcSessionStream.ts';
+import { galleryFileStream } from '../../src/domain/galleryFile/galleryFileStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
@@ -93,6 +94,7 @@ test('catalog categories are the categories the stream helpers produce', () => {
     imageDownload: category(imageDownloadStream('id')),
     rpcSession: category(rpcSessionStream(sessionDigest('0'.repeat(32)))),
     idempotency: category(idempotencyStream('erp', 'key-1')),
+    galleryFile: category(galleryFileStream('/i/m/image-1.png')),
   };
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });

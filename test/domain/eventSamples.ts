@@ -50,4 +50,5 @@ export const EVENT_SAMPLES: { [Type in CatalogEventType]: Extract<CatalogEvent, 
   IdempotentRequestStarted: { fingerprint: 'f' },
   IdempotentRequestAnswered: { fingerprint: 'f', status: 201, headers: {}, body: '{}' },
   IdempotentRequestReleased: { fingerprint: 'f', status: 503 },
+  GalleryFileReserved: { file: '/i/m/image.png', productPk: 1 },
 };

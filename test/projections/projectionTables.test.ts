@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { galleryProjection } from '../../projections/gallery.ts';
+import { galleryFilesProjection } from '../../projections/galleryFiles.ts';
 import { productsProjection } from '../../projections/products.ts';
 import { settingsProjection } from '../../projections/settings.ts';
 import { productMediaStream } from '../../src/domain/gallery/galleryStream.ts';
@@ -13,12 +14,13 @@ import { project, recorded } from '../support/projectionSpec.ts';
  * are what a rebuild empties, in one namespace shared by every projection.
  */
 
-const PROJECTIONS: readonly Projection[] = [productsProjection, galleryProjection, settingsProjection];
+const PROJECTIONS: readonly Projection[] = [productsProjection, galleryProjection, settingsProjection, galleryFilesProjection];
 
 /** A history that makes each projection use every table it has. */
 const HISTORIES = new Map<Projection, ReturnType<typeof recorded>[]>([
   [productsProjection, [recorded('product-5', 0, 'ProductRegistered', { productPk: 5, sku: 'S5', name: 'n', mediaEnabled: true })]],
   [settingsProjection, [recorded('settings', 0, 'SettingChanged', { key: 'MAX_IMAGE_DIMENSIONS', value: { WIDTH: 9, HEIGHT: 9 }, previousValue: { WIDTH: 2000, HEIGHT: 2000 } })]],
+  [galleryFilesProjection, [recorded(productMediaStream(5), 0, 'ImageUploaded', imageUploaded(5, 1).data)]],
   [
     galleryProjection,
     [imageUploaded(5, 1), imageUploaded(5, 2), imageDeleted(5, 2), videoUploaded(5, 3)].map((event, revision) =>

@@ -48,6 +48,11 @@ export interface NewImageInput extends ImageContent {
   file?: string;
   /** When a live image holds `file` (see NewImage): refuse (default), or take the first free suffix. */
   whenFileNameTaken?: NewImage['whenFileNameTaken'];
+  /**
+   * Takes `file` (or a free variant of it) for good once the content is accepted, and answers the
+   * name to record (ShipStream's catalog-wide names, see app/galleryFiles). A refused image takes no name.
+   */
+  reserveFile?: (file: string) => Promise<string>;
   label?: string;
   exclude?: boolean;
   roles?: ImageRole[];
@@ -112,7 +117,8 @@ export function imageCommands(deps: ImageCommandsDeps) {
       processing.catch(() => undefined);
       const product = await facts;
       const image = await processing;
-      const [blob, imagePk] = await Promise.all([putImage(input.productPk, image), deps.allocatePk('image', context)]);
+      const reserving = input.file !== undefined && input.reserveFile !== undefined ? input.reserveFile(input.file) : input.file;
+      const [blob, imagePk, file] = await Promise.all([putImage(input.productPk, image), deps.allocatePk('image', context), reserving]);
       const write = await decide(
         input.productPk,
         {
@@ -120,7 +126,7 @@ export function imageCommands(deps: ImageCommandsDeps) {
           data: {
             product,
             imagePk,
-            file: input.file ?? fileNameOfKey(blob.key),
+            file: file ?? fileNameOfKey(blob.key),
             whenFileNameTaken: input.whenFileNameTaken ?? 'refuse',
             blob,
             order: input.order,

@@ -9,11 +9,12 @@ import { IMAGE_NOT_SPECIFIED, INVALID_BASE64, INVALID_BASE64_ON_UPDATE, INVALID_
  * is fault 102 with OpenMage's text or the field that is wrong.
  */
 
-/** The mimes OpenMage accepts, and the format the content must then be. */
+/** The mimes OpenMage accepts, and the format whose extension the gallery file name takes (the content may be any of them). */
 export const MIME_FORMATS: Readonly<Record<string, ImageFormat>> = { 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/png': 'png' };
 
 export interface ImageFile {
   content: Buffer;
+  /** The format the mime declares (the content is judged by its bytes, not by this). */
   format: ImageFormat;
   /** The extension the gallery file name takes from the mime (`jpg`, `gif`, `png`). */
   extension: string;
@@ -91,25 +92,47 @@ export function maxBase64Length(maxBytes: number): number {
 
 const tooLarge = (maxBytes: number) => invalid(`The image is larger than ${maxBytes} bytes.`);
 
-/** `position`, `label`, `exclude` and `types`, each only when present. @throws ShipStreamFault 102 */
-export function readImageFields(data: Record<string, unknown>): ImageFields {
+/** Which method reads the fields: `types` is a list on `update`, a list or one code on `create`. */
+export type ImageDataMethod = 'create' | 'update';
+
+/**
+ * `position`, `label`, `exclude` (or OpenMage's own name for it, `disabled`) and `types`, each
+ * only when set in PHP's sense (`isset`: given and not null), as OpenMage's `updateImage` reads
+ * them. @throws ShipStreamFault 102
+ */
+export function readImageFields(data: Readonly<Record<string, unknown>>, method: ImageDataMethod = 'create'): ImageFields {
   const fields: ImageFields = {};
-  if (data.position !== undefined && data.position !== null) fields.order = readPosition(data.position);
-  if (data.label !== undefined) fields.label = readLabel(data.label);
-  if (data.exclude !== undefined && data.exclude !== null) fields.exclude = readExclude(data.exclude);
-  if (data.types !== undefined && data.types !== null) fields.roles = readTypes(data.types);
+  if (isSet(data.position)) fields.order = readPosition(data.position);
+  if (isSet(data.label)) fields.label = readLabel(data.label);
+  // OpenMage maps both keys to its `disabled` column, `exclude` last: it wins when both are set.
+  const exclude = isSet(data.exclude) ? data.exclude : data.disabled;
+  if (isSet(exclude)) fields.exclude = readExclude(exclude);
+  const types = readTypes(data.types, method);
+  if (types !== undefined) fields.roles = types;
   return fields;
 }
 
+/** A PHP numeric string: blanks around, a sign, digits with an optional fraction, an exponent. */
+const PHP_NUMERIC = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/;
+
+/** PHP's `(int)` of a number or a numeric string (toward zero); `undefined` for anything else. */
+export function phpInt(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value === 'string' && PHP_NUMERIC.test(value)) {
+    const number = Number(value.trim());
+    return Number.isFinite(number) ? Math.trunc(number) : undefined;
+  }
+  return undefined;
+}
+
 function readPosition(value: unknown): number {
-  const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  const number = phpInt(value) ?? value;
   const problem = integerProblem(number, 0, MAX_POSITIVE_INTEGER);
   if (problem !== undefined) throw invalid(`position: ${problem}`);
   return number as number;
 }
 
 function readLabel(value: unknown): string {
-  if (value === null) return '';
   if (typeof value === 'number') return String(value);
   // A lone UTF-16 surrogate (`"\ud800"`) is no text (PHP's json_decode refuses it): it would be stored altered.
   if (typeof value !== 'string' || !value.isWellFormed()) throw invalid('label: A valid string is required.');
@@ -117,16 +140,21 @@ function readLabel(value: unknown): string {
   return value;
 }
 
-const EXCLUDE_VALUES = new Map<unknown, boolean>([[0, false], [1, true], ['0', false], ['1', true], [false, false], [true, true]]);
-
 function readExclude(value: unknown): boolean {
-  const exclude = EXCLUDE_VALUES.get(value);
-  if (exclude === undefined) throw invalid('exclude: Allowed: "0" or "1".');
-  return exclude;
+  const number = typeof value === 'boolean' ? Number(value) : phpInt(value);
+  if (number !== 0 && number !== 1) throw invalid('exclude: Allowed: "0" or "1".');
+  return number === 1;
 }
 
-/** Known codes in the order given, each once; unknown codes are ignored, as OpenMage does. */
-function readTypes(value: unknown): ImageRole[] {
-  if (!Array.isArray(value)) throw invalid('types: A list of image type codes is required.');
-  return IMAGE_ROLES.filter((role) => value.includes(role));
+/**
+ * Known codes in the order given, each once; unknown codes are ignored, as OpenMage does.
+ * `create` passes `types` to `setMediaAttribute`, which also takes one code as a string;
+ * `update` only reads a list (`is_array`) and ignores anything else. `undefined`: no change.
+ */
+function readTypes(value: unknown, method: ImageDataMethod): ImageRole[] | undefined {
+  if (!isSet(value)) return undefined;
+  if (typeof value === 'string' && method === 'create') return IMAGE_ROLES.filter((role) => role === value);
+  if (Array.isArray(value)) return IMAGE_ROLES.filter((role) => value.includes(role));
+  if (method === 'update') return undefined;
+  throw invalid('types: A list of image type codes, or one code, is required.');
 }

@@ -26,12 +26,12 @@ class NamedArguments implements MethodArguments {
   }
 }
 
-/** @throws InvalidParamsError for more arguments than the method takes. */
+/** Arguments beyond the method's parameters are ignored, as PHP ignores surplus arguments of a call. */
 export function methodArguments(args: unknown, names: readonly string[]): MethodArguments {
   const values = new Map<string, unknown>();
   if (Array.isArray(args)) {
-    if (args.length > names.length) throw new InvalidParamsError(`expected at most ${names.length} arguments, got ${args.length}.`);
-    for (let index = 0; index < args.length; index++) values.set(names[index]!, args[index]);
+    const given = Math.min(args.length, names.length);
+    for (let index = 0; index < given; index++) values.set(names[index]!, args[index]);
   } else if (typeof args === 'object' && args !== null) {
     for (const name of names) if (Object.hasOwn(args, name)) values.set(name, (args as Record<string, unknown>)[name]);
   } else if (args !== undefined && args !== null) {
@@ -47,10 +47,23 @@ export function textArgument(name: string, value: unknown): string {
   throw new InvalidParamsError(`${name} must be a string.`);
 }
 
-/** The image data object. @throws InvalidParamsError */
-export function objectArgument(name: string, value: unknown): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+const NO_KEYS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * The image data object. A JSON list is a PHP array without string keys (`[]` is how PHP encodes
+ * an empty array): it names none of the keys, so it reads as `{}`. @throws InvalidParamsError
+ */
+export function imageDataArgument(name: string, value: unknown): Readonly<Record<string, unknown>> {
+  if (Array.isArray(value)) return NO_KEYS;
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
   throw new InvalidParamsError(`${name} must be an object.`);
+}
+
+/** PHP's `empty()`: null, false, 0, "", "0" and an empty array (`[]` or `{}`). */
+export function isEmptyInPhp(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '' || value === '0') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /**
@@ -62,4 +75,14 @@ const DEFAULT_STORES = new Set<unknown>([0, 1, '0', '1', 'admin', 'default', '']
 /** The optional trailing store argument. @throws ShipStreamFault 100 for any other store. */
 export function requireDefaultStore(store: unknown): void {
   if (store !== undefined && !DEFAULT_STORES.has(store)) throw new ShipStreamFault(100);
+}
+
+/**
+ * The id of a default store name, as `currentStore` answers it: 1 for the default store view
+ * (`1`, `"default"`), 0 for the admin store (`0`, `"admin"`, `""`, or none given).
+ * @throws ShipStreamFault 100 for any other store.
+ */
+export function storeId(store: unknown): 0 | 1 {
+  requireDefaultStore(store);
+  return store === 1 || store === '1' || store === 'default' ? 1 : 0;
 }

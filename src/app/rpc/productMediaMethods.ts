@@ -9,9 +9,10 @@ import type { GalleryQueries } from '../media/galleryQueries.ts';
 import type { GalleryWrite, ImageCommands } from '../media/imageCommands.ts';
 import type { ProductQueries } from '../products/productQueries.ts';
 import { requestedFileName } from './requestedFileName.ts';
+import type { GalleryFileNames } from '../galleryFiles/galleryFileNames.ts';
 import { dispersed } from '../media/mediaKeys.ts';
 import { optionalImageFile, readImageFields, requireImageFile } from './imageData.ts';
-import { methodArguments, objectArgument, requireDefaultStore, textArgument, type MethodArguments } from './methodArguments.ts';
+import { imageDataArgument, methodArguments, requireDefaultStore, storeId, textArgument, type MethodArguments } from './methodArguments.ts';
 import { INVALID_IMAGE, INVALID_IMAGE_TYPE, ShipStreamFault, type FaultNumber } from './shipStreamFaults.ts';
 
 export interface ProductMediaDeps {
@@ -27,6 +28,8 @@ export interface ProductMediaDeps {
   mediaUrl: MediaUrl;
   /** Largest decoded image accepted. */
   maxImageBytes: number;
+  /** Gallery file names unique across the catalog, never reused (see app/galleryFiles). */
+  fileNames: GalleryFileNames;
 }
 
 /** One image as `list` and `info` answer it (OpenMage `_imageToArray`). */
@@ -95,7 +98,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     return view;
   }
 
-  /** The product of a write, which must take media. @throws ShipStreamFault 107 */
+  /** A product whose gallery is read or written: it must take media (OpenMage's `_getGalleryAttribute`). @throws ShipStreamFault 107 */
   function productTakingMedia(args: MethodArguments, withStore = true): ProductView {
     const view = product(args, withStore);
     if (!view.mediaEnabled) throw new ShipStreamFault(107);
@@ -112,7 +115,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
 
   async function create(args: MethodArguments, context: RequestContext): Promise<string[]> {
     const { pk } = productTakingMedia(args);
-    const data = objectArgument('data', args.required('data'));
+    const data = imageDataArgument('data', args.required('data'));
     const file = requireImageFile(data, deps.maxImageBytes);
     const fields = readImageFields(data);
     // ShipStream's position: after the last image, 1 for the first (decided on the gallery as written).
@@ -121,11 +124,14 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
       .upload(
         {
           productPk: pk,
+          // Judged by its bytes, as OpenMage does (getimagesize): the mime names only the extension.
           content: file.content,
           accept: IMAGE_FORMATS,
-          format: file.format,
-          // The decision takes `_1`, `_2`, … when a live image holds the name, concurrent creates included.
+          // The first of `image.png`, `image_1.png`, … no image of any product ever had, reserved in the
+          // event store (so concurrent creates on any instance get different names). The decision's own
+          // suffix only applies to a product holding a name from before names were catalog-wide.
           file: dispersed(requestedFileName(file.name, file.extension)),
+          reserveFile: (name) => deps.fileNames.reserve(name, pk, context),
           whenFileNameTaken: 'suffix',
           source: null,
           ...fields,
@@ -144,10 +150,10 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
   async function update(args: MethodArguments, context: RequestContext): Promise<1> {
     const { pk } = productTakingMedia(args);
     const view = image(pk, args);
-    const data = objectArgument('data', args.required('data'));
+    const data = imageDataArgument('data', args.required('data'));
     const file = optionalImageFile(data, deps.maxImageBytes);
-    const fields = readImageFields(data);
-    const content = file === undefined ? {} : { content: { content: file.content, accept: IMAGE_FORMATS, format: file.format } };
+    const fields = readImageFields(data, 'update');
+    const content = file === undefined ? {} : { content: { content: file.content, accept: IMAGE_FORMATS } };
     const write = await images.update(pk, view.pk, { ...fields, ...content }, context).catch((error: unknown) => {
       throw asFault(error, 105);
     });
@@ -169,7 +175,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     list: {
       params: ['sku', 'store', 'identifierType'],
       run: async (args) => {
-        const views = gallery.galleryOf(product(args).pk);
+        const views = gallery.galleryOf(productTakingMedia(args).pk);
         let list = represented.get(views);
         if (list === undefined) {
           list = Object.freeze(views.map(frozenRepresentation));
@@ -180,7 +186,7 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
     },
     info: {
       params: ['sku', 'file', 'store', 'identifierType'],
-      run: async (args) => represent(image(product(args).pk, args)),
+      run: async (args) => represent(image(productTakingMedia(args).pk, args)),
     },
     types: {
       params: ['setId'],
@@ -191,6 +197,12 @@ export function productMediaMethods(deps: ProductMediaDeps): Record<string, Prod
         }
         return IMAGE_TYPES;
       },
+    },
+    currentStore: {
+      params: ['store'],
+      // One store view: naming it sets nothing, so no session holds a store; the id of the store named,
+      // or of the admin store (0) the API runs in when none is.
+      run: async (args) => storeId(args.optional('store')),
     },
     create: { params: ['sku', 'data', 'store', 'identifierType'], run: create },
     update: { params: ['sku', 'file', 'data', 'store', 'identifierType'], run: update },

@@ -1,9 +1,11 @@
 import { AppError } from '../../errors/appError.ts';
 import type { RequestContext } from '../commandHandler.ts';
-import { methodArguments, textArgument } from './methodArguments.ts';
+import { isEmptyInPhp, methodArguments, textArgument } from './methodArguments.ts';
 import { runMethod, type ProductMediaMethod } from './productMediaMethods.ts';
 import type { RpcSessions } from './rpcSessions.ts';
 import { InvalidParamsError, ShipStreamFault } from './shipStreamFaults.ts';
+import { globalFaults, MEDIA_RESOURCE_NAMES, resourceFaults, resources } from './apiIntrospection.ts';
+import { readCalls, runCalls } from './multiCall.ts';
 
 /** HTTP Basic credentials of the request: a user name and its API key. */
 export interface BasicCredentials {
@@ -20,6 +22,8 @@ export interface Caller {
   context: Omit<RequestContext, 'actor' | 'api'>;
   /** Told the user once a call is authenticated (for the access log). */
   authenticated(user: string): void;
+  /** Told of a failure that is not the client's, which a `multiCall` answers as fault 1 in place (for the log). */
+  internalError(error: unknown): void;
 }
 
 /** JSON-RPC's "Method not found" (-32601): not one of the API server's methods. */
@@ -30,8 +34,6 @@ export class MethodNotFoundError extends AppError {
   }
 }
 
-/** OpenMage names the resource `catalog_product_attribute_media`, with `product_media` as its alias. */
-const RESOURCES = new Set(['product_media', 'catalog_product_attribute_media']);
 /** Method aliases of the resource: `items` is the method behind `list`. */
 const METHOD_ALIASES: Readonly<Record<string, string>> = { items: 'list' };
 
@@ -40,13 +42,18 @@ const METHOD_ALIASES: Readonly<Record<string, string>> = { items: 'list' };
  * "product_media.<method>", [args])`, `endSession(session)`, and the short form
  * `product_media.<method>(session, ...args)`. A null session authenticates by HTTP Basic.
  */
-export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<Record<string, ProductMediaMethod>> }) {
+export function shipStreamApi(deps: {
+  sessions: RpcSessions;
+  methods: Readonly<Record<string, ProductMediaMethod>>;
+  /** Calls one `multiCall` may hold at most (the transport's batch bound). */
+  maxMultiCalls: number;
+}) {
   const { sessions, methods } = deps;
 
   /** The method a resource path names, if any. */
   function methodAt(path: string): ProductMediaMethod | undefined {
     const dot = path.indexOf('.');
-    if (dot < 0 || !RESOURCES.has(path.slice(0, dot))) return undefined;
+    if (dot < 0 || !MEDIA_RESOURCE_NAMES.has(path.slice(0, dot))) return undefined;
     const name = path.slice(dot + 1);
     const resolved = METHOD_ALIASES[name] ?? name;
     return Object.hasOwn(methods, resolved) ? methods[resolved] : undefined;
@@ -115,13 +122,37 @@ export function shipStreamApi(deps: { sessions: RpcSessions; methods: Readonly<R
       switch (method) {
         case 'login': {
           const args = methodArguments(params, ['username', 'apiKey']);
-          return sessions.login(textArgument('username', args.required('username')), textArgument('apiKey', args.required('apiKey')), caller);
+          const [username, apiKey] = [args.required('username'), args.required('apiKey')];
+          // OpenMage's `login`: `empty($username) || empty($apiKey)` is fault 6, before any check.
+          if (isEmptyInPhp(username) || isEmptyInPhp(apiKey)) throw new ShipStreamFault(6);
+          return sessions.login(textArgument('username', username), textArgument('apiKey', apiKey), caller);
         }
         case 'call': {
           const args = methodArguments(params, ['sessionId', 'resourcePath', 'args']);
           const path = textArgument('resourcePath', args.required('resourcePath'));
           return call(args.optional('sessionId'), path, args.optional('args'), caller);
         }
+        case 'multiCall': {
+          const args = methodArguments(params, ['sessionId', 'calls', 'options']);
+          const calls = readCalls(args.optional('calls'), deps.maxMultiCalls);
+          const user = await userOf(args.optional('sessionId'), caller);
+          const runner = { run: (path: string, callArgs: unknown) => runAs(user, path, callArgs, caller), internalError: (error: unknown) => caller.internalError(error) };
+          return runCalls(calls, args.optional('options'), runner);
+        }
+        case 'resources': {
+          caller.authenticated(await userOf(methodArguments(params, ['sessionId']).optional('sessionId'), caller));
+          return resources();
+        }
+        case 'resourceFaults': {
+          const args = methodArguments(params, ['sessionId', 'resourceName']);
+          caller.authenticated(await userOf(args.optional('sessionId'), caller));
+          const faults = resourceFaults(textArgument('resourceName', args.optional('resourceName') ?? ''));
+          if (faults === undefined) throw new ShipStreamFault(3);
+          return faults;
+        }
+        // OpenMage answers the general faults without checking the session.
+        case 'globalFaults':
+          return globalFaults();
         case 'endSession': {
           const sessionId = methodArguments(params, ['sessionId']).required('sessionId');
           await sessions.end(textArgument('sessionId', sessionId), caller);

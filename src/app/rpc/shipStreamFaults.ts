@@ -6,9 +6,11 @@ import { AppError } from '../../errors/appError.ts';
  * message, or the specific detail where OpenMage gives one.
  */
 export const FAULT_MESSAGES = {
+  0: 'Unknown Error',
   1: 'Internal Error. Please see log for details.',
   2: 'Access denied.',
   3: 'Invalid api path.',
+  4: 'Resource path is not callable.',
   5: 'Session expired. Try to relogin.',
   6: 'Required parameter is missing, for more details see "exception.log".',
   /**

@@ -12,6 +12,7 @@ const STREAM_ADDRESSES: { readonly [Category in StreamCategory]: { address: stri
   imageDownload: { address: 'imageDownload-{downloadId}', description: 'One ERP image download job.' },
   rpcSession: { address: 'rpcSession-{sessionDigest}', description: 'One JSON-RPC session (internal; kept while the session lives).' },
   idempotency: { address: 'idempotency-{requestDigest}', description: 'One user\'s Idempotency-Key and the answer retries get (internal; kept 24 hours).' },
+  galleryFile: { address: 'galleryFile-{file}', description: 'The reservation of one ShipStream gallery file name: names are unique across the catalog and never reused (internal).' },
 };
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
@@ -21,6 +22,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   downloadId: 'The download job id.',
   sessionDigest: 'SHA-256 (hex) of the session id.',
   requestDigest: 'SHA-256 (hex) of the user name, a line feed and the Idempotency-Key.',
+  file: 'The gallery file name (/i/m/image.png), URI-encoded.',
 };
 
 /**

@@ -58,4 +58,5 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   IdempotentRequestStarted: object({ fingerprint: string }),
   IdempotentRequestAnswered: object({ fingerprint: string, status: integer, headers, body: string }),
   IdempotentRequestReleased: object({ fingerprint: string, status: integer }),
+  GalleryFileReserved: object({ file: string, productPk: integer }),
 };

@@ -142,9 +142,9 @@ export const SCHEMAS = {
   },
   JsonRpcRequest: {
     type: 'object',
-    required: ['jsonrpc', 'method'],
+    required: ['method'],
     properties: {
-      jsonrpc: { enum: [2, '2.0'] },
+      jsonrpc: { enum: [2, '2.0', '1.0'], description: 'Absent or "1.0": JSON-RPC 1.0, answered without `jsonrpc`.' },
       id: { type: ['string', 'number', 'null'], description: 'Absent for a notification.' },
       method: { type: 'string', examples: ['login', 'call', 'endSession', 'product_media.list'] },
       params: { type: ['array', 'object'] },
@@ -153,9 +153,9 @@ export const SCHEMAS = {
   },
   JsonRpcResponse: {
     type: 'object',
-    required: ['jsonrpc', 'id', 'error', 'result'],
+    required: ['id', 'error', 'result'],
     properties: {
-      jsonrpc: { enum: [2, '2.0'], description: 'As the request wrote it.' },
+      jsonrpc: { enum: [2, '2.0'], description: 'As the request wrote it; absent for a JSON-RPC 1.0 request.' },
       id: { type: ['string', 'number', 'null'] },
       error: {
         type: ['object', 'null'],

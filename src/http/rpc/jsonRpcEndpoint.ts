@@ -10,6 +10,7 @@ import {
   type JsonRpcError,
 } from './jsonRpcEnvelope.ts';
 import { toJsonRpcError } from './jsonRpcErrors.ts';
+import type { Logger } from '../../logging/logger.ts';
 import type { ByteBudget } from '../byteBudget.ts';
 import { readBodyPrefix, readLimitedBody, type LimitedBody } from './limitedBody.ts';
 
@@ -147,6 +148,11 @@ class RequestCaller implements Caller {
 
   authenticated(user: string): void {
     this.state.actor = user;
+  }
+
+  internalError(error: unknown): void {
+    // The same rendering as an error answer, for its log line; the answer itself is in place.
+    toJsonRpcError(error, this.state.logger as Logger | undefined);
   }
 }
 

@@ -1,13 +1,15 @@
 /**
- * JSON-RPC 2.0 envelopes as ShipStream exchanges them: `"jsonrpc"` may be the number 2.0 (as
- * the seed writes it) or the string "2.0", and every response carries `jsonrpc`, `id`, `error`
- * and `result` (one of the last two null), echoing the form of `jsonrpc` the client used.
+ * JSON-RPC envelopes as ShipStream exchanges them: `"jsonrpc"` may be the number 2.0 (as the
+ * seed writes it) or the string "2.0", and every response carries `jsonrpc`, `id`, `error` and
+ * `result` (one of the last two null), echoing the form of `jsonrpc` the client used. A request
+ * without `jsonrpc`, or with `"1.0"`, is JSON-RPC 1.0 as Zend's server takes it: its response has
+ * `id`, `error` and `result` only.
  */
 
 export type RequestId = string | number | null;
 
-/** How the client wrote `jsonrpc`; the response writes it the same way. */
-export type VersionForm = 'number' | 'string';
+/** How the client wrote `jsonrpc`; the response writes it the same way (`v1`: not at all). */
+export type VersionForm = 'number' | 'string' | 'v1';
 
 export interface JsonRpcRequest {
   version: VersionForm;
@@ -30,10 +32,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isRequestId = (value: unknown): value is RequestId =>
   value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 
+/** JSON-RPC 2.0 as a number or a string; 1.0 when absent or `"1.0"` (Zend_Json_Server); anything else is invalid. */
+function versionForm(jsonrpc: unknown): VersionForm | undefined {
+  if (jsonrpc === 2) return 'number';
+  if (jsonrpc === '2.0') return 'string';
+  return jsonrpc === undefined || jsonrpc === '1.0' ? 'v1' : undefined;
+}
+
 /** A request object, or the error response it gets (with its id when that much was readable). */
 export function readRequest(value: unknown): { request: JsonRpcRequest } | { invalid: { id: RequestId; version: VersionForm } } {
   if (!isRecord(value)) return { invalid: { id: null, version: 'string' } };
-  const version: VersionForm | undefined = value.jsonrpc === 2 ? 'number' : value.jsonrpc === '2.0' ? 'string' : undefined;
+  const version = versionForm(value.jsonrpc);
   const hasId = Object.hasOwn(value, 'id');
   const id = hasId && isRequestId(value.id) ? value.id : null;
   const params = value.params;
@@ -45,7 +54,8 @@ export function readRequest(value: unknown): { request: JsonRpcRequest } | { inv
   return { request: hasId ? { version, id, method: value.method, params } : { version, method: value.method, params } };
 }
 
-const VERSION_TOKEN: Record<VersionForm, string> = { number: '2.0', string: '"2.0"' };
+/** The start of a response up to its `id` value, by version form. */
+const RESPONSE_HEAD: Record<VersionForm, string> = { number: '{"jsonrpc":2.0,"id":', string: '{"jsonrpc":"2.0","id":', v1: '{"id":' };
 const CLOSING_BRACE = Buffer.from('}');
 
 /** The UTF-8 JSON of results that are frozen objects, which promise that they and all they hold never change. */
@@ -64,13 +74,13 @@ function resultJson(result: unknown): Buffer {
  * the seed has it. Bytes rather than text: a cached result is then copied, not encoded again.
  */
 export function successResponse(version: VersionForm, id: RequestId, result: unknown): Buffer {
-  const head = Buffer.from(`{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":null,"result":`);
+  const head = Buffer.from(`${RESPONSE_HEAD[version]}${JSON.stringify(id)},"error":null,"result":`);
   return Buffer.concat([head, resultJson(result), CLOSING_BRACE]);
 }
 
 export function errorResponse(version: VersionForm, id: RequestId, error: JsonRpcError): Buffer {
   return Buffer.from(
-    `{"jsonrpc":${VERSION_TOKEN[version]},"id":${JSON.stringify(id)},"error":${JSON.stringify({ code: error.code, message: error.message })},"result":null}`,
+    `${RESPONSE_HEAD[version]}${JSON.stringify(id)},"error":${JSON.stringify({ code: error.code, message: error.message })},"result":null}`,
   );
 }
 
