@@ -61,7 +61,7 @@ export function ProductPage(props: { api: ApiClient; productPk: number }) {
             remove: (image: Image) => action.run(() => api.remove(image.pk, pinned)),
           }}
         />
-        <UploadBox apiKey={api.key} productPk={productPk} onUploaded={() => void reload()} />
+        <UploadBox apiKey={api.key} productPk={productPk} nextOrder={images.reduce((max, image) => Math.max(max, image.order + 1), 0)} onUploaded={() => void reload()} />
       </section>
 
       <section aria-labelledby="videos-title">

@@ -13,21 +13,22 @@ const PARALLEL_UPLOADS = 2;
 let nextId = 1;
 
 /** A file input and a drop zone; several files at once, each with its progress and outcome. */
-export function UploadBox(props: { apiKey: string; productPk: number; onUploaded: () => void }) {
+export function UploadBox(props: { apiKey: string; productPk: number; nextOrder: number; onUploaded: () => void }) {
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [dragOver, setDragOver] = useState(false);
   const update = (id: number, change: Partial<UploadState>) =>
     setUploads((list) => list.map((upload) => (upload.id === id ? { ...upload, ...change } : upload)));
 
   const start = async (files: File[]) => {
-    const jobs = files.map((file) => ({ file, state: { id: nextId++, name: file.name, progress: 0, outcome: null } as UploadState }));
+    // In the order chosen, after the gallery's last image (orders taken when the upload starts).
+    const jobs = files.map((file, index) => ({ file, order: props.nextOrder + index, state: { id: nextId++, name: file.name, progress: 0, outcome: null } as UploadState }));
     setUploads((list) => [...jobs.map((job) => job.state), ...list].slice(0, 50));
     const queue = [...jobs];
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const { id } = job.state;
         try {
-          const pk = await uploadImage({ key: props.apiKey, productPk: props.productPk, file: job.file, onProgress: (progress) => update(id, { progress }) });
+          const pk = await uploadImage({ key: props.apiKey, productPk: props.productPk, file: job.file, order: job.order, onProgress: (progress) => update(id, { progress }) });
           update(id, { outcome: { ok: true, pk } });
         } catch (failure) {
           update(id, { outcome: { ok: false, message: failure instanceof Error ? failure.message : String(failure) } });

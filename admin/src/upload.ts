@@ -2,13 +2,14 @@ import { messageOf } from './api.ts';
 
 /**
  * Uploads one image with XMLHttpRequest (fetch reports no upload progress): multipart `image`
- * and `product`, as the REST API takes it. Resolves with the new image's pk; rejects with the
+ * `product` and `order`, as the REST API takes it. Resolves with the new image's pk; rejects with the
  * API's message.
  */
-export function uploadImage(options: { key: string; productPk: number; file: File; onProgress: (fraction: number) => void }): Promise<number> {
+export function uploadImage(options: { key: string; productPk: number; file: File; order: number; onProgress: (fraction: number) => void }): Promise<number> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('product', String(options.productPk));
+    form.append('order', String(options.order));
     form.append('image', options.file, options.file.name);
     const request = new XMLHttpRequest();
     request.open('POST', '/api/v1/product_image/');

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -14,6 +15,7 @@ interface Context {
   page: Page;
   productPk: number;
   sku: string;
+  videoPk: number;
   /** Console messages about the Content-Security-Policy (there must be none). */
   cspReports: string[];
 }
@@ -56,6 +58,12 @@ if (missing) {
     const created = await context.fixture.api('POST', '/api/v1/products/', { body: { sku: context.sku, name: 'Desk lamp' } });
     context.productPk = created.body.pk;
     for (const colour of ['#c33', '#3a6', '#36c']) await uploadThroughRest(context.fixture, context.productPk, colour);
+    const video = new FormData();
+    video.append('product', String(context.productPk));
+    video.append('video', new Blob([await readFile(new URL('../fixtures/minimal.mp4', import.meta.url))], { type: 'video/mp4' }), 'clip.mp4');
+    const uploaded = await fetch(`${context.fixture.baseUrl}/api/v1/product_video/`, { method: 'POST', headers: { Authorization: TOKEN }, body: video });
+    assert.is(uploaded.status, 201, await uploaded.clone().text());
+    context.videoPk = ((await uploaded.json()) as { pk: number }).pk;
     context.browserContext = await context.fixture.browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.page = await context.browserContext.newPage();
     context.cspReports = [];
@@ -88,7 +96,7 @@ if (missing) {
     assert.equal(await pageGallery(page), (await restGallery(fixture, productPk)).map(([pk]) => pk));
   });
 
-  test('/admin/products/<pk> opens the gallery directly, thumbnails from renditions with srcset', async ({ fixture, page, productPk }) => {
+  test('/admin/products/<pk> opens the gallery directly, thumbnails from renditions with srcset, videos in their own list', async ({ fixture, page, productPk, videoPk }) => {
     await page.goto(`${fixture.baseUrl}/admin/products/${productPk}`);
     const [first] = await restGallery(fixture, productPk);
     const thumb = imageItem(page, first![0]).getByRole('img');
@@ -97,6 +105,10 @@ if (missing) {
     assert.ok(srcset.includes('?w=160&format=auto 160w'), srcset);
     assert.ok(srcset.includes('?w=640&format=auto 640w'), srcset);
     assert.not.ok(srcset.includes('w=800'), srcset);
+    const video = page.getByRole('list', { name: 'Videos list' }).getByRole('listitem', { name: `Video ${videoPk}` }).locator('video');
+    assert.ok((await video.getAttribute('src'))?.startsWith(`${fixture.baseUrl}/media/product_videos/`));
+    assert.is(await video.getAttribute('poster'), null);
+    assert.is(await video.getAttribute('controls'), '');
     await eventually(async () => assert.ok(await thumb.evaluate((image) => (image as unknown as { complete: boolean; naturalWidth: number }).complete && (image as unknown as { naturalWidth: number }).naturalWidth > 0)));
   });
 
@@ -149,6 +161,8 @@ if (missing) {
     assert.is(await uploads.getByRole('progressbar').count(), 3);
     const after = await restGallery(fixture, productPk);
     assert.is(after.length, before.length + 2);
+    assert.equal(after.slice(0, before.length), before, 'new images go after the others');
+    assert.equal(after.slice(before.length).map(([, order]) => order).sort(), [3, 4]);
     await eventually(async () => assert.equal(await pageGallery(page), after.map(([pk]) => pk)));
   });
 
@@ -206,14 +220,12 @@ if (missing) {
     await page.route('**/api/v1/media_events/stream**', (route) => route.abort());
     await page.addInitScript(`sessionStorage.setItem('gallery-admin-key', ${JSON.stringify(KEY)})`);
     await page.goto(`${fixture.baseUrl}/admin/products/${productPk}`);
-    const [, second] = await pageGallery(page).then(async (pks) => (pks.length > 0 ? pks : eventually(async () => {
-      const listed = await pageGallery(page);
-      assert.ok(listed.length > 0);
-      return listed;
-    })));
+    const notMain = page.getByRole('list', { name: 'Images', exact: true }).getByRole('listitem').filter({ hasNotText: 'Main image' }).first();
+    await notMain.waitFor();
+    const second = Number(/^Image (\d+)$/.exec((await notMain.getAttribute('aria-label')) ?? '')?.[1]);
     const elsewhere = await fixture.api('PATCH', `/api/v1/product_image/${second}/`, { body: { order: 40 } });
     assert.is(elsewhere.status, 200);
-    await imageItem(page, second!).getByRole('button', { name: 'Make main' }).click();
+    await imageItem(page, second).getByRole('button', { name: 'Make main' }).click();
     assert.match((await page.getByRole('alert').textContent({ timeout: 10_000 })) ?? '', /^This gallery changed, reload\./);
     await page.close();
   });
