@@ -130,10 +130,14 @@ if (missing) {
     const moved = [before[1]!, before[0]!, before[2]!];
     await eventually(async () => assert.equal((await restGallery(fixture, productPk)).map(([pk]) => pk), moved));
     await eventually(async () => assert.equal(await pageGallery(page), moved));
-    await imageItem(page, before[2]!).getByRole('button', { name: 'Move earlier' }).click();
+    // From the keyboard: the focus stays on the moved image's button.
+    await imageItem(page, before[2]!).getByRole('button', { name: 'Move earlier' }).focus();
+    await page.keyboard.press('Enter');
     const again = [before[1]!, before[2]!, before[0]!];
     await eventually(async () => assert.equal((await restGallery(fixture, productPk)).map(([pk]) => pk), again));
     await eventually(async () => assert.equal(await pageGallery(page), again));
+    const focused = () => page.evaluate('[document.activeElement?.textContent, document.activeElement?.closest("li")?.getAttribute("aria-label")]');
+    await eventually(async () => assert.equal(await focused(), ['Move earlier', `Image ${before[2]}`]));
   });
 
   test('dragging an image onto the first place moves it there', async ({ fixture, page, productPk }) => {

@@ -43,6 +43,15 @@ test('a search that matches nothing is an empty page; a blank one lists everythi
   assert.is((await api.request('GET', '/api/v1/products/?search=%20')).body.count, 4);
 });
 
+test('a product registered or renamed after a search is found by the next one', async ({ api }) => {
+  assert.equal(skus((await api.request('GET', '/api/v1/products/?search=sofa')).body), []);
+  const created = await api.request('POST', '/api/v1/products/', { body: { sku: 'SOFA-1', name: 'Corner sofa' } });
+  assert.equal(skus((await api.request('GET', '/api/v1/products/?search=sofa')).body), ['SOFA-1']);
+  await api.request('PATCH', `/api/v1/products/${created.body.pk}/`, { body: { name: 'Armchair' } });
+  assert.equal(skus((await api.request('GET', '/api/v1/products/?search=armchair')).body), ['SOFA-1']);
+  assert.equal(skus((await api.request('GET', '/api/v1/products/?search=corner')).body), []);
+});
+
 test('search needs credentials like the rest of the API', async ({ api }) => {
   const response = await api.request('GET', '/api/v1/products/?search=lamp', { auth: null });
   assert.is(response.status, 401);

@@ -24,17 +24,24 @@ const MAX_REMEMBERED_SKUS = 10_000;
 export function productQueries(readModels: ReadModelStore) {
   const get = (pk: number) => readModels.get<ProductView>(PRODUCTS_TABLE, pk);
 
+  // What a search looks through: the first MAX_SEARCH_SCAN products as lower-case text, read
+  // once and kept while the read models commit nothing (the store's change count says when).
+  let searchable: { at: number; rows: Array<{ pk: number; text: string }> } | undefined;
+  const searchRows = () => {
+    const at = readModels.changes();
+    if (searchable?.at !== at) {
+      const rows = readModels.range<ProductView>(PRODUCTS_TABLE, { limit: MAX_SEARCH_SCAN }).map(({ value }) => ({ pk: value.pk, text: `${value.sku}\u0000${value.name}`.toLowerCase() }));
+      searchable = { at, rows };
+    }
+    return searchable.rows;
+  };
+
   function search(term: string): ProductView[] {
     const needle = term.toLowerCase();
-    const found = new Map<number, ProductView>();
-    for (const { value: pk } of readModels.range<number>(PRODUCTS_BY_SKU_TABLE, { start: term, end: `${term}\u{10FFFF}`, limit: MAX_SKU_PREFIX_MATCHES })) {
-      const view = get(pk);
-      if (view) found.set(pk, view);
-    }
-    for (const { value } of readModels.range<ProductView>(PRODUCTS_TABLE, { limit: MAX_SEARCH_SCAN })) {
-      if (value.sku.toLowerCase().includes(needle) || value.name.toLowerCase().includes(needle)) found.set(value.pk, value);
-    }
-    return [...found.values()].sort((a, b) => a.pk - b.pk);
+    const pks = new Set<number>();
+    for (const { value: pk } of readModels.range<number>(PRODUCTS_BY_SKU_TABLE, { start: term, end: `${term}\u{10FFFF}`, limit: MAX_SKU_PREFIX_MATCHES })) pks.add(pk);
+    for (const row of searchRows()) if (row.text.includes(needle)) pks.add(row.pk);
+    return [...pks].sort((a, b) => a - b).map(get).filter((view): view is ProductView => view !== undefined);
   }
 
   function list(filter: ProductFilter, page: { offset: number; limit: number }): { count: number; items: ProductView[] } {
