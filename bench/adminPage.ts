@@ -18,8 +18,8 @@ const SEED_CONCURRENCY = 16;
  * - its script bundle, served from memory under /admin/ (public), against `/health` (the
  *   cheapest answer of the same server). Target ≥ 0.8×.
  * - the search as you type (`/api/v1/products/?search=<part of a name>`, a scan of at most
- *   10,000 products) against the exact SKU filter (`?sku=`, one index read), on a catalog of
- *   PRODUCTS products. Target ≥ 0.02× (the scan costs at most 50 index reads).
+ *   10,000 products, kept in memory as text while nothing is written) against the exact SKU
+ *   filter (`?sku=`, one index read), on a catalog of PRODUCTS products. Target ≥ 0.25×.
  */
 export async function adminPage(): Promise<BenchmarkResult[]> {
   return withTempDir('bench-admin-', async (dir) => {
@@ -46,10 +46,10 @@ export async function adminPage(): Promise<BenchmarkResult[]> {
         {
           name: `Product search as you type over ${PRODUCTS} products, ${CONNECTIONS} connections`,
           baselineLabel: '`?sku=<exact>` (one SKU index read)',
-          subjectLabel: '`?search=<part of a name>` (SKU-prefix index read + name scan of at most 10,000 products)',
+          subjectLabel: '`?search=<part of a name>` (SKU-prefix index read + in-memory scan of the first 10,000 products)',
           ...figures(search),
           ratioMeaning: 'subject requests/s ÷ baseline requests/s, median of the per-round ratios (higher is better)',
-          target: { comparison: '>=', value: 0.02 },
+          target: { comparison: '>=', value: 0.25 },
           details: notes(search.ratios),
         },
       ];

@@ -32,7 +32,7 @@ export function Thumbnail(props: { url: string; alt: string }) {
       class="thumb"
       src={renditionUrl(props.url, smallest)}
       srcset={usable.map((width) => `${renditionUrl(props.url, width)} ${width}w`).join(', ')}
-      sizes="(max-width: 600px) 96px, 160px"
+      sizes="96px"
       alt={props.alt}
       loading="lazy"
     />

@@ -48,7 +48,7 @@ function formatList(value: unknown): string {
   return Array.isArray(value) && value.length > 0 ? value.join(', ') : 'none';
 }
 
-/** A moment as people read it, in UTC so that every reader sees the same text. */
+/** A moment as people read it, to the millisecond (changes come fast), in UTC so that every reader sees the same text. */
 export function formatMoment(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
 }

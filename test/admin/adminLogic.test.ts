@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { HistoryEntry } from '../../admin/src/api.ts';
 import { messageOf } from '../../admin/src/api.ts';
 import { deletedImagesOf, labelsOf, mainImageOf, revisionOf } from '../../admin/src/galleryFacts.ts';
-import { describeEntry } from '../../admin/src/historyWords.ts';
+import { describeEntry, formatMoment } from '../../admin/src/historyWords.ts';
 import { reorderWrites } from '../../admin/src/reorder.ts';
 
 let position = 0;
@@ -60,6 +60,9 @@ facts('history in words', () => {
   assert.is(describeEntry(entry('ImageReordered', 4, { order: [0, 3] })), 'Moved image 4 from position 0 to 3');
   assert.is(describeEntry(entry('ImageUploaded', 5, { order: [null, 2], main_image: [null, 5] })), 'Added image 5 at position 2 as the main image');
   assert.is(describeEntry(entry('ImageLabelChanged', 7, { label: ['', 'Front'] })), 'Labelled image 7 "Front"');
+});
+facts('moments read to the millisecond, in UTC', () => {
+  assert.is(formatMoment('2024-05-25T12:06:42.954200Z'), '2024-05-25 12:06:42.954 UTC');
 });
 facts.run();
 
