@@ -51,6 +51,7 @@ if (missing) {
     const imagePk: number = listed.body.results[0].pk;
     const item = page.getByRole('list', { name: 'Images', exact: true }).getByRole('listitem', { name: `Image ${imagePk}` });
     await item.getByText('Main image').waitFor({ timeout: 10_000 });
+    assert.is(await item.getByText('Label: Front').count(), 1);
 
     // The page's next write pins the revision it read through A, which includes B's change.
     await item.getByRole('button', { name: 'Delete' }).click();
