@@ -1,4 +1,14 @@
 # The catalog service on the embedded engines (LMDB event store, files for binaries).
+
+# The gallery admin page (/admin/) is built from its TypeScript sources with the dev tools
+# (Vite), which the service image leaves out; only the bundle is copied over.
+FROM node:20-bookworm-slim AS admin
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY admin ./admin
+RUN npm run build:admin
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -9,6 +19,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY tsconfig.json ./
 COPY src ./src
 COPY projections ./projections
+COPY --from=admin /app/admin/dist ./admin/dist
 # Two malloc arenas: glibc otherwise makes one per thread libvips uses, and keeps their freed
 # memory (see README, Production: memory).
 ENV PORT=8000 DATA_DIR=/data MALLOC_ARENA_MAX=2

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { adminPage } from './adminPage.ts';
 import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSequential } from './appendSequential.ts';
 import { asOfQuery } from './asOfQuery.ts';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   results.push(await readGuardCost());
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
+  results.push(...(await adminPage()));
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

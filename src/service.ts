@@ -25,6 +25,7 @@ import { videoCommands } from './app/media/videoCommands.ts';
 import { settingsQueries } from './app/media/settingsQueries.ts';
 import { settingsInForce } from './app/settings/settingsInForce.ts';
 import { createSharpImageProcessor, type SharpImageProcessorOptions } from './adapters/sharp/sharpImageProcessor.ts';
+import { createAdmin, isAdminRequest } from './admin/admin.ts';
 import { createDelivery, type Delivery } from './delivery/delivery.ts';
 import { isMediaRequest, MEDIA_PATH } from './delivery/mediaHandler.ts';
 import { mediaUrls } from './delivery/mediaUrls.ts';
@@ -257,9 +258,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
 
   const api = app.callback();
+  const admin = await createAdmin({ mediaBaseUrl: config.mediaBaseUrl, renditionWidths: config.delivery.renditionSizes });
   const { bodyIdleTimeoutMs } = config.limits;
   const server = createServer((req, res) => {
     if (isMediaRequest(req.url)) return delivery.handle(req, res);
+    if (isAdminRequest(req.url)) return admin.handle(req, res);
     watchBodyIdle(req, res, bodyIdleTimeoutMs);
     return api(req, res);
   });

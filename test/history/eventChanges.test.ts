@@ -19,4 +19,11 @@ test('the history\'s `changed` filter accepts every key an event of the gallery 
   assert.equal([...CHANGE_KEYS].filter((key) => !named.has(key)), ['roles']);
 });
 
+test('an upload names its label when it was given one, and no label otherwise', () => {
+  const uploaded = (label: string) =>
+    describeChanges({ type: 'ImageUploaded', data: { ...EVENT_SAMPLES.ImageUploaded, label, roles: [], takenFrom: {} } } as GalleryEvent);
+  assert.equal(uploaded('Front view').label, [null, 'Front view']);
+  assert.not.ok('label' in uploaded(''));
+});
+
 test.run();

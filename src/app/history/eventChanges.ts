@@ -18,8 +18,10 @@ export const CHANGE_KEYS: readonly string[] = [
 export function describeChanges(event: GalleryEvent): Changes {
   switch (event.type) {
     case 'ImageUploaded': {
-      const { imagePk, order, file, roles, takenFrom } = event.data;
-      return { image: [null, imagePk], order: [null, order], file: [null, file], ...roleChanges(imagePk, [], roles, takenFrom) };
+      const { imagePk, order, file, label, roles, takenFrom } = event.data;
+      // A label given with the upload (ShipStream `create`) is named like a later change of it.
+      const labelled: Changes = label === '' ? {} : { label: [null, label] };
+      return { image: [null, imagePk], order: [null, order], file: [null, file], ...labelled, ...roleChanges(imagePk, [], roles, takenFrom) };
     }
     case 'ImageReordered':
       return { order: [event.data.previousOrder, event.data.order] };

@@ -137,7 +137,7 @@ export function openApiDocument(publicBaseUrl: string) {
         post: { summary: 'Obtain the token of a user', security: [], requestBody: { content: json(ref('Login')) }, responses: { 200: respond('The key.', ref('Token')), 400: ERRORS[400] } },
       },
       '/api/v1/products/': {
-        get: { summary: 'List products', parameters: [...PAGE_PARAMETERS, query('sku', { type: 'string' }, 'Exact SKU.'), query('pk__in', { type: 'string' }, 'Comma-separated pks.')], responses: { 200: respond('A page.', ref('ProductPage')), ...ERRORS } },
+        get: { summary: 'List products', parameters: [...PAGE_PARAMETERS, query('sku', { type: 'string' }, 'Exact SKU.'), query('pk__in', { type: 'string' }, 'Comma-separated pks.'), query('search', { type: 'string' }, 'Case-insensitive part of the SKU or the name (names among the first 10,000 products).')], responses: { 200: respond('A page.', ref('ProductPage')), ...ERRORS } },
         post: { summary: 'Register a product', parameters: [IDEMPOTENCY_KEY], requestBody: { content: json(ref('ProductInput')) }, responses: { 201: respond('Registered.', ref('Product')), ...ERRORS } },
       },
       '/api/v1/products/{pk}/': {

@@ -127,6 +127,8 @@ function parseFilter(query: URLSearchParams): ProductFilter {
   const filter: ProductFilter = {};
   const sku = query.get('sku');
   if (sku !== null && sku !== '') filter.sku = sku;
+  const search = query.get('search')?.trim();
+  if (search !== undefined && search !== '') filter.search = search;
   const pkIn = query.get('pk__in');
   if (pkIn !== null && pkIn !== '') {
     const parts = pkIn.split(',').map((part) => part.trim());
