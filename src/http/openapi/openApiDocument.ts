@@ -187,7 +187,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/media_events/stream/': {
         get: {
           summary: 'The event feed as Server-Sent Events (history, then live)',
-          description: '`id:` = position, `event:` = type, `data:` = a FeedEntry. Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
+          description: 'Unnamed frames (a plain `EventSource`\'s `onmessage` receives them): `id:` = position, `data:` = a FeedEntry (its `type` is the event type). Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
           parameters: [...FEED_PARAMETERS.filter((parameter) => parameter.name !== 'limit'), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
           responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
         },
