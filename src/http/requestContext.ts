@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import type { RequestContext } from '../app/commandHandler.ts';
 import type { Api } from '../domain/eventMetadata.ts';
 import type { Logger } from '../logging/logger.ts';
-import { rpcLogFields } from './rpc/rpcAccessLog.ts';
+import { rpcFaultsOf, rpcMethodsOf } from './rpc/rpcAccessLog.ts';
 
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
 /** The query string in the access line, at most (the URL itself is bounded by Node's header limit). */
@@ -32,8 +32,8 @@ class RequestState {
 /**
  * Gives every request an id (`X-Request-ID`, echoed or generated), a correlation id
  * (`X-Correlation-ID`, echoed or the request id), a logger bound to the request id, and one
- * access-log line when it ends: method, path, query string, status, duration, actor,
- * correlation id, and for JSON-RPC the method(s) called and their fault codes.
+ * access-log line when it ends: method, path, query string, status, duration, actor, the
+ * client's correlation id, and for JSON-RPC the method(s) called and their fault codes.
  */
 export function requestContextMiddleware(logger: Logger) {
   // Reads and writes go to the Node request and response directly: Koa's context delegates cost
@@ -61,8 +61,10 @@ export function requestContextMiddleware(logger: Logger) {
         status: ctx.response.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         actor: state.actor,
-        correlationId,
-        ...rpcLogFields(state),
+        // Only the client's own: most requests send none, and then it is the request id.
+        correlationId: correlationId === requestId ? undefined : correlationId,
+        rpcMethods: rpcMethodsOf(state),
+        rpcFaults: rpcFaultsOf(state),
       });
     }
   };

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from './logger.ts';
 
@@ -26,17 +26,23 @@ const ROTATE_AT_BYTES = 1024 * 1024;
  * @returns a function that reads what is left and stops reading (descriptor 2 stays on the file).
  */
 export function routeNativeStderr(logger: Logger, path: string): () => void {
-  mkdirSync(dirname(path), { recursive: true });
   let previous = '';
   try {
-    previous = readFileSync(path, 'utf8');
+    mkdirSync(dirname(path), { recursive: true });
+    previous = lastBytes(path, CHUNK_BYTES);
   } catch {
     // no previous run here
   }
-  if (previous.trim() !== '') logger.warn('native output', { stream: 'stderr', previousRun: true, text: previous.slice(-CHUNK_BYTES).replace(/\n$/, '') });
+  if (previous.trim() !== '') logger.warn('native output', { stream: 'stderr', previousRun: true, text: previous.replace(/\n$/, '') });
 
   // Opened (and emptied) first, so that descriptor 2 is never left closed if the open fails.
-  const holder = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND, 0o600);
+  let holder: number;
+  try {
+    holder = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND, 0o600);
+  } catch (error) {
+    logger.warn('native standard error stays where it is', { path, error: String(error) });
+    return () => {};
+  }
   closeSync(STDERR);
   const writer = openSync(path, constants.O_WRONLY | constants.O_APPEND);
   closeSync(holder);
@@ -96,4 +102,18 @@ export function routeNativeStderr(logger: Logger, path: string): () => void {
     process.off('exit', atExit);
     finish();
   };
+}
+
+/** The last `count` bytes of a file, as text: a previous run's text is read with bounded memory. */
+function lastBytes(path: string, count: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, count);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

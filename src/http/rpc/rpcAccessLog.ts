@@ -32,11 +32,18 @@ export function hasRpcCalls(state: object): boolean {
   return (state as RpcState).rpcCalls !== undefined;
 }
 
-/** `{rpcMethods, rpcFaults}` for the access line (`rpcFaults` only when a call failed); nothing for other requests. */
-export function rpcLogFields(state: object): { rpcMethods?: string[]; rpcFaults?: Array<number | null> } {
+/** The methods called, for the access line; undefined for a request that is no JSON-RPC call. */
+export function rpcMethodsOf(state: object): string[] | undefined {
   const calls = (state as RpcState).rpcCalls;
-  if (calls === undefined) return {};
-  const methods = calls.flatMap((call) => (call.method === undefined ? [] : [call.method]));
-  const faulted = calls.some((call) => call.fault !== null);
-  return { ...(methods.length > 0 ? { rpcMethods: methods } : {}), ...(faulted ? { rpcFaults: calls.map((call) => call.fault) } : {}) };
+  if (calls === undefined) return undefined;
+  const methods: string[] = [];
+  for (const call of calls) if (call.method !== undefined) methods.push(call.method);
+  return methods.length > 0 ? methods : undefined;
+}
+
+/** Each call's fault code (null for a success), for the access line; undefined unless a call failed. */
+export function rpcFaultsOf(state: object): Array<number | null> | undefined {
+  const calls = (state as RpcState).rpcCalls;
+  if (calls === undefined || calls.every((call) => call.fault === null)) return undefined;
+  return calls.map((call) => call.fault);
 }
