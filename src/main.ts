@@ -2,6 +2,8 @@ import { loadOrCreateApiUsers } from './auth/apiUsersFile.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { captureLibraryOutput } from './logging/libraryOutput.ts';
 import { createLogger } from './logging/logger.ts';
+import { routeNativeStderr } from './logging/nativeStderr.ts';
+import { join } from 'node:path';
 import { startService } from './service.ts';
 
 /**
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
     }
   }
 
-  // From here on every line on stdout and stderr is JSON (see libraryOutput.ts for native text).
+  // From here on every line on stdout and stderr is JSON: native text on descriptor 2 is read
+  // back from a file (nativeStderr.ts), what passes through Node's streams is captured (libraryOutput.ts).
+  routeNativeStderr(logger, join(config.dataDir, 'native-stderr.log'));
   captureLibraryOutput(logger);
   let service;
   try {

@@ -53,6 +53,7 @@ import { loginThrottle } from './auth/loginThrottle.ts';
 import { idempotency } from './http/rest/idempotency.ts';
 import { idempotentRequests } from './app/idempotency/idempotentRequests.ts';
 import { asyncApiRoutes, openApiRoutes } from './http/openapi/openApiRoutes.ts';
+import { apiReferenceRoutes } from './http/openapi/apiReferenceRoutes.ts';
 import { createBodyParser, DEFAULT_BODY_LIMITS } from './http/rest/bodyParser.ts';
 import { LOGIN_PATH } from './http/rest/authRoutes.ts';
 import { productsRoutes } from './http/rest/productsRoutes.ts';
@@ -238,6 +239,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     restRouters: [
       openApiRoutes(config.publicBaseUrl),
       asyncApiRoutes(config.publicBaseUrl),
+      apiReferenceRoutes(config.publicBaseUrl),
       imageRouter,
       downloadableImageRoutes({
         commands: downloadCommands({

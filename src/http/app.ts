@@ -5,6 +5,7 @@ import type { UserDirectory } from '../auth/userDirectory.ts';
 import type { Logger } from '../logging/logger.ts';
 import { drfErrorMiddleware } from './drf/drfErrorMiddleware.ts';
 import { healthRoutes, type Readiness } from './healthRoutes.ts';
+import { PUBLIC_API_PATHS } from './openapi/apiReferenceRoutes.ts';
 import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
 import { authRoutes, LOGIN_PATH } from './rest/authRoutes.ts';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): App {
   const rest = (ctx: Koa.Context, path: string, next: Koa.Next): Promise<unknown> => {
     if (probes.serves(path)) return probes(ctx, () => routeRest(ctx, next));
     if (LOGIN_PATH.test(path)) return parseThenRoute(ctx, next); // no user: idempotency passes it by
+    if (PUBLIC_API_PATHS.test(path)) return routeRest(ctx, next); // the documents and reference page: GETs, no body read
     if (needsCredentials(path)) return authenticate(ctx, () => caughtUp(() => parseThenRoute(ctx, next)) as Promise<void>);
     return routeRest(ctx, next);
   };

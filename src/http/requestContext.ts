@@ -3,8 +3,11 @@ import type { Context, Next } from 'koa';
 import type { RequestContext } from '../app/commandHandler.ts';
 import type { Api } from '../domain/eventMetadata.ts';
 import type { Logger } from '../logging/logger.ts';
+import { rpcFaultsOf, rpcMethodsOf } from './rpc/rpcAccessLog.ts';
 
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
+/** The query string in the access line, at most (the URL itself is bounded by Node's header limit). */
+const MAX_LOGGED_QUERY_CHARS = 2048;
 
 /**
  * What the middleware leaves in `ctx.state`. The request's logger (bound to its id) is made on
@@ -29,7 +32,8 @@ class RequestState {
 /**
  * Gives every request an id (`X-Request-ID`, echoed or generated), a correlation id
  * (`X-Correlation-ID`, echoed or the request id), a logger bound to the request id, and one
- * access-log line when it ends.
+ * access-log line when it ends: method, path, query string, status, duration, actor, the
+ * client's correlation id, and for JSON-RPC the method(s) called and their fault codes.
  */
 export function requestContextMiddleware(logger: Logger) {
   // Reads and writes go to the Node request and response directly: Koa's context delegates cost
@@ -48,13 +52,19 @@ export function requestContextMiddleware(logger: Logger) {
     try {
       await next();
     } finally {
+      const query = ctx.request.querystring;
       logger.info('request', {
         requestId,
         method: req.method,
         path: ctx.request.path,
+        query: query === '' ? undefined : query.length > MAX_LOGGED_QUERY_CHARS ? `${query.slice(0, MAX_LOGGED_QUERY_CHARS)}…` : query,
         status: ctx.response.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         actor: state.actor,
+        // Only the client's own: most requests send none, and then it is the request id.
+        correlationId: correlationId === requestId ? undefined : correlationId,
+        rpcMethods: rpcMethodsOf(state),
+        rpcFaults: rpcFaultsOf(state),
       });
     }
   };

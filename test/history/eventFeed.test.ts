@@ -92,7 +92,8 @@ test('an SSE client killed mid-stream resumes with Last-Event-ID without gaps or
   const third = await readSse(url, { headers: { ...headers, 'last-event-id': received.at(-1)!.id }, until: (events) => received.length + events.length === all.length });
   received.push(...third.events);
   assert.equal(received.map((event) => event.id), all.map((entry) => entry.position));
-  assert.equal(received.map((event) => event.event), all.map((entry) => entry.type));
+  assert.equal(received.map((event) => event.event), all.map(() => 'message'), 'unnamed frames: onmessage gets them');
+  assert.equal(received.map((event) => event.data.type), all.map((entry) => entry.type));
   assert.equal(received.map((event) => event.data), all);
   const byQuery = await readSse(`${url}?after=${all[all.length - 2].position}`, { headers, until: (events) => events.length === 1 });
   assert.equal(byQuery.events.map((event) => event.id), [all.at(-1).position]);
@@ -109,7 +110,7 @@ test('the stream goes live after history, filters by sku and sends heartbeats', 
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.is((await api.request('PATCH', `/api/v1/product_image/${day.pks.a}/`, { body: { order: 9 } })).status, 200);
   const { events } = await reading;
-  assert.equal([events[0]!.event, events[0]!.data.data.order, events[0]!.data.sku], ['ImageReordered', 9, day.sku]);
+  assert.equal([events[0]!.data.type, events[0]!.data.data.order, events[0]!.data.sku], ['ImageReordered', 9, day.sku]);
   assert.ok(heartbeats >= 1, 'a heartbeat arrived while idle');
 });
 

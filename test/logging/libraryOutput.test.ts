@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -50,10 +50,12 @@ test('what libraries write to stdout and stderr becomes JSON log lines, one per 
 
 test('a running service keeps every line on stdout and stderr JSON while libraries write text', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'library-output-'));
+  // What a run killed by a fatal error left on descriptor 2.
+  await writeFile(join(dataDir, 'native-stderr.log'), 'FATAL ERROR: Reached heap limit\n');
   const service = await spawnService({ DATA_DIR: dataDir, API_USERS: 'erp:erp-key-0123456789abcdef', NODE_OPTIONS: `--import=${NOISE}` });
   try {
     service.child.kill('SIGUSR2');
-    await waitUntil(() => service.stdout().includes('text without a newline at the end'), 10_000);
+    await waitUntil(() => service.stdout().includes('native text without a newline'), 10_000);
     service.child.kill('SIGTERM');
     assert.is(await service.exited, 0);
     const stdout = service.stdout().split('\n').filter((line) => line !== '');
@@ -70,6 +72,9 @@ test('a running service keeps every line on stdout and stderr JSON while librari
     for (const text of ['syncBatchThreshold is no longer supported', 'a library failure\nwith a second line', 'a library note on stdout', 'a library warning', 'text without a newline at the end']) {
       assert.ok(library.some((line) => line.includes(text)), `"${text}" is in a library output line`);
     }
+    const native = parsed.filter((line) => line.msg === 'native output').map((line) => [line.level, line.stream, line.text]);
+    assert.equal(native, [['warn', 'stderr', 'FATAL ERROR: Reached heap limit'], ['warn', 'stderr', 'native text without a newline']], 'text written to descriptor 2 by native code is a JSON line');
+    assert.equal(parsed.filter((line) => line.msg === 'native output').map((line) => line.previousRun), [true, undefined], 'the previous run\'s text first');
     assert.ok(parsed.some((line) => line.msg === 'stopped'), 'our own lines are there too');
   } finally {
     if (service.child.exitCode === null) service.child.kill('SIGKILL');

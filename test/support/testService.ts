@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedStepClock } from '../../src/app/clock.ts';
 import { loadConfig, type ApiUser } from '../../src/config/config.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger, type Logger } from '../../src/logging/logger.ts';
 import type { Position, RecordedEvent } from '../../src/ports/eventStore.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service.ts';
 
@@ -34,14 +34,14 @@ export interface TestService {
 
 /** Starts the whole service on a fresh data dir (or `dataDir`) and a free port. */
 export async function startTestService(
-  options: { dataDir?: string; env?: Record<string, string>; imageJobs?: ServiceOptions['imageJobs']; readModelSpace?: ServiceOptions['readModelSpace'] } = {},
+  options: { dataDir?: string; env?: Record<string, string>; imageJobs?: ServiceOptions['imageJobs']; readModelSpace?: ServiceOptions['readModelSpace']; logger?: Logger } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'media-catalog-test-')));
   const config = loadConfig({ PORT: '1', DATA_DIR: dataDir, PUBLIC_BASE_URL: 'https://omnitron.example.com', ...options.env });
   const service = await startService({
     config: { ...config, port: 0, host: '127.0.0.1' },
     users: TEST_USERS,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock: fixedStepClock(),
     ...(options.imageJobs ? { imageJobs: options.imageJobs } : {}),
     ...(options.readModelSpace ? { readModelSpace: options.readModelSpace } : {}),

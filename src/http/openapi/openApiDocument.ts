@@ -1,3 +1,5 @@
+import { API_REFERENCE_PATHS } from './apiReferencePaths.ts';
+import { withOperationConventions } from './operationConventions.ts';
 import { SCHEMAS, pageOf } from './openApiSchemas.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 import { MEDIA_ORDERINGS } from '../../app/media/mediaLists.ts';
@@ -98,14 +100,15 @@ const MEDIA_PATH_ITEM = {
  * exactly the routes the application has.
  */
 export function openApiDocument(publicBaseUrl: string) {
-  return {
+  return withOperationConventions({
     openapi: '3.1.0',
     info: {
       title: 'Product media catalog: Omnitron media REST API',
       version: '1.0.0',
       description:
-        'Product images, videos and dynamic settings over an event-sourced catalog. Django REST Framework conventions. ' +
+        'Product images, videos and dynamic settings over an event-sourced catalog. Django REST Framework conventions. Paths take integer pks (a product\'s `pk`, not its SKU). ' +
         '`OPTIONS` on an endpoint answers DRF\'s metadata: `name`, `description`, `renders`, `parses`, and on lists that create `actions.POST` with each field\'s `type`, `required`, `read_only`, `label`, limits and `choices`.',
+      contact: { name: 'Product media catalog' },
     },
     servers: [{ url: publicBaseUrl }],
     security: [{ TokenAuth: [] }],
@@ -131,8 +134,9 @@ export function openApiDocument(publicBaseUrl: string) {
     paths: {
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up, a read model lagging (its commits fail, e.g. on a full disk) or the event store unreachable; the body names which and why.') } } },
-      '/api/schema/': { get: { summary: 'This document', responses: { 200: respond('OpenAPI 3.1') } } },
-      '/api/asyncapi.yaml': { get: { summary: 'The AsyncAPI 3 document of every published event', responses: { 200: { description: 'AsyncAPI 3.0 (YAML)', content: { 'application/yaml': { schema: { type: 'string' } } } }, 401: ERRORS[401] } } },
+      '/api/schema/': { get: { summary: 'This document (public)', security: [], responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/vnd.oai.openapi+json': { schema: { type: 'object' } } } } } } },
+      '/api/asyncapi.yaml': { get: { summary: 'The AsyncAPI 3 document of every published event (public)', security: [], responses: { 200: { description: 'AsyncAPI 3.0 (YAML)', content: { 'application/yaml': { schema: { type: 'string' } } } } } } },
+      ...API_REFERENCE_PATHS,
       '/api/v1/auth/login/': {
         post: { summary: 'Obtain the token of a user', security: [], requestBody: { content: json(ref('Login')) }, responses: { 200: respond('The key.', ref('Token')), 400: ERRORS[400] } },
       },
@@ -143,7 +147,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/products/{pk}/': {
         parameters: [pkParameter()],
         get: { summary: 'A product', responses: { 200: respond('The product; ETag = its revision.', ref('Product')), ...ERRORS } },
-        patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductInput')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
+        patch: { summary: 'Change name or media_enabled', parameters: [IF_MATCH], requestBody: { content: json(ref('ProductUpdate')) }, responses: { 200: respond('Changed.', ref('Product')), ...WRITE_ERRORS } },
       },
       '/api/v1/product_image/': {
         get: { summary: 'List product images', parameters: [...PAGE_PARAMETERS, ...MEDIA_FILTERS, ...TIME_TRAVEL, query('source', { enum: ['integration', 'unified'] }, 'Only images of this source.'), query('special_image_type', { enum: ['base', 'swatch', 'picto'] }, 'Only the image holding this special type (`base`: the main image).')], responses: { 200: respond('A page.', ref('ProductImagePage')), ...ERRORS } },
@@ -165,7 +169,10 @@ export function openApiDocument(publicBaseUrl: string) {
       },
       '/api/v1/product_image/{pk}/restore/': {
         parameters: [pkParameter()],
-        post: { summary: 'Bring a deleted image back (same pk, same binary, no roles)', parameters: [IF_MATCH], responses: { 200: respond('The restored image.', ref('ProductImage')), ...WRITE_ERRORS } },
+        post: {
+          summary: 'Bring a deleted image back (same pk, same binary, no roles)', parameters: [IF_MATCH],
+          responses: { 200: respond('The restored image.', ref('ProductImage')), ...WRITE_ERRORS, 400: respond('The image is not deleted, or its file name is taken: `{"detail": "Image 7 is not deleted."}`.', ref('Detail')) },
+        },
       },
       '/api/v1/product_image/{pk}/history/': {
         parameters: [pkParameter()],
@@ -190,7 +197,7 @@ export function openApiDocument(publicBaseUrl: string) {
       '/api/v1/media_events/stream/': {
         get: {
           summary: 'The event feed as Server-Sent Events (history, then live)',
-          description: '`id:` = position, `event:` = type, `data:` = a FeedEntry. Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
+          description: 'Unnamed frames (a plain `EventSource`\'s `onmessage` receives them): `id:` = position, `data:` = a FeedEntry (its `type` is the event type). Resume with `Last-Event-ID` (or `?after=`): every event exactly once, in order. Heartbeat comments every 15 s. A consumer that falls more than FEED_MAX_BUFFERED_BYTES behind is disconnected and resumes.',
           parameters: [...FEED_PARAMETERS.filter((parameter) => parameter.name !== 'limit'), { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
           responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
         },
@@ -223,7 +230,12 @@ export function openApiDocument(publicBaseUrl: string) {
         post: {
           summary: 'Replace the whole image set of the product, all or nothing', parameters: [IDEMPOTENCY_KEY],
           requestBody: { content: json(ref('ImageSetReplacement')) },
-          responses: { 200: respond('The new image set.', ref('ProductImagePage')), ...ERRORS, ...IMAGE_BUSY },
+          responses: {
+            200: respond('The new image set.', ref('ProductImagePage')),
+            ...ERRORS,
+            400: respond('Invalid input, with DRF\'s nested list errors (one entry per image, `{}` for a valid one): `{"images": [{}, {"url": ["This field is required."]}]}`.', ref('FieldErrors')),
+            ...IMAGE_BUSY,
+          },
         },
       },
       '/api/jsonrpc': {
@@ -235,8 +247,8 @@ export function openApiDocument(publicBaseUrl: string) {
             '`product_media.<method>(session, ...args)`. A null session authenticates with HTTP Basic (user name and API key). Faults are ' +
             'JSON-RPC errors with code `-(32000 + fault)`; every answer with a body is HTTP 200.',
           security: [{}, { BasicAuth: [] }],
-          requestBody: { content: json(ref('JsonRpcRequest')) },
-          responses: { 200: respond('`{"jsonrpc", "id", "error", "result"}`, or a list of them for a batch.', ref('JsonRpcResponse')), 204: respond('A batch of notifications only.') },
+          requestBody: { content: json({ oneOf: [ref('JsonRpcRequest'), ref('JsonRpcBatch')] }) },
+          responses: { 200: respond('`{"jsonrpc", "id", "error", "result"}`, or a list of them for a batch.', { oneOf: [ref('JsonRpcResponse'), { type: 'array', items: ref('JsonRpcResponse') }] }), 204: respond('A batch of notifications only.') },
         },
       },
       '/media/{key}': MEDIA_PATH_ITEM,
@@ -249,5 +261,5 @@ export function openApiDocument(publicBaseUrl: string) {
         get: { summary: 'One setting', responses: { 200: respond('The setting.', ref('DynamicSetting')), ...ERRORS } },
       },
     } as Record<string, Record<string, unknown>>,
-  };
+  });
 }

@@ -34,7 +34,7 @@ export const SCHEMAS = {
       correlation_id: { type: 'string', description: 'The request\'s X-Correlation-ID (or its request id).' },
       image: { type: ['integer', 'null'] },
       video: { type: ['integer', 'null'] },
-      changes: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2 }, description: '`{"name": [before, after]}`, e.g. `{"order": [0, 2]}`, `{"main_image": [12, 15]}`.', examples: [{ order: [0, 2] }] },
+      changes: { type: 'object', additionalProperties: { type: 'array', items: {}, minItems: 2, maxItems: 2 }, description: '`{"name": [before, after]}`, e.g. `{"order": [0, 2]}`, `{"main_image": [12, 15]}`.', examples: [{ order: [0, 2] }] },
     },
   },
   Product: {
@@ -46,6 +46,11 @@ export const SCHEMAS = {
     type: 'object',
     required: ['sku'],
     properties: { sku: { type: 'string', maxLength: 128 }, name: { type: 'string', maxLength: 255 }, pk, media_enabled: { type: 'boolean', default: true } },
+  },
+  ProductUpdate: {
+    type: 'object',
+    description: 'PATCH: only the fields given change; `pk` and `sku` are read-only (ignored when sent).',
+    properties: { name: { type: 'string', maxLength: 255 }, media_enabled: { type: 'boolean' } },
   },
   ProductImage: {
     type: 'object',
@@ -137,8 +142,15 @@ export const SCHEMAS = {
   Detail: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
   FieldErrors: {
     type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    examples: [{ image: ['No file was submitted.'] }],
+    description: 'DRF validation errors: per field a list of messages, a nested serializer\'s errors, or (a list field) one entry per item, `{}` for an item without errors.',
+    additionalProperties: { $ref: '#/components/schemas/FieldErrorValue' },
+    examples: [{ image: ['No file was submitted.'] }, { images: [{}, { url: ['This field is required.'] }] }],
+  },
+  FieldErrorValue: {
+    oneOf: [
+      { type: 'array', items: { oneOf: [{ type: 'string' }, { $ref: '#/components/schemas/FieldErrors' }] } },
+      { $ref: '#/components/schemas/FieldErrors' },
+    ],
   },
   JsonRpcRequest: {
     type: 'object',
@@ -147,10 +159,11 @@ export const SCHEMAS = {
       jsonrpc: { enum: [2, '2.0', '1.0'], description: 'Absent or "1.0": JSON-RPC 1.0, answered without `jsonrpc`.' },
       id: { type: ['string', 'number', 'null'], description: 'Absent for a notification.' },
       method: { type: 'string', examples: ['login', 'call', 'endSession', 'product_media.list'] },
-      params: { type: ['array', 'object'] },
+      params: { oneOf: [{ type: 'array', items: {} }, { type: 'object' }], description: 'Positional (a list) or named (an object).' },
     },
     examples: [{ jsonrpc: 2, id: 1234, method: 'call', params: ['be1c13ed4e03f0ed7f1e4053dfff9658', 'product_media.list', ['product2']] }],
   },
+  JsonRpcBatch: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/JsonRpcRequest' }, description: 'A batch: answered with a list of the responses to its calls (notifications get none).' },
   JsonRpcResponse: {
     type: 'object',
     required: ['id', 'error', 'result'],

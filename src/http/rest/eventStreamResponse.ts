@@ -26,7 +26,8 @@ const REPLAY_BUFFERED_BYTES = 64 * 1024;
 
 /**
  * Streams gallery events as Server-Sent Events on `res`: `id:` is the event's position (the
- * cursor to resume after), `event:` its type, `data:` its {@link FeedEntry}. History after
+ * cursor to resume after), `data:` its {@link FeedEntry} (the type is its `type`). Frames are
+ * unnamed (no `event:` line), so a plain `EventSource`'s `onmessage` receives every one. History after
  * `after` comes first, read page by page as the client takes it (a page is read only once the
  * client has taken most of the one before: however long the history and however many consumers
  * replay it, each holds one page and 64 KiB of output); then live events, from a `$all`
@@ -124,7 +125,7 @@ export function sharedFrames(skuOf: (productPk: number) => string | undefined, s
     let frame = frames.get(event.position);
     if (frame === undefined) {
       const entry = feedEntry(event, skuOf);
-      frame = `id: ${entry.position}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`;
+      frame = `id: ${entry.position}\ndata: ${JSON.stringify(entry)}\n\n`;
       if (frames.size >= size) frames.delete(frames.keys().next().value!);
       frames.set(event.position, frame);
     }

@@ -13,6 +13,7 @@ import { toJsonRpcError } from './jsonRpcErrors.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ByteBudget } from '../byteBudget.ts';
 import { readBodyPrefix, readLimitedBody, type LimitedBody } from './limitedBody.ts';
+import { calledMethod, hasRpcCalls, recordRpcCall } from './rpcAccessLog.ts';
 
 export const JSON_RPC_PATH = '/api/jsonrpc';
 
@@ -46,17 +47,25 @@ export function jsonRpcEndpoint(deps: JsonRpcEndpointDeps) {
 
   async function answer(ctx: Context, value: unknown, caller: Caller, batch?: { logins: number }): Promise<Buffer | undefined> {
     const read = readRequest(value);
-    if ('invalid' in read) return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
+    if ('invalid' in read) {
+      recordRpcCall(ctx.state, { fault: INVALID_REQUEST.code });
+      return errorResponse(read.invalid.version, read.invalid.id, INVALID_REQUEST);
+    }
     const { request } = read;
+    const method = calledMethod(request.method, request.params);
     // A batch is no way round the login throttle: logins past the cap are refused unchecked.
     if (batch !== undefined && request.method === 'login' && ++batch.logins > deps.batchMaxLogins) {
+      recordRpcCall(ctx.state, { method, fault: tooManyLogins.code });
       return request.id === undefined ? undefined : errorResponse(request.version, request.id, tooManyLogins);
     }
     let response: Buffer;
     try {
       response = successResponse(request.version, request.id ?? null, await deps.api.dispatch(request.method, request.params, caller));
+      recordRpcCall(ctx.state, { method, fault: null });
     } catch (error) {
-      response = errorResponse(request.version, request.id ?? null, toJsonRpcError(error, ctx.state.logger));
+      const fault = toJsonRpcError(error, ctx.state.logger);
+      recordRpcCall(ctx.state, { method, fault: fault.code });
+      response = errorResponse(request.version, request.id ?? null, fault);
     }
     return request.id === undefined ? undefined : response;
   }
@@ -158,6 +167,8 @@ class RequestCaller implements Caller {
 
 /** A JSON body, or 204 with none (notifications only). */
 function respond(ctx: Context, status: number, body: Buffer | undefined): void {
+  // An error answered before any call was read (the body, the session, the load): its code is logged.
+  if (body !== undefined && !hasRpcCalls(ctx.state)) recordRpcCall(ctx.state, { fault: transportFault(body) });
   if (body === undefined) {
     ctx.status = 204;
     return;
@@ -167,6 +178,16 @@ function respond(ctx: Context, status: number, body: Buffer | undefined): void {
   ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
   // Bytes: for a string, Koa measures its UTF-8 length and Node then encodes it.
   ctx.body = body;
+}
+
+/** The code of a small error body built by `errorResponse`. */
+function transportFault(body: Buffer): number | null {
+  try {
+    const code = (JSON.parse(body.toString('utf8')) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'number' ? code : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `Authorization: Basic base64(user:key)`; anything else is no credentials. */
