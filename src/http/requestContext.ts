@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import type { RequestContext } from '../app/commandHandler.ts';
 import type { Api } from '../domain/eventMetadata.ts';
 import type { Logger } from '../logging/logger.ts';
+import { noteRouteTemplate, traceIdOf } from '../observability/requestTraces.ts';
 
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -18,6 +19,8 @@ class RequestState {
     readonly requestId: string,
     readonly correlationId: string,
     private readonly serviceLogger: Logger,
+    /** The request's trace (src/observability/httpObserver.ts), when it has one. */
+    readonly traceId: string | undefined,
   ) {}
 
   get logger(): Logger {
@@ -41,13 +44,15 @@ export function requestContextMiddleware(logger: Logger) {
     const requestId = typeof inboundRequestId === 'string' && SAFE_ID.test(inboundRequestId) ? inboundRequestId : randomUUID();
     const inboundCorrelationId = req.headers['x-correlation-id'];
     const correlationId = typeof inboundCorrelationId === 'string' && SAFE_ID.test(inboundCorrelationId) ? inboundCorrelationId : requestId;
-    const state = new RequestState(requestId, correlationId, logger);
+    const state = new RequestState(requestId, correlationId, logger, traceIdOf(req));
     ctx.state = state;
     res.setHeader('X-Request-ID', requestId);
     res.setHeader('X-Correlation-ID', correlationId);
     try {
       await next();
     } finally {
+      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      if (typeof route === 'string') noteRouteTemplate(req, route);
       logger.info('request', {
         requestId,
         method: req.method,
@@ -55,6 +60,7 @@ export function requestContextMiddleware(logger: Logger) {
         status: ctx.response.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         actor: state.actor,
+        traceId: state.traceId,
       });
     }
   };
@@ -67,5 +73,6 @@ export function commandContext(ctx: Context, api: Api): RequestContext {
     api,
     correlationId: ctx.state.correlationId,
     causationId: ctx.state.requestId,
+    ...(ctx.state.traceId === undefined ? {} : { traceId: ctx.state.traceId }),
   };
 }
