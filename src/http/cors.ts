@@ -16,10 +16,13 @@ const PREFLIGHT_MAX_AGE = '600';
 export function parseCorsOrigins(value: string | undefined, problems: string[]): readonly string[] {
   if (value === undefined) return [];
   const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
-  for (const origin of origins) {
-    if (origin !== '*' && !isOrigin(origin)) problems.push(`CORS_ORIGINS entries must be origins such as https://admin.example.com (scheme, host, optional port) or *, got "${origin}"`);
-  }
-  return origins.map((origin) => (origin === '*' ? origin : new URL(origin).origin)).filter((origin, index, all) => all.indexOf(origin) === index);
+  const valid = origins.filter((origin) => {
+    const ok = origin === '*' || isOrigin(origin);
+    if (!ok) problems.push(`CORS_ORIGINS entries must be origins such as https://admin.example.com (scheme, host, optional port) or *, got "${origin}"`);
+    return ok;
+  });
+  // As browsers send them: a trailing slash dropped.
+  return [...new Set(valid.map((origin) => (origin === '*' ? origin : new URL(origin).origin)))];
 }
 
 function isOrigin(value: string): boolean {
