@@ -22,7 +22,7 @@ export function otlpTracing(options: OtelTracingOptions): Tracing {
   const processor =
     'exporter' in options
       ? new SimpleSpanProcessor(options.exporter)
-      : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }), { maxQueueSize: 2048 });
+      : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces`, timeoutMillis: 2000 }), { maxQueueSize: 2048 });
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': options.serviceName }), spanProcessors: [processor] });
   const tracer: Tracer = provider.getTracer('product-media-catalog');
 
@@ -63,7 +63,9 @@ export function otlpTracing(options: OtelTracingOptions): Tracing {
         },
       };
     },
-    shutdown: () => provider.shutdown(),
+    // Spans still buffered are sent if the collector answers; one that does not never holds up
+    // or fails the service's stop (traces are best effort, the events are the record).
+    shutdown: () => provider.shutdown().catch(() => {}),
   };
 }
 
