@@ -14,6 +14,7 @@ import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { longStreamWrites } from './longStreamWrites.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
+import { metricsScrape } from './metricsScrape.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
 import { sseReplayMemory } from './sseReplayMemory.ts';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   results.push(await readGuardCost());
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
+  results.push(await metricsScrape());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();
