@@ -14,6 +14,7 @@ import { imageListThroughput } from './imageListThroughput.ts';
 import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { longStreamWrites } from './longStreamWrites.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
+import { metricsOverhead } from './metricsOverhead.ts';
 import { metricsScrape } from './metricsScrape.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
   results.push(await metricsScrape());
+  results.push(await metricsOverhead());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();
