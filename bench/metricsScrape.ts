@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { percentile, runHttpLoad } from './httpLoad.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
-import { seedListedProduct } from './imageListThroughput.ts';
+import { LISTED_IMAGES, seedListedProduct } from './imageListThroughput.ts';
 import { alternateRounds, median } from './measure.ts';
 import { BENCH_AUTHORIZATION, startServiceChild, type ChildServer } from './serviceChild.ts';
 import { isEntryPoint, runStandalone } from './standalone.ts';
@@ -58,7 +58,7 @@ export async function metricsScrape(): Promise<BenchmarkResult> {
         ratioMeaning: 'not a ratio: the scrape\'s own cost, subject p99 − baseline p99 in ms, median of the rounds (lower is better)',
         target: { comparison: '<=', value: 5 },
         details: [
-          `single instance on LMDB; autocannon ${CONNECTIONS} connections at ${LOAD_RATE} req/s on a 100-image list; one probe every ${PROBE_EVERY_MS} ms; ${ROUNDS} alternating ${ROUND_SECONDS} s rounds after a 2 s warm-up of each side`,
+          `single instance on LMDB; autocannon ${CONNECTIONS} connections at ${LOAD_RATE} req/s on a ${LISTED_IMAGES}-image list; one probe every ${PROBE_EVERY_MS} ms; ${ROUNDS} alternating ${ROUND_SECONDS} s rounds after a 2 s warm-up of each side`,
           `the exposition is ${bytes.toLocaleString('en-US')} bytes (this instance's series and the process metrics)`,
           `per-round cost (ms): ${costs.map((cost) => cost.toFixed(2)).join(', ')}`,
         ],
