@@ -16,6 +16,8 @@ import { imageUploadThroughput } from './imageUploadThroughput.ts';
 import { longStreamWrites } from './longStreamWrites.ts';
 import { mediaByGalleryFile } from './mediaByGalleryFile.ts';
 import { mediaDelivery } from './mediaDelivery.ts';
+import { metricsOverhead } from './metricsOverhead.ts';
+import { metricsScrape } from './metricsScrape.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
 import { sseReplayMemory } from './sseReplayMemory.ts';
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
   results.push(...(await adminPage()));
+  results.push(await metricsScrape());
+  results.push(await metricsOverhead());
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

@@ -70,6 +70,19 @@ import type { ReadModelStore } from './ports/readModelStore.ts';
 import { startProjections, type Projections } from './projections/projections.ts';
 import { startLogWatcher } from './projections/logWatcher.ts';
 import { readGuard } from './app/readGuard.ts';
+import { cors } from './http/cors.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { metricsRoutes } from './observability/metricsRoutes.ts';
+import { observeRequests } from './observability/httpObserver.ts';
+import { observedEventStore } from './observability/observedEventStore.ts';
+import { observedObjectStore } from './observability/observedObjectStore.ts';
+import { observedImageProcessor, withImageJobMetrics } from './observability/observedImageProcessor.ts';
+import { observedRpcApi } from './observability/observedRpcApi.ts';
+import { projectionLag } from './observability/projectionLag.ts';
+import { registerServiceGauges } from './observability/serviceGauges.ts';
+import { tracedCommandHandler } from './observability/tracedCommandHandler.ts';
+import { noteRouteTemplate } from './observability/requestTraces.ts';
+import { tracingFor, type Tracing } from './observability/tracing.ts';
 
 /** Every read model the service keeps. */
 export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection, galleryFilesProjection] as const;
@@ -85,6 +98,8 @@ export interface ServiceOptions {
   imageJobs?: Pick<SharpImageProcessorOptions, 'onLoad' | 'onJobStart' | 'concurrency'>;
   /** What refuses read-model writes on a full disk (tests simulate one; default: the free space of their file system). */
   readModelSpace?: DiskSpaceGuard;
+  /** Tracing (tests give one with an in-memory exporter); default: as configured (src/observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export interface RunningService {
@@ -112,26 +127,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await mkdir(config.dataDir, { recursive: true });
 
   const engines = await openEngines(config);
+  // Metrics and traces wrap the ports (src/observability/): nothing else knows about them.
+  const metrics = config.observability.metrics ? createMetrics() : undefined;
+  const tracing = options.tracing ?? (await tracingFor(config.observability));
   // Every reader sees events at their current schema version (src/domain/upcasters.ts).
-  const eventStore = upcastingEventStore(engines.eventStore);
-  const { objectStore } = engines;
+  const eventStore = upcastingEventStore(observedEventStore(engines.eventStore, metrics, tracing));
+  const objectStore = observedObjectStore(engines.objectStore, metrics, tracing);
   const readModels = openLmdbReadModelStore({
     path: join(config.dataDir, 'readmodels'),
     ...(options.readModelSpace ? { space: options.readModelSpace } : {}),
   });
   const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
-  const logWatcher = await startLogWatcher({ eventStore, runners: projections.runners, logger });
+  const lag = projectionLag(projections.runners);
+  const logWatcher = await startLogWatcher({ eventStore, runners: projections.runners, logger, ...(metrics ? { onEvent: lag.seen } : {}) });
   const guard = config.readGuardTimeoutMs > 0 ? readGuard({ eventStore, watcher: logWatcher, timeoutMs: config.readGuardTimeoutMs, logger }) : undefined;
 
   const schemaVersionOf = (type: string) => catalogEntry(type)?.schemaVersion ?? 1;
-  const handle = commandHandler({ eventStore, clock, schemaVersionOf, cacheBytes: config.aggregateCacheBytes });
+  const handle = tracedCommandHandler(commandHandler({ eventStore, clock, schemaVersionOf, cacheBytes: config.aggregateCacheBytes }), tracing);
   const allocatePk = pkAllocator({ eventStore, clock, schemaVersionOf });
   const gallery = galleryQueries(readModels);
   const past = pastMedia(eventStore);
   const settings = settingsQueries(readModels);
   const settingInForce = settingsInForce(eventStore);
   // One image pipeline for every route and for renditions, so its bound on concurrent jobs holds for the process.
-  const imageProcessor = createSharpImageProcessor({ ...options.imageJobs, queueMax: config.imageQueueMax, jobTimeoutMs: config.imageJobTimeoutMs });
+  const imageProcessor = observedImageProcessor(
+    createSharpImageProcessor({ ...withImageJobMetrics(options.imageJobs, metrics), queueMax: config.imageQueueMax, jobTimeoutMs: config.imageJobTimeoutMs }),
+    metrics,
+    tracing,
+  );
   const users = createUserDirectory(options.users);
   const loginGuardian = loginGuard({ users, throttle: loginThrottle(), logger });
   const delivery = createDelivery({ config, objectStore, readModels, renderer: imageProcessor, users, logger, ...(guard ? { readGuard: guard } : {}) });
@@ -159,7 +182,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   const products = productQueries(readModels);
   const jsonRpc = jsonRpcEndpoint({
-    api: shipStreamApi({
+    api: observedRpcApi(shipStreamApi({
       sessions: rpcSessions({
         eventStore,
         readModels,
@@ -180,7 +203,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         fileNames: galleryFileNames({ eventStore, readModels, clock }),
       }),
       maxMultiCalls: config.limits.rpcBatchMax,
-    }),
+    }), metrics, tracing),
     // One image in base64 (JSON-escaped slashes included) plus the envelope and other fields.
     maxBodyBytes: Math.ceil(maxBase64Length(config.maxImageBytes) * 1.05) + 64 * 1024,
     preauthBodyBytes: config.limits.rpcPreauthBodyBytes,
@@ -224,8 +247,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     publicBaseUrl: config.publicBaseUrl,
     stream: { heartbeatMs: config.feedHeartbeatMs, maxBufferedBytes: config.feedMaxBufferedBytes },
   });
+  if (metrics) registerServiceGauges(metrics, { projections, lag, sseConsumers: feed.consumers });
+  const corsHeaders = cors(config.corsOrigins);
   const app = createApp({
     ...(guard ? { readGuard: guard } : {}),
+    ...(corsHeaders ? { cors: corsHeaders } : {}),
     jsonRpc,
     logger,
     bodyParser,
@@ -256,18 +282,30 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, readYourWrites: afterWrites }),
       feed.router,
       productsRouter,
+      ...(metrics ? [metricsRoutes(metrics, config.observability.metricsToken)] : []),
     ],
   });
 
   const api = app.callback();
   const admin = await createAdmin({ mediaBaseUrl: config.mediaBaseUrl, renditionWidths: config.delivery.renditionSizes });
   const { bodyIdleTimeoutMs } = config.limits;
-  const server = createServer((req, res) => {
-    if (isMediaRequest(req.url)) return delivery.handle(req, res);
-    if (isAdminRequest(req.url)) return admin.handle(req, res);
-    watchBodyIdle(req, res, bodyIdleTimeoutMs);
-    return api(req, res);
-  });
+  const server = createServer(
+    observeRequests(
+      (req, res) => {
+        if (isMediaRequest(req.url)) {
+          noteRouteTemplate(req, `${MEDIA_PATH}/{key}`);
+          return delivery.handle(req, res);
+        }
+        if (isAdminRequest(req.url)) {
+          noteRouteTemplate(req, '/admin/');
+          return admin.handle(req, res);
+        }
+        watchBodyIdle(req, res, bodyIdleTimeoutMs);
+        return api(req, res);
+      },
+      { metrics, tracing },
+    ),
+  );
   limitConnections(server, { maxTotal: config.limits.maxConnections, maxPerAddress: config.limits.maxConnectionsPerAddress });
   server.requestTimeout = 5 * 60_000;
   server.on('clientError', answerClientError);
@@ -286,7 +324,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       logWatcher.stop();
       await projections.stop();
-      await Promise.all([eventStore.close(), objectStore.close(), readModels.close()]);
+      await Promise.all([eventStore.close(), objectStore.close(), readModels.close(), tracing.shutdown()]);
       logger.info('stopped');
     })());
 

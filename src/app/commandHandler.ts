@@ -13,6 +13,8 @@ export interface RequestContext {
   correlationId: string;
   /** The message that caused this command: the request id, or the id of a triggering event. */
   causationId: string;
+  /** The trace of the request (W3C trace id), stamped into the events' metadata. */
+  traceId?: string;
 }
 
 export interface CommandHandlerDeps {

@@ -1,6 +1,8 @@
 import { DEFAULT_AGGREGATE_CACHE_BYTES } from '../app/aggregateCache.ts';
 import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { parseLimitsConfig, type LimitsConfig } from './limitsConfig.ts';
+import { parseCorsOrigins } from '../http/cors.ts';
+import { parseObservabilityConfig, type ObservabilityConfig } from '../observability/observabilityConfig.ts';
 
 /**
  * The service's configuration, read once from the environment by the composition root.
@@ -75,6 +77,10 @@ export interface Config {
    * this instance's read models to include everything stored before it arrived (src/app/readGuard.ts).
    */
   readGuardTimeoutMs: number;
+  /** `METRICS`, `METRICS_TOKEN`, `OTEL_*`: Prometheus metrics and OpenTelemetry traces (src/observability/). */
+  observability: ObservabilityConfig;
+  /** `CORS_ORIGINS` (comma-separated origins, or `*`): browser origins allowed to call the API; unset = no CORS headers (src/http/cors.ts). */
+  corsOrigins: readonly string[];
 }
 
 export interface ApiUser {
@@ -143,6 +149,8 @@ export function loadConfig(env: Env): Config {
     delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
     limits: parseLimitsConfig(read, problems),
     readGuardTimeoutMs: parseNonNegativeInteger('READ_GUARD_TIMEOUT_MS', read('READ_GUARD_TIMEOUT_MS'), 2000, problems),
+    observability: parseObservabilityConfig(read, problems),
+    corsOrigins: parseCorsOrigins(read('CORS_ORIGINS'), problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

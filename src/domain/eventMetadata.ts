@@ -16,4 +16,6 @@ export interface EventMetadata {
   occurredAt: string;
   /** Version of the event's payload schema; older versions are upcast when read. */
   schemaVersion: number;
+  /** The W3C trace id (32 hex) of the request that caused the event, when it had one (tracing on, or an incoming `traceparent`). */
+  traceId?: string;
 }

@@ -8,6 +8,7 @@ import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { PUBLIC_API_PATHS } from './openapi/apiReferenceRoutes.ts';
 import { routesOf } from './openapi/openApiRoutes.ts';
 import { requestContextMiddleware } from './requestContext.ts';
+import { noteRouteTemplate } from '../observability/requestTraces.ts';
 import { authRoutes, LOGIN_PATH } from './rest/authRoutes.ts';
 import { BODY_METHODS } from './rest/bodyParser.ts';
 import { tokenAuth } from './rest/tokenAuth.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   idempotency?: Koa.Middleware;
   /** Read-your-writes across instances: waited for before an authenticated request is served. */
   readGuard?: { caughtUp(): Promise<void> };
+  /** CORS headers and preflight answers (src/http/cors.ts); absent: none. */
+  cors?: Koa.Middleware;
 }
 
 /** The application, and every `METHOD /path/` it routes (for the OpenAPI check). */
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): App {
   app.maxIpsCount = 1;
   app.silent = true;
   app.use(requestContextMiddleware(deps.logger));
+  if (deps.cors) app.use(deps.cors);
 
   // One layer routes everything after the request context (each `app.use` layer costs every
   // request a bound dispatch and a promise):
@@ -88,7 +92,10 @@ export function createApp(deps: AppDeps): App {
   app.use((ctx, next) => {
     const path = ctx.request.path;
     // The JSON-RPC endpoint authenticates per call (sessions are read models too): it waits first.
-    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) return caughtUp(() => jsonRpc(ctx));
+    if (jsonRpc && (path === JSON_RPC_PATH || path === `${JSON_RPC_PATH}/`)) {
+      noteRouteTemplate(ctx.req, JSON_RPC_PATH);
+      return caughtUp(() => jsonRpc(ctx));
+    }
     return drfErrorMiddleware(ctx, () => rest(ctx, path, next));
   });
   const rpcRoutes = jsonRpc ? [`POST ${JSON_RPC_PATH}`] : [];

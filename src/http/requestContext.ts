@@ -4,6 +4,7 @@ import type { RequestContext } from '../app/commandHandler.ts';
 import type { Api } from '../domain/eventMetadata.ts';
 import type { Logger } from '../logging/logger.ts';
 import { rpcFaultsOf, rpcMethodsOf } from './rpc/rpcAccessLog.ts';
+import { noteRouteTemplate, traceIdOf } from '../observability/requestTraces.ts';
 
 const SAFE_ID = /^[\w.:@/+=-]{1,128}$/;
 /** The query string in the access line, at most (the URL itself is bounded by Node's header limit). */
@@ -21,6 +22,8 @@ class RequestState {
     readonly requestId: string,
     readonly correlationId: string,
     private readonly serviceLogger: Logger,
+    /** The request's trace (src/observability/httpObserver.ts), when it has one. */
+    readonly traceId: string | undefined,
   ) {}
 
   get logger(): Logger {
@@ -45,7 +48,7 @@ export function requestContextMiddleware(logger: Logger) {
     const requestId = typeof inboundRequestId === 'string' && SAFE_ID.test(inboundRequestId) ? inboundRequestId : randomUUID();
     const inboundCorrelationId = req.headers['x-correlation-id'];
     const correlationId = typeof inboundCorrelationId === 'string' && SAFE_ID.test(inboundCorrelationId) ? inboundCorrelationId : requestId;
-    const state = new RequestState(requestId, correlationId, logger);
+    const state = new RequestState(requestId, correlationId, logger, traceIdOf(req));
     ctx.state = state;
     res.setHeader('X-Request-ID', requestId);
     res.setHeader('X-Correlation-ID', correlationId);
@@ -53,6 +56,8 @@ export function requestContextMiddleware(logger: Logger) {
       await next();
     } finally {
       const query = ctx.request.querystring;
+      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      if (typeof route === 'string') noteRouteTemplate(req, route);
       logger.info('request', {
         requestId,
         method: req.method,
@@ -65,6 +70,7 @@ export function requestContextMiddleware(logger: Logger) {
         correlationId: correlationId === requestId ? undefined : correlationId,
         rpcMethods: rpcMethodsOf(state),
         rpcFaults: rpcFaultsOf(state),
+        traceId: state.traceId,
       });
     }
   };
@@ -77,5 +83,6 @@ export function commandContext(ctx: Context, api: Api): RequestContext {
     api,
     correlationId: ctx.state.correlationId,
     causationId: ctx.state.requestId,
+    ...(ctx.state.traceId === undefined ? {} : { traceId: ctx.state.traceId }),
   };
 }

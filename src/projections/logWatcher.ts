@@ -21,7 +21,13 @@ export interface LogWatcher {
   stop(): void;
 }
 
-export async function startLogWatcher(deps: { eventStore: EventStore; runners: readonly ProjectionRunner[]; logger: Logger }): Promise<LogWatcher> {
+export async function startLogWatcher(deps: {
+  eventStore: EventStore;
+  runners: readonly ProjectionRunner[];
+  logger: Logger;
+  /** Told every event seen (projection lag metrics). */
+  onEvent?: (streamName: string, position: Position) => void;
+}): Promise<LogWatcher> {
   const { eventStore, runners } = deps;
   const [last] = await eventStore.readAll({ direction: 'backwards', maxCount: 1 });
   /** Where the watcher started: everything up to here is history, which a caught-up read model has. */
@@ -53,6 +59,7 @@ export async function startLogWatcher(deps: { eventStore: EventStore; runners: r
           if (runner.projection.streamNamePrefixes.some((prefix) => streamName.startsWith(prefix))) newestOf.set(runner, position);
         }
         seen = position;
+        deps.onEvent?.(streamName, position);
         settle();
       },
       // A lost subscription resumes after the last event seen: nothing is missed.

@@ -43,6 +43,7 @@ export function asyncApiDocument(publicBaseUrl: string) {
       causationId: { type: 'string' },
       occurredAt: { type: 'string', format: 'date-time' },
       schemaVersion: { type: 'integer', minimum: 1 },
+      traceId: { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'The W3C trace id of the request that caused the event, when it had one.' },
     },
   };
   const messages = Object.fromEntries(

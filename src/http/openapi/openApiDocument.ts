@@ -133,6 +133,7 @@ export function openApiDocument(publicBaseUrl: string) {
     },
     paths: {
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics of this instance (METRICS=off removes it; with METRICS_TOKEN, Authorization: Bearer <token>)', security: [], responses: { 200: respond('Text exposition format 0.0.4.'), 401: respond('METRICS_TOKEN is set and the bearer token is missing or wrong.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up, a read model lagging (its commits fail, e.g. on a full disk) or the event store unreachable; the body names which and why.') } } },
       '/api/schema/': { get: { summary: 'This document (public)', security: [], responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/vnd.oai.openapi+json': { schema: { type: 'object' } } } } } } },
       '/api/asyncapi.yaml': { get: { summary: 'The AsyncAPI 3 document of every published event (public)', security: [], responses: { 200: { description: 'AsyncAPI 3.0 (YAML)', content: { 'application/yaml': { schema: { type: 'string' } } } } } } },

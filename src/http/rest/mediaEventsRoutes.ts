@@ -60,6 +60,8 @@ export function mediaEventsRoutes(deps: MediaEventsRoutesDeps) {
 
   return {
     router,
+    /** Clients following the feed now (metrics). */
+    consumers: () => open.size,
     /** Ends every open event stream (a graceful stop would otherwise wait for them). */
     closeStreams: () => {
       for (const end of open) end();

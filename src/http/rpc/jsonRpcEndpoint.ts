@@ -153,6 +153,7 @@ class RequestCaller implements Caller {
     readonly address: string,
   ) {
     this.context = { correlationId: state.correlationId as string, causationId: state.requestId as string };
+    if (state.traceId !== undefined) this.context.traceId = state.traceId as string;
   }
 
   authenticated(user: string): void {
