@@ -66,6 +66,7 @@ import type { ReadModelStore } from './ports/readModelStore.ts';
 import { startProjections, type Projections } from './projections/projections.ts';
 import { startLogWatcher } from './projections/logWatcher.ts';
 import { readGuard } from './app/readGuard.ts';
+import { startWebhooks, type Webhooks } from './webhooks/webhooks.ts';
 
 /** Every read model the service keeps. */
 export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection] as const;
@@ -97,6 +98,8 @@ export interface RunningService {
   projections: Projections;
   /** Media delivery: the renditions service and the hot binary cache (tests). */
   delivery: Delivery;
+  /** Webhook subscriptions and this instance's deliverer. */
+  webhooks: Webhooks;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the stores. */
   close(): Promise<void>;
 }
@@ -216,6 +219,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     publicBaseUrl: config.publicBaseUrl,
     stream: { heartbeatMs: config.feedHeartbeatMs, maxBufferedBytes: config.feedMaxBufferedBytes },
   });
+  const webhooks = startWebhooks({
+    config: config.webhooks,
+    eventStore,
+    handle,
+    allocatePk,
+    clock,
+    logger,
+    skuOf: (productPk) => products.get(productPk)?.sku,
+  });
   const app = createApp({
     ...(guard ? { readGuard: guard } : {}),
     jsonRpc,
@@ -247,6 +259,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dynamicSettingsRoutes({ commands: settingCommands({ handle }), queries: settings, readYourWrites: afterWrites }),
       feed.router,
       productsRouter,
+      webhooks.router,
     ],
   });
 
@@ -272,6 +285,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const close = () =>
     (closing ??= (async () => {
       feed.closeStreams();
+      await webhooks.close();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       logWatcher.stop();
       await projections.stop();
@@ -279,7 +293,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, close };
+  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

@@ -1,6 +1,7 @@
 import { DEFAULT_AGGREGATE_CACHE_BYTES } from '../app/aggregateCache.ts';
 import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { parseLimitsConfig, type LimitsConfig } from './limitsConfig.ts';
+import { parseWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooksConfig.ts';
 
 /**
  * The service's configuration, read once from the environment by the composition root.
@@ -75,6 +76,8 @@ export interface Config {
    * this instance's read models to include everything stored before it arrived (src/app/readGuard.ts).
    */
   readGuardTimeoutMs: number;
+  /** `WEBHOOK_*`: push delivery of the gallery events (src/webhooks/). */
+  webhooks: WebhooksConfig;
 }
 
 export interface ApiUser {
@@ -143,6 +146,7 @@ export function loadConfig(env: Env): Config {
     delivery: parseDeliveryConfig(read, problems, minio ? 's3' : 'files'),
     limits: parseLimitsConfig(read, problems),
     readGuardTimeoutMs: parseNonNegativeInteger('READ_GUARD_TIMEOUT_MS', read('READ_GUARD_TIMEOUT_MS'), 2000, problems),
+    webhooks: parseWebhooksConfig(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -10,6 +10,7 @@ import { settingsStream } from '../../src/domain/settings/settingsStream.ts';
 import { idempotencyStream } from '../../src/domain/idempotency/idempotencyStream.ts';
 import { rpcSessionStream, sessionDigest } from '../../src/domain/rpcSession/rpcSessionStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
+import { webhookAttemptsStream, webhookDeliveryStream, webhookStream } from '../../src/webhooks/domain/webhookStreams.ts';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
 
@@ -93,6 +94,9 @@ test('catalog categories are the categories the stream helpers produce', () => {
     imageDownload: category(imageDownloadStream('id')),
     rpcSession: category(rpcSessionStream(sessionDigest('0'.repeat(32)))),
     idempotency: category(idempotencyStream('erp', 'key-1')),
+    webhook: category(webhookStream(1)),
+    webhookDelivery: category(webhookDeliveryStream(1)),
+    webhookAttempts: category(webhookAttemptsStream(1)),
   };
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });

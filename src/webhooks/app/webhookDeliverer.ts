@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Subscription } from 'rxjs';
+import { FEED_STREAM_PREFIXES } from '../../app/feed/mediaFeed.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { EventStore, Position } from '../../ports/eventStore.ts';
+import { WEBHOOK_STREAM_PREFIX } from '../domain/webhookStreams.ts';
+import type { LeaseJournal, HeldLease } from './leaseJournal.ts';
+import { subscriptionDelivery, type DeliveryTarget, type SubscriptionDelivery, type SubscriptionDeliveryDeps } from './subscriptionDelivery.ts';
+import type { Webhook, WebhookRegistry } from './webhookRegistry.ts';
+
+export interface WebhookDelivererDeps {
+  eventStore: EventStore;
+  registry: WebhookRegistry;
+  leases: LeaseJournal;
+  logger: Logger;
+  leaseMs: number;
+  /** Shortest time between two checkpoint writes of one subscription. */
+  checkpointMs: number;
+  /** How often the subscriptions are looked at even without a change seen (leases of stopped instances expire). */
+  scanMs: number;
+  engine: Omit<SubscriptionDeliveryDeps, 'eventStore' | 'onCheckpoint' | 'onGiveUp'>;
+}
+
+interface Running {
+  webhook: Webhook;
+  held: HeldLease;
+  delivery: SubscriptionDelivery;
+  /** A lease write is in flight; another is due after it. */
+  writing: boolean;
+  dirty: boolean;
+  lastWrite: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const targetOf = (webhook: Webhook): DeliveryTarget => ({
+  webhookPk: webhook.webhookPk,
+  url: webhook.url,
+  secret: webhook.secret,
+  filter: {
+    ...(webhook.events === null ? {} : { types: new Set(webhook.events) }),
+    ...(webhook.products === null ? {} : { productPks: new Set(webhook.products) }),
+  },
+});
+
+/**
+ * The instance's part in webhook delivery: it takes the lease of every active subscription no
+ * other instance holds (or whose holder stopped renewing), delivers it, and writes its checkpoint
+ * with the lease renewals; a lost lease stops its delivery at once. New gallery events wake the
+ * deliveries; subscription changes (and a periodic scan) start and stop them.
+ */
+export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
+  const running = new Map<number, Running>();
+  const context = () => {
+    const id = randomUUID();
+    return { actor: 'webhook-deliverer', api: 'webhook' as const, correlationId: id, causationId: id };
+  };
+  let stopped = false;
+  let scanning: Promise<void> | undefined;
+  let rescan = false;
+  let subscription: Subscription | undefined;
+
+  function stopDelivery(webhookPk: number) {
+    const current = running.get(webhookPk);
+    if (!current) return;
+    current.delivery.stop();
+    clearTimeout(current.timer);
+    running.delete(webhookPk);
+  }
+
+  /** Writes the lease (renewal and checkpoint), at most once per `checkpointMs`, one write at a time. */
+  function writeLease(webhookPk: number) {
+    const current = running.get(webhookPk);
+    if (!current || current.writing || stopped) return;
+    const wait = current.lastWrite + deps.checkpointMs - Date.now();
+    if (wait > 0) {
+      clearTimeout(current.timer);
+      current.timer = setTimeout(() => writeLease(webhookPk), wait);
+      return;
+    }
+    clearTimeout(current.timer);
+    current.writing = true;
+    current.dirty = false;
+    current.lastWrite = Date.now();
+    const held = { ...current.held, checkpoint: current.delivery.checkpoint() };
+    deps.leases
+      .renew(webhookPk, held)
+      .then((renewed) => {
+        current.writing = false;
+        if (running.get(webhookPk) !== current) return;
+        if (renewed === undefined) {
+          deps.logger.warn('webhook lease lost', { webhookPk });
+          return stopDelivery(webhookPk);
+        }
+        current.held = renewed;
+        if (current.dirty) return writeLease(webhookPk);
+        current.timer = setTimeout(() => writeLease(webhookPk), deps.leaseMs / 3);
+      })
+      .catch((error: unknown) => {
+        current.writing = false;
+        deps.logger.warn('webhook lease not renewed', { webhookPk, error: String(error) });
+        if (running.get(webhookPk) === current) current.timer = setTimeout(() => writeLease(webhookPk), 500);
+      });
+  }
+
+  function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined) {
+    const pk = webhook.webhookPk;
+    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: Date.now(), timer: undefined };
+    entry.delivery = subscriptionDelivery(() => targetOf(entry.webhook), from, {
+      ...deps.engine,
+      eventStore: deps.eventStore,
+      onCheckpoint: () => {
+        entry.dirty = true;
+        writeLease(pk);
+      },
+      onGiveUp: (reason) => {
+        stopDelivery(pk);
+        deps.registry.disable(pk, reason, context()).catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }));
+      },
+    });
+    running.set(pk, entry);
+    entry.timer = setTimeout(() => writeLease(pk), deps.leaseMs / 3);
+    entry.delivery.notify();
+  }
+
+  async function scanOnce() {
+    const webhooks = await deps.registry.list();
+    const active = new Map(webhooks.filter((webhook) => webhook.status === 'active').map((webhook) => [webhook.webhookPk, webhook]));
+    for (const pk of running.keys()) if (!active.has(pk)) stopDelivery(pk);
+    for (const webhook of active.values()) {
+      if (stopped) return;
+      const current = running.get(webhook.webhookPk);
+      if (current) {
+        current.webhook = webhook;
+        if (webhook.replays > current.held.replayRevision) {
+          // A replay: start again from the requested position, and say so in the lease at once.
+          stopDelivery(webhook.webhookPk);
+          const held = { ...current.held, replayRevision: webhook.replays, checkpoint: (webhook.replayAfter ?? undefined) as Position | undefined };
+          startDelivery(webhook, held, held.checkpoint);
+          running.get(webhook.webhookPk)!.dirty = true;
+          writeLease(webhook.webhookPk);
+        }
+        continue;
+      }
+      const held = await deps.leases.take(webhook.webhookPk);
+      if (held === undefined || stopped) continue;
+      const replay = webhook.replays > held.replayRevision;
+      const from = replay ? ((webhook.replayAfter ?? undefined) as Position | undefined) : held.checkpoint;
+      startDelivery(webhook, { ...held, replayRevision: webhook.replays, checkpoint: from }, from);
+      if (replay) writeLease(webhook.webhookPk);
+    }
+  }
+
+  function scan() {
+    if (stopped) return;
+    if (scanning) {
+      rescan = true;
+      return;
+    }
+    scanning = scanOnce()
+      .catch((error: unknown) => deps.logger.warn('webhook scan failed', { error: String(error) }))
+      .finally(() => {
+        scanning = undefined;
+        if (rescan) {
+          rescan = false;
+          scan();
+        }
+      });
+  }
+
+  const subscribe = async () => {
+    const [last] = await deps.eventStore.readAll({ direction: 'backwards', maxCount: 1 });
+    if (stopped) return;
+    subscription = deps.eventStore
+      .subscribeToAll({ ...(last ? { fromPosition: last.position } : {}), filter: { streamNamePrefixes: [...FEED_STREAM_PREFIXES, WEBHOOK_STREAM_PREFIX] } })
+      .subscribe({
+        next: (message) => {
+          if (message.kind !== 'event') return;
+          if (message.event.streamName.startsWith(WEBHOOK_STREAM_PREFIX)) return scan();
+          for (const current of running.values()) current.delivery.notify();
+        },
+        error: (error: unknown) => {
+          if (stopped) return;
+          deps.logger.warn('webhook wake-up subscription dropped, resubscribing', { error: String(error) });
+          setTimeout(() => void subscribe().catch(() => undefined), 500);
+        },
+      });
+  };
+
+  void subscribe().catch((error: unknown) => deps.logger.warn('webhook wake-up subscription failed', { error: String(error) }));
+  scan();
+  const scanTimer = setInterval(() => {
+    scan();
+    // A missed wake-up costs at most one scan interval.
+    for (const current of running.values()) current.delivery.notify();
+  }, deps.scanMs);
+
+  return {
+    /** Which subscriptions this instance delivers now (tests, metrics). */
+    delivering: () => [...running.keys()],
+    async stop() {
+      stopped = true;
+      clearInterval(scanTimer);
+      subscription?.unsubscribe();
+      for (const pk of [...running.keys()]) stopDelivery(pk);
+      await scanning;
+    },
+  };
+}
+
+export type WebhookDeliverer = ReturnType<typeof startWebhookDeliverer>;
