@@ -1,6 +1,7 @@
 import { SCHEMAS, pageOf } from './openApiSchemas.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 import { MEDIA_ORDERINGS } from '../../app/media/mediaLists.ts';
+import { WEBHOOK_PATHS, WEBHOOK_SCHEMAS } from '../../webhooks/http/webhookOpenApi.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -109,6 +110,7 @@ export function openApiDocument(publicBaseUrl: string) {
     components: {
       schemas: {
         ...SCHEMAS,
+        ...WEBHOOK_SCHEMAS,
         ProductPage: pageOf('Product'),
         ProductImagePage: pageOf('ProductImage'),
         ProductVideoPage: pageOf('ProductVideo'),
@@ -126,6 +128,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
     },
     paths: {
+      ...WEBHOOK_PATHS,
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up, a read model lagging (its commits fail, e.g. on a full disk) or the event store unreachable; the body names which and why.') } } },
       '/api/schema/': { get: { summary: 'This document', responses: { 200: respond('OpenAPI 3.1') } } },
