@@ -44,7 +44,8 @@ export function startWebhooks(deps: WebhooksDeps): Webhooks {
   const deliverer = startWebhookDeliverer({
     eventStore,
     registry,
-    leases: leaseJournal({ eventStore, clock: deps.clock, now, holder: randomUUID(), leaseMs: config.leaseMs }),
+    // The holder names the pid, so an operator (and the SIGKILL test) can tell which instance delivers.
+    leases: leaseJournal({ eventStore, clock: deps.clock, now, holder: `${process.pid}-${randomUUID()}`, leaseMs: config.leaseMs }),
     logger,
     leaseMs: config.leaseMs,
     checkpointMs: 50,
