@@ -174,7 +174,7 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
       for (const timer of waiting.values()) clearTimeout(timer);
       waiting.clear();
     },
-    /** Events read and not yet acknowledged. */
+    /** Events held: read and not yet behind the checkpoint (bounded by `maxPending`). */
     pending: pendingCount,
   };
 }
