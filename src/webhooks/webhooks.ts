@@ -38,7 +38,7 @@ export function startWebhooks(deps: WebhooksDeps): Webhooks {
   const { config, eventStore, logger } = deps;
   const now = deps.now ?? Date.now;
   const sender = createWebhookSender({ allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, maxResponseBytes: 4096, maxSockets: config.concurrency });
-  const attempts = attemptLog({ eventStore, clock: deps.clock, flushMs: 200, onError: (error) => logger.warn('webhook attempts not recorded', { error: String(error) }) });
+  const attempts = attemptLog({ eventStore, clock: deps.clock, flushMs: 1000, onError: (error) => logger.warn('webhook attempts not recorded', { error: String(error) }) });
   const registry = webhookRegistry({ eventStore, handle: deps.handle, allocatePk: deps.allocatePk });
   const allowed = new Set(config.allowedHosts.map(normalizeHost));
   const deliverer = startWebhookDeliverer({
@@ -48,7 +48,7 @@ export function startWebhooks(deps: WebhooksDeps): Webhooks {
     leases: leaseJournal({ eventStore, clock: deps.clock, now, holder: `${process.pid}-${randomUUID()}`, leaseMs: config.leaseMs }),
     logger,
     leaseMs: config.leaseMs,
-    checkpointMs: 50,
+    checkpointMs: 250,
     scanMs: Math.min(1000, config.leaseMs / 3),
     engine: {
       send: (url, headers, body, signal) => sender.send(url, headers, body, signal),
