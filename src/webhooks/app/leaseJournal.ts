@@ -37,12 +37,12 @@ export function leaseJournal(deps: { eventStore: EventStore; clock: Clock; now: 
     return created?.position;
   }
 
-  async function append(webhookPk: number, expected: number | 'no_stream', checkpoint: Position | undefined, replayRevision: number): Promise<number> {
+  async function append(webhookPk: number, expected: number | 'no_stream', checkpoint: Position | undefined, replayRevision: number, leaseMs = deps.leaseMs): Promise<number> {
     const id = randomUUID();
     const data: WebhookLeaseHeld['data'] = {
       webhookPk,
       holder: deps.holder,
-      expiresAt: new Date(deps.now() + deps.leaseMs).toISOString(),
+      expiresAt: new Date(deps.now() + leaseMs).toISOString(),
       checkpoint: checkpoint ?? null,
       replayRevision,
     };
@@ -93,6 +93,18 @@ export function leaseJournal(deps: { eventStore: EventStore; clock: Clock; now: 
       } catch (error) {
         if (error instanceof ConcurrencyError) return undefined;
         throw error;
+      }
+    },
+
+    /**
+     * Gives the lease up with the checkpoint reached (it expires now): another instance may take
+     * over at once, from exactly there. A lease lost meanwhile is left alone.
+     */
+    async release(webhookPk: number, held: HeldLease): Promise<void> {
+      try {
+        await append(webhookPk, held.revision, held.checkpoint, held.replayRevision, 0);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
       }
     },
   };

@@ -59,12 +59,26 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   let rescan = false;
   let subscription: Subscription | undefined;
 
-  function stopDelivery(webhookPk: number) {
+  const releases = new Set<Promise<void>>();
+
+  /** Stops delivering; `release` also gives the lease up with the checkpoint reached (not when it was lost). */
+  function stopDelivery(webhookPk: number, release = false) {
     const current = running.get(webhookPk);
     if (!current) return;
     current.delivery.stop();
     clearTimeout(current.timer);
     running.delete(webhookPk);
+    if (!release) return;
+    // After the write in flight (if any), so the release appends at the revision it left.
+    const released = waitForWrite(current)
+      .then(() => deps.leases.release(webhookPk, { ...current.held, checkpoint: current.delivery.checkpoint() }))
+      .catch((error: unknown) => deps.logger.warn('webhook lease not released', { webhookPk, error: String(error) }))
+      .finally(() => releases.delete(released));
+    releases.add(released);
+  }
+
+  async function waitForWrite(current: Running) {
+    for (let i = 0; i < 200 && current.writing; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   /** Writes the lease (renewal and checkpoint), at most once per `checkpointMs`, one write at a time. */
@@ -86,12 +100,12 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
       .renew(webhookPk, held)
       .then((renewed) => {
         current.writing = false;
+        if (renewed !== undefined) current.held = renewed; // a release after a stop appends at this revision
         if (running.get(webhookPk) !== current) return;
         if (renewed === undefined) {
           deps.logger.warn('webhook lease lost', { webhookPk });
           return stopDelivery(webhookPk);
         }
-        current.held = renewed;
         if (current.dirty) return writeLease(webhookPk);
         current.timer = setTimeout(() => writeLease(webhookPk), deps.leaseMs / 3);
       })
@@ -113,7 +127,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         writeLease(pk);
       },
       onGiveUp: (reason) => {
-        stopDelivery(pk);
+        stopDelivery(pk, true);
         deps.registry.disable(pk, reason, context()).catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }));
       },
     });
@@ -125,7 +139,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   async function scanOnce() {
     const webhooks = await deps.registry.list();
     const active = new Map(webhooks.filter((webhook) => webhook.status === 'active').map((webhook) => [webhook.webhookPk, webhook]));
-    for (const pk of running.keys()) if (!active.has(pk)) stopDelivery(pk);
+    for (const pk of running.keys()) if (!active.has(pk)) stopDelivery(pk, true);
     for (const webhook of active.values()) {
       if (stopped) return;
       const current = running.get(webhook.webhookPk);
@@ -134,6 +148,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         if (webhook.replays > current.held.replayRevision) {
           // A replay: start again from the requested position, and say so in the lease at once.
           stopDelivery(webhook.webhookPk);
+          await waitForWrite(current);
           const held = { ...current.held, replayRevision: webhook.replays, checkpoint: (webhook.replayAfter ?? undefined) as Position | undefined };
           startDelivery(webhook, held, held.checkpoint);
           running.get(webhook.webhookPk)!.dirty = true;
@@ -201,8 +216,10 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
       stopped = true;
       clearInterval(scanTimer);
       subscription?.unsubscribe();
-      for (const pk of [...running.keys()]) stopDelivery(pk);
+      // A graceful stop hands every subscription over at once, from where it got to.
+      for (const pk of [...running.keys()]) stopDelivery(pk, true);
       await scanning;
+      await Promise.all([...releases]);
     },
   };
 }
