@@ -12,7 +12,7 @@ import type { WebhookLeaseHeld } from '../../src/webhooks/domain/webhookEvents.t
  */
 const test = suite<{ cluster: Cluster; receiver: WebhookReceiver }>('webhooks on three instances: one deliverer, taken over after SIGKILL');
 test.before(async (context) => {
-  context.cluster = await startCluster(3, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_LEASE_MS: '1000', WEBHOOK_RETRY_DELAYS_MS: '50,100' });
+  context.cluster = await startCluster(3, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_LEASE_MS: '2000', WEBHOOK_RETRY_DELAYS_MS: '50,100' });
   context.receiver = await startWebhookReceiver();
 });
 test.after(async ({ cluster, receiver }) => {
@@ -51,19 +51,20 @@ test('SIGKILL of the delivering instance mid-stream: another resumes; duplicates
   for (let round = 0; round < 4; round++) await writeRound();
   await receiver.waitFor(() => receiver.acknowledged.length >= 40, 20_000);
 
-  const [first] = await holders(cluster, webhookPk);
-  const holderPid = Number(first!.split('-')[0]);
+  const before = await holders(cluster, webhookPk);
+  const holderPid = Number(before.at(-1)!.split('-')[0]);
   const index = [0, 1, 2].find((each) => cluster.pid(each) === holderPid);
-  assert.ok(index !== undefined, `the holder ${first} is one of the instances`);
+  assert.ok(index !== undefined, `the holder ${before.at(-1)} is one of the instances`);
   await cluster.kill(index!);
   const killedAt = Date.now();
   const beforeKill = new Set(receiver.attempts.map((each) => each.id));
   for (let round = 0; round < 4; round++) await writeRound();
 
   await receiver.waitFor(() => new Set(receiver.acknowledged.map((each) => each.id)).size >= written.length, 30_000);
-  const seenHolders = await holders(cluster, webhookPk);
-  assert.is(seenHolders.length, 2, `one take-over: ${seenHolders.join(', ')}`);
-  assert.is.not(Number(seenHolders[1]!.split('-')[0]), holderPid);
+  // Another instance took over; the killed one never again (a loaded machine may see more take-overs, never two holders at once).
+  const after = (await holders(cluster, webhookPk)).slice(before.length);
+  assert.ok(after.length >= 1, 'taken over');
+  assert.ok(after.every((holder) => Number(holder.split('-')[0]) !== holderPid), after.join(', '));
   assert.is(receiver.rejected, 0);
 
   // Nothing lost, and a deduping receiver sees every product in commit order.
@@ -77,7 +78,15 @@ test('SIGKILL of the delivering instance mid-stream: another resumes; duplicates
   for (const each of receiver.acknowledged) counts.set(each.id, (counts.get(each.id) ?? 0) + 1);
   const duplicated = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
   for (const id of duplicated) assert.ok(beforeKill.has(id), `${id} duplicated without having been sent before the kill`);
-  assert.ok(duplicated.length <= 16, `${duplicated.length} duplicates`);
+  // ... and only events after the checkpoint the killed instance had stored: nothing it had recorded as acknowledged came again.
+  const leaseEvents = await eventStore.readStream(`webhookDelivery-${webhookPk}`);
+  const stored = leaseEvents.map((event) => event.data as WebhookLeaseHeld['data']).filter((lease) => Number(lease.holder.split('-')[0]) === holderPid).at(-1)!;
+  const positionOf = new Map(written.map((each) => [each.id, each.position]));
+  const firstAck = new Map<string, number>();
+  for (const each of receiver.acknowledged) if (!firstAck.has(each.id)) firstAck.set(each.id, each.at);
+  const redeliveredAfterKill = receiver.acknowledged.filter((each) => each.at > killedAt && firstAck.get(each.id)! < each.at).map((each) => each.id);
+  for (const id of redeliveredAfterKill) assert.ok(stored.checkpoint === null || positionOf.get(id)! > stored.checkpoint, `${id} was redelivered though checkpointed`);
+  assert.ok(duplicated.length < written.length / 2, `${duplicated.length} duplicates`);
   // Delivery went on within a few lease periods.
   const resumed = receiver.attempts.find((each) => each.at > killedAt && !beforeKill.has(each.id));
   assert.ok(resumed !== undefined && resumed.at - killedAt < 10_000, 'resumed soon after the kill');

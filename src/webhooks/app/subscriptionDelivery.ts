@@ -29,6 +29,11 @@ export interface SubscriptionDeliveryDeps {
   onCheckpoint(position: Position | undefined): void;
   /** Delivery cannot go on (410 Gone, retries exhausted): disable the subscription. */
   onGiveUp(reason: string): void;
+  /**
+   * Whether the lease is surely still ours (default: always). No attempt starts otherwise, so a
+   * holder stalled past its lease's expiry does not send beside the instance that took over.
+   */
+  leaseValid?(): boolean;
 }
 
 interface Pending {
@@ -106,7 +111,7 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
   }
 
   function dispatch() {
-    if (stopped) return;
+    if (stopped || deps.leaseValid?.() === false) return;
     for (const [stream, queue] of queues) {
       if (inFlight.size >= deps.concurrency) return;
       if (queue.length === 0 || inFlight.has(stream) || waiting.has(stream)) continue;

@@ -29,6 +29,8 @@ interface Running {
   writing: boolean;
   dirty: boolean;
   lastWrite: number;
+  /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS. */
+  validUntil: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -94,7 +96,8 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
     clearTimeout(current.timer);
     current.writing = true;
     current.dirty = false;
-    current.lastWrite = Date.now();
+    const writeStarted = Date.now();
+    current.lastWrite = writeStarted;
     const held = { ...current.held, checkpoint: current.delivery.checkpoint() };
     deps.leases
       .renew(webhookPk, held)
@@ -106,6 +109,9 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
           deps.logger.warn('webhook lease lost', { webhookPk });
           return stopDelivery(webhookPk);
         }
+        const wasValid = current.validUntil > Date.now();
+        current.validUntil = writeStarted + deps.leaseMs;
+        if (!wasValid) current.delivery.notify(); // attempts held back while the lease was in doubt go on
         if (current.dirty) return writeLease(webhookPk);
         current.timer = setTimeout(() => writeLease(webhookPk), deps.leaseMs / 3);
       })
@@ -116,12 +122,14 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
       });
   }
 
-  function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined) {
+  function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined, validUntil: number) {
     const pk = webhook.webhookPk;
-    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: Date.now(), timer: undefined };
+    const now = Date.now();
+    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined };
     entry.delivery = subscriptionDelivery(() => targetOf(entry.webhook), from, {
       ...deps.engine,
       eventStore: deps.eventStore,
+      leaseValid: () => Date.now() < entry.validUntil,
       onCheckpoint: () => {
         entry.dirty = true;
         writeLease(pk);
@@ -150,17 +158,18 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
           stopDelivery(webhook.webhookPk);
           await waitForWrite(current);
           const held = { ...current.held, replayRevision: webhook.replays, checkpoint: (webhook.replayAfter ?? undefined) as Position | undefined };
-          startDelivery(webhook, held, held.checkpoint);
+          startDelivery(webhook, held, held.checkpoint, current.validUntil);
           running.get(webhook.webhookPk)!.dirty = true;
           writeLease(webhook.webhookPk);
         }
         continue;
       }
+      const takeStarted = Date.now();
       const held = await deps.leases.take(webhook.webhookPk);
       if (held === undefined || stopped) continue;
       const replay = webhook.replays > held.replayRevision;
       const from = replay ? ((webhook.replayAfter ?? undefined) as Position | undefined) : held.checkpoint;
-      startDelivery(webhook, { ...held, replayRevision: webhook.replays, checkpoint: from }, from);
+      startDelivery(webhook, { ...held, replayRevision: webhook.replays, checkpoint: from }, from, takeStarted + deps.leaseMs);
       if (replay) writeLease(webhook.webhookPk);
     }
   }
