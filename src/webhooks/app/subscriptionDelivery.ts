@@ -60,6 +60,8 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
   const waiting = new Map<string, NodeJS.Timeout>();
   let reading = false;
   let moreToRead = true;
+  /** A notify arrived since the current read started: the log may have grown after its end. */
+  let woken = false;
   let stopped = false;
   const abort = new AbortController();
 
@@ -82,6 +84,7 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
   async function read() {
     if (reading || stopped || !moreToRead || pendingCount() >= deps.maxPending) return;
     reading = true;
+    woken = false;
     try {
       const page = await readFeedPage(deps.eventStore, cursor, Math.min(256, deps.maxPending - pendingCount()), target().filter);
       if (stopped) return;
@@ -93,7 +96,7 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
         queues.set(event.streamName, queue);
       }
       cursor = page.cursor;
-      moreToRead = !page.reachedEnd;
+      moreToRead = !page.reachedEnd || woken;
       advanceCheckpoint();
     } finally {
       reading = false;
@@ -102,12 +105,11 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
     if (moreToRead) void read().catch(fail);
   }
 
-  function fail(error: unknown) {
-    // A store error while reading: try again shortly (the lease keeper stops us if the store is gone).
+  /** A store error while reading: try again shortly (the lease keeper stops us if the store is gone). */
+  function fail() {
     if (stopped) return;
     moreToRead = true;
     setTimeout(() => void read().catch(fail), 500).unref();
-    void error;
   }
 
   function dispatch() {
@@ -168,6 +170,7 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
     /** New events may be in the log: read on. */
     notify() {
       moreToRead = true;
+      woken = true;
       void read().catch(fail);
     },
     /** Everything up to here is acknowledged. */
