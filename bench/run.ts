@@ -31,6 +31,7 @@ import { benchEventCount, RECORDED_EVENT_COUNT } from './productEventLog.ts';
 import { projectionRebuild } from './projectionRebuild.ts';
 import { sseFanOut } from './sseFanOut.ts';
 import { timeToReady } from './timeToReady.ts';
+import { webhookFanOut, webhookThroughput } from './webhookDelivery.ts';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const LMDB_PACKAGE_JSON = fileURLToPath(new URL('../node_modules/lmdb/package.json', import.meta.url));
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   results.push(...(await rpcListThroughput()));
   results.push(await rpcCreateThroughput());
   results.push(await sseFanOut());
+  results.push(await webhookFanOut());
+  results.push(await webhookThroughput());
   results.push(...(await mediaDelivery()));
   results.push(...(await mediaByGalleryFile()));
   results.push(await renditionFirstRequest());

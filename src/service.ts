@@ -83,6 +83,7 @@ import { registerServiceGauges } from './observability/serviceGauges.ts';
 import { tracedCommandHandler } from './observability/tracedCommandHandler.ts';
 import { noteRouteTemplate } from './observability/requestTraces.ts';
 import { tracingFor, type Tracing } from './observability/tracing.ts';
+import { startWebhooks, type Webhooks } from './webhooks/webhooks.ts';
 
 /** Every read model the service keeps. */
 export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection, galleryFilesProjection] as const;
@@ -116,6 +117,8 @@ export interface RunningService {
   projections: Projections;
   /** Media delivery: the renditions service and the hot binary cache (tests). */
   delivery: Delivery;
+  /** Webhook subscriptions and this instance's deliverer. */
+  webhooks: Webhooks;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the stores. */
   close(): Promise<void>;
 }
@@ -249,6 +252,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   if (metrics) registerServiceGauges(metrics, { projections, lag, sseConsumers: feed.consumers });
   const corsHeaders = cors(config.corsOrigins);
+  const webhooks = startWebhooks({
+    config: config.webhooks,
+    eventStore,
+    handle,
+    allocatePk,
+    clock,
+    logger,
+    skuOf: (productPk) => products.get(productPk)?.sku,
+  });
   const app = createApp({
     ...(guard ? { readGuard: guard } : {}),
     ...(corsHeaders ? { cors: corsHeaders } : {}),
@@ -283,6 +295,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       feed.router,
       productsRouter,
       ...(metrics ? [metricsRoutes(metrics, config.observability.metricsToken)] : []),
+      webhooks.router,
     ],
   });
 
@@ -321,6 +334,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const close = () =>
     (closing ??= (async () => {
       feed.closeStreams();
+      await webhooks.close();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       logWatcher.stop();
       await projections.stop();
@@ -328,7 +342,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, close };
+  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

@@ -3,6 +3,7 @@ import { parseDeliveryConfig, type DeliveryConfig } from '../delivery/deliveryCo
 import { parseLimitsConfig, type LimitsConfig } from './limitsConfig.ts';
 import { parseCorsOrigins } from '../http/cors.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from '../observability/observabilityConfig.ts';
+import { parseWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooksConfig.ts';
 
 /**
  * The service's configuration, read once from the environment by the composition root.
@@ -81,6 +82,8 @@ export interface Config {
   observability: ObservabilityConfig;
   /** `CORS_ORIGINS` (comma-separated origins, or `*`): browser origins allowed to call the API; unset = no CORS headers (src/http/cors.ts). */
   corsOrigins: readonly string[];
+  /** `WEBHOOK_*`: push delivery of the gallery events (src/webhooks/). */
+  webhooks: WebhooksConfig;
 }
 
 export interface ApiUser {
@@ -151,6 +154,7 @@ export function loadConfig(env: Env): Config {
     readGuardTimeoutMs: parseNonNegativeInteger('READ_GUARD_TIMEOUT_MS', read('READ_GUARD_TIMEOUT_MS'), 2000, problems),
     observability: parseObservabilityConfig(read, problems),
     corsOrigins: parseCorsOrigins(read('CORS_ORIGINS'), problems),
+    webhooks: parseWebhooksConfig(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,5 @@
 /** Which public surface caused an event. */
-export const APIS = ['rest', 'rpc', 'download', 'cli'] as const;
+export const APIS = ['rest', 'rpc', 'download', 'cli', 'webhook'] as const;
 export type Api = (typeof APIS)[number];
 
 /**

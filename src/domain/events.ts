@@ -6,6 +6,7 @@ import type { IdempotencyEvent } from './idempotency/idempotencyEvents.ts';
 import type { PkAllocated, ProductEvent, SkuEvent } from './product/productEvents.ts';
 import type { RpcSessionEvent } from './rpcSession/rpcSessionEvents.ts';
 import type { SettingsEvent } from './settings/settingsEvents.ts';
+import type { WebhookAttempted, WebhookEvent, WebhookLeaseHeld } from '../webhooks/domain/webhookEvents.ts';
 
 /**
  * The event catalog: every event type of the service, the stream category it is written to and
@@ -22,11 +23,14 @@ export type CatalogEvent =
   | ImageDownloadEvent
   | RpcSessionEvent
   | IdempotencyEvent
-  | GalleryFileEvent;
+  | GalleryFileEvent
+  | WebhookEvent
+  | WebhookLeaseHeld
+  | WebhookAttempted;
 
 export type CatalogEventType = CatalogEvent['type'];
 
-export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency', 'galleryFile'] as const;
+export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency', 'galleryFile', 'webhook', 'webhookDelivery', 'webhookAttempts'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export interface CatalogEntry {
@@ -69,6 +73,14 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   IdempotentRequestAnswered: { category: 'idempotency', schemaVersion: 1 },
   IdempotentRequestReleased: { category: 'idempotency', schemaVersion: 1 },
   GalleryFileReserved: { category: 'galleryFile', schemaVersion: 1 },
+  WebhookCreated: { category: 'webhook', schemaVersion: 1 },
+  WebhookChanged: { category: 'webhook', schemaVersion: 1 },
+  WebhookSecretRotated: { category: 'webhook', schemaVersion: 1 },
+  WebhookDisabled: { category: 'webhook', schemaVersion: 1 },
+  WebhookDeleted: { category: 'webhook', schemaVersion: 1 },
+  WebhookReplayRequested: { category: 'webhook', schemaVersion: 1 },
+  WebhookLeaseHeld: { category: 'webhookDelivery', schemaVersion: 1 },
+  WebhookAttempted: { category: 'webhookAttempts', schemaVersion: 1 },
 };
 
 /** Every event type with its category and schema version, grouped by stream category. */

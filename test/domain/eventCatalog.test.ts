@@ -11,6 +11,7 @@ import { idempotencyStream } from '../../src/domain/idempotency/idempotencyStrea
 import { rpcSessionStream, sessionDigest } from '../../src/domain/rpcSession/rpcSessionStream.ts';
 import { galleryFileStream } from '../../src/domain/galleryFile/galleryFileStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
+import { webhookAttemptsStream, webhookDeliveryStream, webhookStream } from '../../src/webhooks/domain/webhookStreams.ts';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
 
@@ -95,6 +96,9 @@ test('catalog categories are the categories the stream helpers produce', () => {
     rpcSession: category(rpcSessionStream(sessionDigest('0'.repeat(32)))),
     idempotency: category(idempotencyStream('erp', 'key-1')),
     galleryFile: category(galleryFileStream('/i/m/image-1.png')),
+    webhook: category(webhookStream(1)),
+    webhookDelivery: category(webhookDeliveryStream(1)),
+    webhookAttempts: category(webhookAttemptsStream(1)),
   };
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });

@@ -18,6 +18,8 @@ export interface Cluster {
   api: TestService;
   /** Each instance on its own, e.g. to compare their answers. */
   direct: TestService[];
+  /** The process id of instance `index`. */
+  pid(index: number): number;
   /** Kills instance `index` with SIGKILL. */
   kill(index: number): Promise<void>;
   /** Starts instance `index` again on its data directory (its read models resume from their checkpoints). */
@@ -64,6 +66,7 @@ export async function startCluster(count = 3, extraEnv: Record<string, string> =
     proxy,
     api: facade(proxy.url),
     direct: children.map((child) => facade(child.url)),
+    pid: (index) => children[index]!.child.pid!,
     async kill(index) {
       children[index]!.child.kill('SIGKILL');
       await children[index]!.exited;

@@ -24,5 +24,5 @@ export type SkuEvent = SkuClaimed | SkuReleased;
 /** One integer pk was handed out (stream `pkSequence-<kind>`); the pk is the event's revision + 1. */
 export type PkAllocated = DomainEvent<'PkAllocated', { kind: PkKind }>;
 
-export const PK_KINDS = ['product', 'image', 'video'] as const;
+export const PK_KINDS = ['product', 'image', 'video', 'webhook'] as const;
 export type PkKind = (typeof PK_KINDS)[number];

@@ -1,6 +1,7 @@
 import { EVENT_CATALOG, STREAM_CATEGORIES, type StreamCategory } from '../../domain/events.ts';
 import { APIS } from '../../domain/eventMetadata.ts';
 import { EVENT_PAYLOAD_SCHEMAS } from './eventPayloadSchemas.ts';
+import { WEBHOOK_ASYNCAPI } from '../../webhooks/http/webhookAsyncApi.ts';
 
 /** How each stream category is addressed (EventStoreDB stream names). */
 const STREAM_ADDRESSES: { readonly [Category in StreamCategory]: { address: string; description: string } } = {
@@ -13,6 +14,9 @@ const STREAM_ADDRESSES: { readonly [Category in StreamCategory]: { address: stri
   rpcSession: { address: 'rpcSession-{sessionDigest}', description: 'One JSON-RPC session (internal; kept while the session lives).' },
   idempotency: { address: 'idempotency-{requestDigest}', description: 'One user\'s Idempotency-Key and the answer retries get (internal; kept 24 hours).' },
   galleryFile: { address: 'galleryFile-{file}', description: 'The reservation of one ShipStream gallery file name: names are unique across the catalog and never reused (internal).' },
+  webhook: { address: 'webhook-{webhookPk}', description: 'One webhook subscription (POST /api/v1/webhooks/): created, changed, disabled, deleted, replays.' },
+  webhookDelivery: { address: 'webhookDelivery-{webhookPk}', description: 'The delivery lease and checkpoint of one subscription (internal; kept 30 days).' },
+  webhookAttempts: { address: 'webhookAttempts-{webhookPk}', description: 'Delivery attempts of one subscription (GET /api/v1/webhooks/{pk}/deliveries/; kept 7 days).' },
 };
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
@@ -23,6 +27,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   sessionDigest: 'SHA-256 (hex) of the session id.',
   requestDigest: 'SHA-256 (hex) of the user name, a line feed and the Idempotency-Key.',
   file: 'The gallery file name (/i/m/image.png), URI-encoded.',
+  webhookPk: 'The webhook subscription pk.',
 };
 
 /**
@@ -92,15 +97,16 @@ export function asyncApiDocument(publicBaseUrl: string) {
       title: 'Product media catalog: published events',
       version: '1.0.0',
       description:
-        'Every event the catalog writes. Gallery events reach downstream services through the feed (`GET /api/v1/media_events/`, Server-Sent Events at `/api/v1/media_events/stream`, `id` = position, resumable with Last-Event-ID) or, on EventStoreDB, a `$all` subscription filtered by the stream prefix `productMedia-`.',
+        'Every event the catalog writes. Gallery events reach downstream services through the feed (`GET /api/v1/media_events/`, Server-Sent Events at `/api/v1/media_events/stream`, `id` = position, resumable with Last-Event-ID) or, on EventStoreDB, a `$all` subscription filtered by the stream prefix `productMedia-`; or are pushed to subscribed receivers as signed webhooks (channel `webhookPush`).',
     },
     defaultContentType: 'application/json',
     servers: {
       feed: { host: url.host, protocol: url.protocol.replace(':', ''), pathname: '/api/v1/media_events/stream', description: 'Server-Sent Events; `Authorization: Token <key>`.' },
       eventstoredb: { host: 'eventstoredb:2113', protocol: 'esdb', description: 'EventStoreDB gRPC: subscribe to `$all` with a stream prefix filter.' },
+      ...WEBHOOK_ASYNCAPI.servers,
     },
-    channels,
-    operations,
+    channels: { ...channels, ...WEBHOOK_ASYNCAPI.channels },
+    operations: { ...operations, ...WEBHOOK_ASYNCAPI.operations },
     components: { messages },
   };
 }

@@ -20,6 +20,14 @@ const dimensions = { type: 'object', properties: { WIDTH: integer, HEIGHT: integ
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const sessionFacts = { user: string, keyStamp: string, startedAt: dateTime, expiresAt: dateTime };
 const headers = { type: 'object', additionalProperties: string } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const webhookSettings = {
+  webhookPk: integer,
+  url: string,
+  events: { type: ['array', 'null'], items: string },
+  products: { type: ['array', 'null'], items: integer },
+  description: string,
+};
 
 const object = (properties: Record<string, object>) => ({ type: 'object', required: Object.keys(properties), properties });
 
@@ -59,4 +67,14 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   IdempotentRequestAnswered: object({ fingerprint: string, status: integer, headers, body: string }),
   IdempotentRequestReleased: object({ fingerprint: string, status: integer }),
   GalleryFileReserved: object({ file: string, productPk: integer }),
+  WebhookCreated: object({ ...webhookSettings, secret: string, createdAt: dateTime }),
+  WebhookChanged: object({ ...webhookSettings, active: boolean }),
+  WebhookSecretRotated: object({ webhookPk: integer, secret: string }),
+  WebhookDisabled: object({ webhookPk: integer, reason: string }),
+  WebhookDeleted: object({ webhookPk: integer }),
+  WebhookReplayRequested: object({ webhookPk: integer, after: nullableString }),
+  WebhookLeaseHeld: object({ webhookPk: integer, holder: string, expiresAt: dateTime, checkpoint: nullableString, replayRevision: integer }),
+  WebhookAttempted: object({
+    webhookPk: integer, eventId: string, position: nullableString, attempt: integer, status: nullablePk, latencyMs: integer, error: nullableString, attemptedAt: dateTime,
+  }),
 };

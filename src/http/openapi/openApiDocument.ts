@@ -3,6 +3,7 @@ import { withOperationConventions } from './operationConventions.ts';
 import { SCHEMAS, pageOf } from './openApiSchemas.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 import { MEDIA_ORDERINGS } from '../../app/media/mediaLists.ts';
+import { WEBHOOK_PATHS, WEBHOOK_SCHEMAS } from '../../webhooks/http/webhookOpenApi.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -115,6 +116,7 @@ export function openApiDocument(publicBaseUrl: string) {
     components: {
       schemas: {
         ...SCHEMAS,
+        ...WEBHOOK_SCHEMAS,
         ProductPage: pageOf('Product'),
         ProductImagePage: pageOf('ProductImage'),
         ProductVideoPage: pageOf('ProductVideo'),
@@ -132,6 +134,7 @@ export function openApiDocument(publicBaseUrl: string) {
       },
     },
     paths: {
+      ...WEBHOOK_PATHS,
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
       '/metrics': { get: { summary: 'Prometheus metrics of this instance (METRICS=off removes it; with METRICS_TOKEN, Authorization: Bearer <token>)', security: [], responses: { 200: respond('Text exposition format 0.0.4.'), 401: respond('METRICS_TOKEN is set and the bearer token is missing or wrong.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up, a read model lagging (its commits fail, e.g. on a full disk) or the event store unreachable; the body names which and why.') } } },
