@@ -25,6 +25,8 @@ test('every protected route answers a documented 401 without credentials', async
     const concrete = path.replace(/\{\w+\}/g, '1');
     const response = await api.request(method, concrete, { auth: null });
     assert.is(response.status, 401, `${route}: ${response.text}`);
+    // OPTIONS (DRF's metadata) is described in the document's description, not as operations.
+    if (method === 'OPTIONS') continue;
     check.response(method, path, response);
     checked += 1;
   }
