@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import type { CliIo } from './cliIo.ts';
+import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
+import { importCommand } from './import/importCommand.ts';
+
+/** The `catalog` program: every command registered, output and exit code through `io`. */
+export function catalogProgram(io: CliIo): Command {
+  const program = new Command('catalog')
+    .description('Operations on the product media catalog: import, verify, gc, rebuild, users, export.')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
+    .showHelpAfterError('(add --help for usage)');
+  importCommand(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
+  return program;
+}
+
+/** Runs one command line (`argv` without node and the script); resolves with the exit code. */
+export async function runCatalog(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const scoped: CliIo = { ...io, setExitCode: (value) => (code = value) };
+  try {
+    await catalogProgram(scoped).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CommandError) {
+      io.err.write(`catalog: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err.write(`catalog: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.usage;
+  }
+}
+
