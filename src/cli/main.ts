@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cliIo.ts';
 import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
+import { gcCommand } from './gc/gcCommand.ts';
 import { importCommand } from './import/importCommand.ts';
 
 /** The `catalog` program: every command registered, output and exit code through `io`. */
@@ -12,6 +13,7 @@ export function catalogProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
     .showHelpAfterError('(add --help for usage)');
   importCommand(program, io);
+  gcCommand(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
   return program;
 }
