@@ -3,6 +3,7 @@ import type { CliIo } from './cliIo.ts';
 import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
 import { gcCommand } from './gc/gcCommand.ts';
 import { importCommand } from './import/importCommand.ts';
+import { verifyCommand } from './verify/verifyCommand.ts';
 
 /** The `catalog` program: every command registered, output and exit code through `io`. */
 export function catalogProgram(io: CliIo): Command {
@@ -13,6 +14,7 @@ export function catalogProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
     .showHelpAfterError('(add --help for usage)');
   importCommand(program, io);
+  verifyCommand(program, io);
   gcCommand(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
   return program;

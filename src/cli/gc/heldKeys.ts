@@ -4,6 +4,13 @@ import { originalKeyOf } from '../../delivery/renditionKey.ts';
 /** Prefixes of the binaries the catalog writes; nothing else in the bucket is the collector's. */
 export const COLLECTED_PREFIXES = ['products/', 'product_videos/', 'renditions/'] as const;
 
+/** A binary an event holds, as the event recorded it. */
+export interface HeldBinary {
+  key: string;
+  bytes: number;
+  sha256: string;
+}
+
 /**
  * The binaries the catalog still needs, folded from gallery events: the current content of every
  * image, live or deleted (a deleted image can be restored with its binary), and of every live
@@ -11,18 +18,19 @@ export const COLLECTED_PREFIXES = ['products/', 'product_videos/', 'renditions/'
  * no event names (a write cut by a crash, a refused set replacement) are not held.
  */
 export function heldKeys() {
-  const images = new Map<number, string>();
-  const videos = new Map<number, string>();
+  const images = new Map<number, HeldBinary>();
+  const videos = new Map<number, HeldBinary>();
+  const binary = (data: { key?: string; bytes?: number; sha256?: string }): HeldBinary => ({ key: data.key!, bytes: data.bytes!, sha256: data.sha256! });
   return {
     apply(event: Pick<RecordedEvent, 'type' | 'data'>): void {
-      const data = event.data as { imagePk?: number; videoPk?: number; key?: string };
+      const data = event.data as { imagePk?: number; videoPk?: number; key?: string; bytes?: number; sha256?: string };
       switch (event.type) {
         case 'ImageUploaded':
         case 'ImageContentReplaced':
-          images.set(data.imagePk!, data.key!);
+          images.set(data.imagePk!, binary(data));
           return;
         case 'VideoUploaded':
-          videos.set(data.videoPk!, data.key!);
+          videos.set(data.videoPk!, binary(data));
           return;
         case 'VideoDeleted':
           videos.delete(data.videoPk!);
@@ -31,8 +39,12 @@ export function heldKeys() {
           return;
       }
     },
+    /** The held binaries with the size and hash their events recorded. */
+    binaries(): HeldBinary[] {
+      return [...images.values(), ...videos.values()];
+    },
     keys(): Set<string> {
-      return new Set([...images.values(), ...videos.values()]);
+      return new Set([...images.values(), ...videos.values()].map((held) => held.key));
     },
   };
 }
