@@ -3,6 +3,7 @@ import type { CliIo } from './cliIo.ts';
 import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
 import { gcCommand } from './gc/gcCommand.ts';
 import { importCommand } from './import/importCommand.ts';
+import { usersCommand } from './users/usersCommand.ts';
 import { verifyCommand } from './verify/verifyCommand.ts';
 
 /** The `catalog` program: every command registered, output and exit code through `io`. */
@@ -16,7 +17,12 @@ export function catalogProgram(io: CliIo): Command {
   importCommand(program, io);
   verifyCommand(program, io);
   gcCommand(program, io);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
+  usersCommand(program, io);
+  const quiet = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
+    command.commands.forEach(quiet);
+  };
+  program.commands.forEach(quiet);
   return program;
 }
 
