@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSequential } from './appendSequential.ts';
 import { asOfQuery } from './asOfQuery.ts';
+import { catalogImport } from './catalogImport.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { renderBenchmarksMarkdown, renderConsoleTable } from './benchmarksReport.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   results.push(await readGuardCost());
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
+  results.push(...(await catalogImport()));
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliIo } from '../cliIo.ts';
-import { openCatalogStores } from '../catalogStores.ts';
 import { formatBytes, parseDuration } from '../duration.ts';
 import { EXIT_CODES_HELP } from '../exitCodes.ts';
-import { collectGarbage } from './collectGarbage.ts';
 
 /** `catalog gc`: deletes binaries no event holds, after a grace period. */
 export function gcCommand(program: Command, io: CliIo, now: () => number = Date.now): void {
@@ -23,6 +21,8 @@ engine (no EVENTSTORE_URL) stop the service on that DATA_DIR first.
 ${EXIT_CODES_HELP}`,
     )
     .action(async (options: { dryRun: boolean; minAge: number }) => {
+      // Loaded when the command runs, so that `catalog --help` and other commands start fast.
+      const [{ openCatalogStores }, { collectGarbage }] = await Promise.all([import('../catalogStores.ts'), import('./collectGarbage.ts')]);
       const stores = await openCatalogStores(io.env);
       try {
         const verb = options.dryRun ? 'would delete' : 'deleted';

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
+import { positiveInteger } from '../positiveInteger.ts';
 import { CommandError, EXIT, EXIT_CODES_HELP } from '../exitCodes.ts';
 import { progressFor } from '../progress.ts';
 import type { CliIo } from '../cliIo.ts';
 import { catalogClient } from './catalogClient.ts';
 import { runImport, type ImportSummary } from './runImport.ts';
 
-export function positiveInteger(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('Must be a positive integer.');
-  return Number(text);
-}
 
 /** `catalog import <file>`: rows of products and images into a running service, through its public APIs. */
 export function importCommand(program: Command, io: CliIo): void {

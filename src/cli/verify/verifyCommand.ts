@@ -1,16 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openLmdbReadModelStore } from '../../adapters/lmdb/lmdbReadModelStore.ts';
-import { PROJECTIONS } from '../../service.ts';
 import type { CliIo } from '../cliIo.ts';
-import { eventsAfter, openCatalogStores } from '../catalogStores.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exitCodes.ts';
-import { COLLECTED_PREFIXES, heldKeys, isHeld } from '../gc/heldKeys.ts';
-import { positiveInteger } from '../import/importCommand.ts';
-import { progressFor } from '../progress.ts';
-import { checkBinaries, type Inconsistency } from './checkBinaries.ts';
-import { checkReadModels } from './checkReadModels.ts';
+import { positiveInteger } from '../positiveInteger.ts';
+import type { Inconsistency } from './checkBinaries.ts';
 
 /** `catalog verify`: binaries against their events, read models against a fresh rebuild, orphans. */
 export function verifyCommand(program: Command, io: CliIo): void {
@@ -28,6 +22,16 @@ Orphans (binaries no event holds) are listed but are not an inconsistency: "cata
 ${EXIT_CODES_HELP}`,
     )
     .action(async (options: { concurrency: number; skipReadModels: boolean }) => {
+      // Loaded when the command runs, so that `catalog --help` and other commands start fast.
+      const [{ openLmdbReadModelStore }, { PROJECTIONS }, { eventsAfter, openCatalogStores }, { COLLECTED_PREFIXES, heldKeys, isHeld }, { progressFor }, { checkBinaries }, { checkReadModels }] = await Promise.all([
+        import('../../adapters/lmdb/lmdbReadModelStore.ts'),
+        import('../../service.ts'),
+        import('../catalogStores.ts'),
+        import('../gc/heldKeys.ts'),
+        import('../progress.ts'),
+        import('./checkBinaries.ts'),
+        import('./checkReadModels.ts'),
+      ]);
       const stores = await openCatalogStores(io.env);
       try {
         const problems: Inconsistency[] = [];
