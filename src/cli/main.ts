@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cliIo.ts';
 import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
+import { exportCommand } from './export/exportCommand.ts';
 import { gcCommand } from './gc/gcCommand.ts';
 import { importCommand } from './import/importCommand.ts';
 import { usersCommand } from './users/usersCommand.ts';
@@ -18,6 +19,7 @@ export function catalogProgram(io: CliIo): Command {
   verifyCommand(program, io);
   gcCommand(program, io);
   usersCommand(program, io);
+  exportCommand(program, io);
   const quiet = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) });
     command.commands.forEach(quiet);
