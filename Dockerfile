@@ -9,6 +9,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY tsconfig.json ./
 COPY src ./src
 COPY projections ./projections
+# The `catalog` operations CLI (`docker exec <container> npx catalog --help`).
+COPY bin ./bin
 # Two malloc arenas: glibc otherwise makes one per thread libvips uses, and keeps their freed
 # memory (see README, Production: memory).
 ENV PORT=8000 DATA_DIR=/data MALLOC_ARENA_MAX=2

@@ -4,6 +4,7 @@ import { CommandError, EXIT, EXIT_CODES_HELP } from './exitCodes.ts';
 import { exportCommand } from './export/exportCommand.ts';
 import { gcCommand } from './gc/gcCommand.ts';
 import { importCommand } from './import/importCommand.ts';
+import { rebuildCommand } from './rebuild/rebuildCommand.ts';
 import { usersCommand } from './users/usersCommand.ts';
 import { verifyCommand } from './verify/verifyCommand.ts';
 
@@ -18,6 +19,7 @@ export function catalogProgram(io: CliIo): Command {
   importCommand(program, io);
   verifyCommand(program, io);
   gcCommand(program, io);
+  rebuildCommand(program, io);
   usersCommand(program, io);
   exportCommand(program, io);
   const quiet = (command: Command): void => {

@@ -78,9 +78,32 @@ test('creates missing products, uploads each image once with its roles and label
 
   const again = captureIo();
   const mark = await service.mark();
+  const bodiesBefore = images.bodies();
   assert.is(await runCatalog(importArgs(file, service), again), 0, again.stderr());
   assert.match(again.stdout(), '0 images added, 4 already there, 0 failed');
   assert.equal(await service.eventsSince(mark), []);
+  // Unchanged sources are not read again: the server answered 304s, the local file was not reread.
+  assert.is(images.bodies(), bodiesBefore);
+
+  // Without the hash cache the re-run reads every image, and still adds nothing.
+  await rm(`${file}.hashes.json`);
+  const cold = captureIo();
+  assert.is(await runCatalog(importArgs(file, service), cold), 0, cold.stderr());
+  assert.match(cold.stdout(), '0 images added, 4 already there, 0 failed');
+  assert.is(images.bodies(), bodiesBefore + 3, 'the three HTTP rows (the fourth is a local file)');
+});
+
+test('an image changed at the same URL since the last run is added on the re-run', async ({ service, images, dir }) => {
+  const sku = newSku();
+  const file = join(dir, 'changing.csv');
+  await writeFile(file, `sku,image\n${sku},${images.base}/changing.jpg\n`);
+  images.files.set('changing.jpg', await colouredJpeg(200));
+  assert.is(await runCatalog(importArgs(file, service), captureIo()), 0);
+  images.files.set('changing.jpg', await colouredJpeg(201));
+  const io = captureIo();
+  assert.is(await runCatalog(importArgs(file, service), io), 0);
+  assert.match(io.stdout(), '1 images added, 0 already there, 0 failed');
+  assert.is((await gallery(service, sku))?.images.length, 2);
 });
 
 test('reports each bad row in the errors file with its reason, imports the others and exits 1', async ({ service, images, dir }) => {

@@ -1,20 +1,30 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 
-/** Serves `/<name>` from a map of files on 127.0.0.1 (404 for others) and counts requests. */
-export async function startImageServer(files: Map<string, Buffer>): Promise<{ base: string; requests(): number; close(): Promise<void> }> {
+/**
+ * Serves `/<name>` from a map of files on 127.0.0.1 (404 for others), with a strong ETag and
+ * 304 answers to `If-None-Match` as web servers and CDNs give; counts requests and bodies sent.
+ */
+export async function startImageServer(files: Map<string, Buffer>): Promise<{ base: string; files: Map<string, Buffer>; requests(): number; bodies(): number; close(): Promise<void> }> {
   let requests = 0;
+  let bodies = 0;
   const server: Server = createServer((request, response) => {
     requests++;
     const body = files.get((request.url ?? '/').slice(1));
-    if (body === undefined) response.writeHead(404).end('not found');
-    else response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
+    if (body === undefined) return void response.writeHead(404).end('not found');
+    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+    if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();
+    bodies++;
+    response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length, etag }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
+    files,
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => requests,
+    bodies: () => bodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,7 +1,8 @@
 import type { CatalogClient, RemoteProduct } from './catalogClient.ts';
 import { RemoteError } from './catalogClient.ts';
 import type { ImportRow } from './importRows.ts';
-import { readSourceImage, type ImageSourceOptions } from './imageSource.ts';
+import type { HashCache } from './hashCache.ts';
+import { identifySource, readSourceImage, type ImageSourceOptions } from './imageSource.ts';
 
 /** What became of a row: a new image, or one the product already held (same content). */
 export type RowOutcome = 'created' | 'skipped';
@@ -28,7 +29,7 @@ export function fileHoldsStem(file: string, stem: string): boolean {
  * created) once, its gallery listed once, and the same content for the same product in one run
  * is uploaded once.
  */
-export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOptions }) {
+export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOptions; hashes: HashCache }) {
   const { client } = deps;
   const products = new Map<string, Promise<RemoteProduct>>();
   const galleries = new Map<string, Promise<Set<string>>>();
@@ -58,7 +59,7 @@ export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOp
     once(galleries, sku, async () => new Set((await client.listImages(sku)).map((image) => image.file.split('/').pop() ?? '')));
 
   return async function importRow(row: ImportRow): Promise<RowOutcome> {
-    const image = await readSourceImage(row.image, deps.source);
+    const image = await identifySource(row.image, deps.source, deps.hashes);
     const stem = contentStem(image.sha256);
     const key = `${row.sku}\n${stem}`;
     // The same content for the same product earlier in this run: that row adds it.
@@ -69,8 +70,10 @@ export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOp
       if (!mediaEnabled) throw new RemoteError(`Product ${row.sku} does not take media (media_enabled is false).`);
       const held = await heldStems(row.sku);
       if ([...held].some((file) => fileHoldsStem(file, stem))) return 'skipped';
+      // Known by its hash only (unchanged since the last run), yet not in the product: read it now.
+      const content = image.content ?? (await readSourceImage(row.image, deps.source)).content;
       const file = await client.createImage(row.sku, {
-        content: image.content,
+        content,
         mime: image.mime,
         name: stem,
         types: row.types,

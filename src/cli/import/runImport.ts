@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Progress } from '../progress.ts';
 import { RemoteError, type CatalogClient } from './catalogClient.ts';
 import { errorsFileOf, writeErrorsFile, type FailedRow } from './errorsFile.ts';
+import { hashCacheFileOf, openHashCache } from './hashCache.ts';
 import { ImageSourceError } from './imageSource.ts';
 import { formatOfFile, parseImportText, type ImportRow } from './importRows.ts';
 import { rowImporter } from './rowImporter.ts';
@@ -47,7 +48,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (entry.ok) rows.push({ row: entry.row, raw: entry.raw });
     else failed.push(entry.problem);
   }
+  const hashes = await openHashCache(hashCacheFileOf(options.file));
   const importRow = rowImporter({
+    hashes,
     client: options.client,
     source: { baseDir: dirname(options.file), maxBytes: options.maxImageBytes ?? 25 * 1024 * 1024, timeoutMs: options.downloadTimeoutMs ?? 60_000 },
   });
@@ -75,6 +78,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, rows.length)) }, worker));
   progress.stop();
 
+  await hashes.save();
   const errorsFile = errorsFileOf(options.file);
   await writeErrorsFile(errorsFile, failed);
   return {
