@@ -11,7 +11,7 @@ export function rebuildCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       `
-All read models are built beside the current ones (DATA_DIR/readmodels.rebuild) and switched in
+All read models are built beside the current ones (DATA_DIR/readmodels-rebuild) and switched in
 when complete; one read model is emptied and refilled in place. Run it with the instance that
 owns DATA_DIR stopped (an instance also rebuilds a read model by itself at start when its
 projection version changed). Events come from DATA_DIR or EVENTSTORE_URL.

@@ -35,7 +35,7 @@ export async function foldAll(eventStore: EventStore, store: ReadModelStore, pro
 
 /**
  * Rebuilds read models under `dataDir/readmodels`. All of them: built beside
- * (`readmodels.rebuild`), then switched in by renaming, so the old ones stay whole until the new
+ * (`readmodels-rebuild`; no dot: LMDB takes a path with an extension for a file), then switched in by renaming, so the old ones stay whole until the new
  * ones are complete. One of them: its tables are emptied and refilled in place.
  */
 export async function rebuildReadModels(
@@ -55,7 +55,7 @@ export async function rebuildReadModels(
       await store.close();
     }
   }
-  const beside = join(dataDir, 'readmodels.rebuild');
+  const beside = join(dataDir, 'readmodels-rebuild');
   await rm(beside, { recursive: true, force: true });
   const store = openLmdbReadModelStore({ path: beside });
   let count: number;
@@ -64,7 +64,7 @@ export async function rebuildReadModels(
   } finally {
     await store.close();
   }
-  const old = join(dataDir, 'readmodels.old');
+  const old = join(dataDir, 'readmodels-old');
   await rm(old, { recursive: true, force: true });
   if (existsSync(current)) await rename(current, old);
   await rename(beside, current);
