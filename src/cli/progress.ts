@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 
 /** Where a long command shows how far it is. */
 export interface Progress {
-  start(total: number): void;
+  /** `total` undefined: the count is not known in advance (events of a log): no bar, no ETA. */
+  start(total?: number): void;
   /** `done` counts every finished item, failed ones included. */
   update(done: number, failed: number): void;
   stop(): void;
@@ -20,7 +21,17 @@ export interface ProgressOptions {
 
 /** A bar with rate, ETA and failures on a terminal; periodic plain lines otherwise (logs, CI, pipes). */
 export function progressFor(options: ProgressOptions): Progress {
-  return options.stream.isTTY ? progressBar(options) : progressLines(options);
+  const bar = options.stream.isTTY ? progressBar(options) : undefined;
+  const lines = progressLines(options);
+  let counting = false;
+  return {
+    start(total) {
+      counting = total === undefined || bar === undefined;
+      (counting ? lines : bar!).start(total);
+    },
+    update: (done, failed) => (counting ? lines : bar!).update(done, failed),
+    stop: () => (counting ? lines : bar!).stop(),
+  };
 }
 
 function progressBar({ unit, label, stream }: ProgressOptions): Progress {
@@ -35,22 +46,23 @@ function progressBar({ unit, label, stream }: ProgressOptions): Progress {
   );
   const started = Date.now();
   return {
-    start: (total) => bar.start(total, 0, { failed: 0, rate: '0.0' }),
+    start: (total) => bar.start(total ?? 0, 0, { failed: 0, rate: '0.0' }),
     update: (done, failed) => bar.update(done, { failed, rate: rateOf(done, Date.now() - started) }),
     stop: () => bar.stop(),
   };
 }
 
 function progressLines({ unit, label, stream, lineIntervalMs = 5000, now = Date.now }: ProgressOptions): Progress {
-  let total = 0;
+  let total: number | undefined;
   let started = 0;
   let lastLine = 0;
   let state = { done: 0, failed: 0 };
   const line = () => {
     const elapsed = now() - started;
     const rate = state.done / Math.max(elapsed / 1000, 0.001);
-    const eta = rate > 0 ? Math.ceil((total - state.done) / rate) : undefined;
-    stream.write(`${label}: ${state.done}/${total} ${unit}, ${rateOf(state.done, elapsed)}/s, ${state.failed} failed${eta === undefined ? '' : `, ETA ${eta}s`}\n`);
+    const eta = rate > 0 && total !== undefined ? Math.ceil((total - state.done) / rate) : undefined;
+    const count = total === undefined ? `${state.done}` : `${state.done}/${total}`;
+    stream.write(`${label}: ${count} ${unit}, ${rateOf(state.done, elapsed)}/s, ${state.failed} failed${eta === undefined ? '' : `, ETA ${eta}s`}\n`);
     lastLine = now();
   };
   return {

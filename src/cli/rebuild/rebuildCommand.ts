@@ -29,7 +29,7 @@ ${EXIT_CODES_HELP}`,
       const stores = await openCatalogStores(io.env);
       try {
         const progress = progressFor({ unit: 'events', label: 'rebuild', stream: io.err });
-        progress.start(0);
+        progress.start();
         const started = Date.now();
         const count = await rebuildReadModels(stores.eventStore, stores.config.dataDir, PROJECTIONS, only, (done) => progress.update(done, 0));
         progress.stop();

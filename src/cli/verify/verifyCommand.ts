@@ -38,7 +38,7 @@ ${EXIT_CODES_HELP}`,
         // 1. What the events hold.
         const held = heldKeys();
         const scan = progressFor({ unit: 'events', label: 'verify: events', stream: io.err });
-        scan.start(0);
+        scan.start();
         let events = 0;
         for await (const event of eventsAfter(stores.eventStore)) {
           scan.update(++events, 0);
