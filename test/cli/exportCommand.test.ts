@@ -38,9 +38,11 @@ test('writes JSONL and media that catalog import reads back into another deploym
     const io = captureIo({ DATA_DIR: source.dataDir });
     assert.is(await runCatalog(['export', out], io), 0, io.stderr());
     assert.match(io.stdout(), `exported 2 products, 3 images, 0 videos (`);
-    const products = (await readFile(join(out, 'products.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    // Rows come in pk order; the import creates its products concurrently, so compare by SKU.
+    const bySku = (a: { sku: string; order?: number }, b: { sku: string; order?: number }) => a.sku.localeCompare(b.sku) || (a.order ?? 0) - (b.order ?? 0);
+    const products = (await readFile(join(out, 'products.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).sort(bySku);
     assert.equal(products.map(({ sku, name, media_enabled }) => [sku, name, media_enabled]), [['EXP-1', 'Lamp', true], ['EXP-2', 'Chair', true]]);
-    const rows = (await readFile(join(out, 'images.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const rows = (await readFile(join(out, 'images.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).sort(bySku);
     assert.equal(rows.map(({ sku, order, types, label, exclude }) => [sku, order, types, label, exclude]), [
       ['EXP-1', 0, ['image'], 'Front', false],
       ['EXP-1', 1, ['thumbnail'], 'Back', true],
