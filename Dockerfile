@@ -20,6 +20,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY projections ./projections
 COPY --from=admin /app/admin/dist ./admin/dist
+# The `catalog` operations CLI (`docker exec <container> npx catalog --help`).
+COPY bin ./bin
 # Two malloc arenas: glibc otherwise makes one per thread libvips uses, and keeps their freed
 # memory (see README, Production: memory).
 ENV PORT=8000 DATA_DIR=/data MALLOC_ARENA_MAX=2

@@ -6,6 +6,7 @@ import { adminPage } from './adminPage.ts';
 import { appendConcurrent } from './appendConcurrent.ts';
 import { appendSequential } from './appendSequential.ts';
 import { asOfQuery } from './asOfQuery.ts';
+import { catalogImport } from './catalogImport.ts';
 import type { BenchmarkResult } from './benchmarkResult.ts';
 import { renderBenchmarksMarkdown, renderConsoleTable } from './benchmarksReport.ts';
 import { progress, withTempDir } from './benchEnvironment.ts';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   results.push(...(await adminPage()));
   results.push(await metricsScrape());
   results.push(await metricsOverhead());
+  results.push(...(await catalogImport()));
 
   process.stdout.write(`\n${renderConsoleTable(results)}\n`);
   const loadAfter = loadavg();

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import type { ImageRoleName } from './importRows.ts';
+
+/** A product as the REST API shows it (the fields the import uses). */
+export interface RemoteProduct {
+  pk: number;
+  sku: string;
+  media_enabled: boolean;
+}
+
+/** An image as ShipStream's `product_media.list` shows it. */
+export interface RemoteImage {
+  file: string;
+  label: string;
+  position: number;
+  exclude: number;
+  url: string;
+  types: string[];
+}
+
+export interface NewRemoteImage {
+  content: Buffer;
+  mime: string;
+  /** Gallery file name stem (the service adds the directory and the extension). */
+  name: string;
+  label?: string;
+  exclude?: boolean;
+  position?: number;
+  types: ImageRoleName[];
+}
+
+/** A refusal of one request: the row fails with `message`; `fatal` stops the whole import (bad credentials). */
+export class RemoteError extends Error {
+  constructor(
+    message: string,
+    readonly fatal = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface CatalogClientOptions {
+  baseUrl: string;
+  /** A key of the service's user directory. */
+  token: string;
+  /** The user the key belongs to (the JSON-RPC API authenticates by user and key). */
+  user: string;
+  timeoutMs: number;
+}
+
+/**
+ * The two public APIs as the import needs them: products through REST (created with an
+ * Idempotency-Key, so a retried create never makes two), images through ShipStream's
+ * `product_media`, whose gallery file names the import uses as content addresses and which
+ * carries label, roles and exclusion.
+ */
+export function catalogClient(options: CatalogClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const basic = `Basic ${Buffer.from(`${options.user}:${options.token}`).toString('base64')}`;
+
+  async function send(path: string, init: { method: string; headers: Record<string, string>; body?: string }, signal?: AbortSignal) {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    try {
+      return await fetch(`${base}${path}`, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (error) {
+      if (timeout.aborted) throw new RemoteError(`${init.method} ${path}: no answer within ${options.timeoutMs} ms.`);
+      if (signal?.aborted) throw new RemoteError('Interrupted.');
+      throw new RemoteError(`${init.method} ${path}: ${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    }
+  }
+
+  async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
+    const response = await send(
+      path,
+      {
+        method,
+        headers: { authorization: `Token ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+      signal,
+    );
+    const text = await response.text();
+    const parsed = text === '' ? null : safeJson(text);
+    if (response.status === 401 || response.status === 403) throw new RemoteError(`The service refused the token (HTTP ${response.status}: ${text.slice(0, 200)}).`, true);
+    return { status: response.status, body: parsed as any, text };
+  }
+
+  async function rpc(method: string, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+    const response = await send(
+      '/api/jsonrpc',
+      { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [null, ...params] }) },
+      signal,
+    );
+    const text = await response.text();
+    const answer = safeJson(text) as { result?: unknown; error?: { code: number; message: string } | null } | undefined;
+    if (answer === undefined) throw new RemoteError(`${method}: HTTP ${response.status}, not a JSON-RPC answer.`);
+    if (answer.error) {
+      // -32002: access denied (ShipStream fault 2): the user and key do not match.
+      const fatal = answer.error.code === -32002 || response.status === 401;
+      throw new RemoteError(`${method}: ${answer.error.message} (${answer.error.code})`, fatal);
+    }
+    return answer.result;
+  }
+
+  return {
+    async findProduct(sku: string, signal?: AbortSignal): Promise<RemoteProduct | undefined> {
+      const { status, body, text } = await rest('GET', `/api/v1/products/?sku=${encodeURIComponent(sku)}`, undefined, {}, signal);
+      if (status !== 200) throw new RemoteError(`Looking up product ${sku}: HTTP ${status} ${text.slice(0, 200)}`);
+      return (body.results as RemoteProduct[]).find((product) => product.sku === sku);
+    },
+
+    /** Creates the product; a lost answer retried with the same key creates nothing more. */
+    async createProduct(sku: string, name: string | undefined, signal?: AbortSignal): Promise<RemoteProduct | undefined> {
+      const key = `catalog-import-product-${createHash('sha256').update(sku).digest('hex').slice(0, 40)}`;
+      const { status, body, text } = await rest('POST', '/api/v1/products/', { sku, ...(name ? { name } : {}) }, { 'idempotency-key': key }, signal);
+      if (status === 201) return body as RemoteProduct;
+      // Another importer created it first: the caller reads it back.
+      if (status === 400 && Array.isArray(body?.sku) && String(body.sku[0]).includes('already exists')) return undefined;
+      throw new RemoteError(`Creating product ${sku}: HTTP ${status} ${text.slice(0, 300)}`);
+    },
+
+    listImages: (sku: string, signal?: AbortSignal) => rpc('product_media.list', [sku], signal) as Promise<RemoteImage[]>,
+
+    async createImage(sku: string, image: NewRemoteImage, signal?: AbortSignal): Promise<string> {
+      const data = {
+        file: { content: image.content.toString('base64'), mime: image.mime, name: image.name },
+        types: image.types,
+        ...(image.label === undefined ? {} : { label: image.label }),
+        ...(image.exclude === undefined ? {} : { exclude: image.exclude ? 1 : 0 }),
+        ...(image.position === undefined ? {} : { position: image.position }),
+      };
+      const [file] = (await rpc('product_media.create', [sku, data], signal)) as string[];
+      return file!;
+    },
+  };
+}
+
+export type CatalogClient = ReturnType<typeof catalogClient>;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
