@@ -342,7 +342,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, close };
+  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`, `GET ${MEDIA_PATH}/catalog/product/{first}/{second}/{name}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

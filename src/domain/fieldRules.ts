@@ -12,6 +12,16 @@ export const MAX_POSITIVE_INTEGER = 2147483647;
 /** DRF's text for a value outside a choice list. */
 export const invalidChoiceMessage = (value: unknown): string => `"${String(value)}" is not a valid choice.`;
 
+/** Text DRF's `IntegerField` reads as an integer: digits, optionally `.0…`, spaces around (`" 3000.0 "`). */
+const INTEGER_TEXT = /^\s*-?\d+(\.0*)?\s*$/;
+
+/**
+ * `value` as DRF's `IntegerField` takes it in: integer text (`"3000"`) becomes its number, any
+ * other value is returned as given (and judged by `integerProblem`).
+ */
+export const drfIntegerInput = (value: unknown): unknown =>
+  typeof value === 'string' && value.length <= 1000 && INTEGER_TEXT.test(value) ? Number.parseFloat(value) : value;
+
 /** The DRF `IntegerField` message for `value`, or `undefined` when it is an integer in [min, max]. */
 export function integerProblem(value: unknown, min: number, max: number): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) return 'A valid integer is required.';

@@ -58,9 +58,17 @@ test('ChangeSetting refuses missing, null, non-integer, non-positive and huge di
     WIDTH: ['Ensure this value is greater than or equal to 1.'],
     HEIGHT: ['A valid integer is required.'],
   });
-  refusedValue({ WIDTH: '3000', HEIGHT: 20001 }, {
+  refusedValue({ WIDTH: '3000x', HEIGHT: 20001 }, {
     WIDTH: ['A valid integer is required.'],
     HEIGHT: ['Ensure this value is less than or equal to 20000.'],
+  });
+});
+
+test('ChangeSetting reads integer text as DRF\'s IntegerField does ("3000", " 1000.0 "), and stores numbers', () => {
+  spec.given([]).when(change('MAX_IMAGE_DIMENSIONS', { WIDTH: '3000', HEIGHT: ' 1000.0 ' })).then([changed(3000, 1000)]);
+  refusedValue({ WIDTH: '1.5', HEIGHT: '0' }, {
+    WIDTH: ['A valid integer is required.'],
+    HEIGHT: ['Ensure this value is greater than or equal to 1.'],
   });
 });
 

@@ -1,4 +1,4 @@
-import { integerProblem } from '../fieldRules.ts';
+import { drfIntegerInput, integerProblem } from '../fieldRules.ts';
 
 /**
  * The dynamic settings the catalog knows (Omnitron `/api/v1/dynamic_settings/`). Each entry has
@@ -49,13 +49,16 @@ function validateDimensions(value: unknown): Validation<ImageDimensions> {
   }
   const record = value as Record<string, unknown>;
   const errors: ValueErrors = {};
+  const dimensions: Partial<ImageDimensions> = {};
   for (const name of ['WIDTH', 'HEIGHT'] as const) {
-    const given = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+    // Integer text ("3000") counts as the integer, as DRF's IntegerField reads it.
+    const given = Object.prototype.hasOwnProperty.call(record, name) ? drfIntegerInput(record[name]) : undefined;
     const problem = given === undefined ? 'This field is required.' : given === null ? 'This field may not be null.' : integerProblem(given, 1, MAX_DIMENSION);
     if (problem !== undefined) errors[name] = [problem];
+    else dimensions[name] = given as number;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { WIDTH: record.WIDTH as number, HEIGHT: record.HEIGHT as number } };
+  return { ok: true, value: dimensions as ImageDimensions };
 }
 
 /** DRF names JSON types the way Python sees them. */

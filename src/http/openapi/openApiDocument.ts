@@ -96,6 +96,25 @@ const MEDIA_PATH_ITEM = {
   },
 };
 
+const GALLERY_FILE_PARAMETER = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+
+/** Magento's media URL of a ShipStream gallery file (`file` of `product_media.list`): the same answers as `/media/{key}`. */
+const CATALOG_PRODUCT_PATH_ITEM = {
+  parameters: [
+    GALLERY_FILE_PARAMETER('first', 'First character of the file name (`i` of `/i/m/image.png`).'),
+    GALLERY_FILE_PARAMETER('second', 'Second character of the file name (`m` of `/i/m/image.png`).'),
+    GALLERY_FILE_PARAMETER('name', 'The file name (`image.png`); names are unique across the catalog and never reused.'),
+  ],
+  get: {
+    ...MEDIA_PATH_ITEM.get,
+    summary: 'A ShipStream gallery file by its Magento media URL (public; see docs/jsonrpc.md)',
+    description:
+      'No credentials: the current binary of the live image whose JSON-RPC `file` is `/<first>/<second>/<name>`, so connectors that build ' +
+      'Magento URLs from `file` work. Same headers, ranges and renditions as `/media/{key}`, but cached `public, max-age=300, ' +
+      'stale-while-revalidate=86400` (an `update` replaces the binary under the same name). A removed or unknown name answers 404.',
+  },
+};
+
 /**
  * The OpenAPI 3.1 document of the REST surface, served at `/api/schema/`. A test checks it lists
  * exactly the routes the application has.
@@ -249,13 +268,17 @@ export function openApiDocument(publicBaseUrl: string) {
             'JSON-RPC 2.0 (`"jsonrpc"` as the number 2.0 or the string "2.0"), single or batch. Methods: `login(username, api_key)` → session id; ' +
             '`call(session, "product_media.<list|info|types|create|update|remove>", [args])`; `endSession(session)`; the short form ' +
             '`product_media.<method>(session, ...args)`. A null session authenticates with HTTP Basic (user name and API key). Faults are ' +
-            'JSON-RPC errors with code `-(32000 + fault)`; every answer with a body is HTTP 200.',
+            'JSON-RPC errors with code `-(32000 + fault)`; every answer with a body is HTTP 200. Also OpenMage\'s handler methods ' +
+            '`multiCall(session, [[method, args], …])` (results in order, a failing call\'s fault in its place), `resources`, `globalFaults`, ' +
+            '`resourceFaults`, `product_media.currentStore`, and the alias `product_attribute_media.*`. `jsonrpc` missing or "1.0" is answered ' +
+            'in JSON-RPC 1.0 form. See docs/jsonrpc.md.',
           security: [{}, { BasicAuth: [] }],
           requestBody: { content: json({ oneOf: [ref('JsonRpcRequest'), ref('JsonRpcBatch')] }) },
           responses: { 200: respond('`{"jsonrpc", "id", "error", "result"}`, or a list of them for a batch.', { oneOf: [ref('JsonRpcResponse'), { type: 'array', items: ref('JsonRpcResponse') }] }), 204: respond('A batch of notifications only.') },
         },
       },
       '/media/{key}': MEDIA_PATH_ITEM,
+      '/media/catalog/product/{first}/{second}/{name}': CATALOG_PRODUCT_PATH_ITEM,
       '/api/v1/dynamic_settings/': {
         get: { summary: 'List dynamic settings (defaults included)', responses: { 200: respond('All settings.', ref('DynamicSettingPage')), ...ERRORS } },
         post: { summary: 'Change a setting', parameters: [IDEMPOTENCY_KEY], requestBody: { content: json(ref('DynamicSettingInput')) }, responses: { 201: respond('Changed.', ref('DynamicSetting')), ...ERRORS } },
