@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { formatOfFile, parseImportText } from '../../src/cli/import/importRows.ts';
 import { contentStem, fileHoldsStem } from '../../src/cli/import/rowImporter.ts';
 import { errorsCsv } from '../../src/cli/import/errorsFile.ts';
+import { productNamesOf } from '../../src/cli/import/runImport.ts';
 
 const csv = suite('CSV rows are checked one by one');
 
@@ -86,3 +87,13 @@ identity('the errors file repeats the row and adds line and reason, quoted as CS
 });
 
 identity.run();
+
+const names = suite('A product created by the import takes the first name its rows give');
+
+names('the first non-empty name in file order wins, whichever row runs first', () => {
+  const parsed = parseImportText('sku,name,image\nA-1,,a.jpg\nA-1,Lamp,b.jpg\nA-1,Other,c.jpg\nB-2,,d.jpg\n', 'csv');
+  const rows = parsed.flatMap((entry) => (entry.ok ? [entry.row] : []));
+  assert.equal([...productNamesOf(rows)], [['A-1', 'Lamp']]);
+});
+
+names.run();

@@ -48,7 +48,7 @@ test('rebuilds all read models beside and switches them in, or one in place; a d
 
     const unknown = captureIo({ DATA_DIR: api.dataDir });
     assert.is(await runCatalog(['rebuild', 'nope'], unknown), 2);
-    assert.is(unknown.stderr(), 'catalog: There is no read model "nope"; choose one of products, gallery, settings, rpcSessions.\n');
+    assert.is(unknown.stderr(), 'catalog: There is no read model "nope"; choose one of products, gallery, settings, rpcSessions, galleryFiles.\n');
 
     // The service starts on the rebuilt read models and serves them.
     const restarted = await startTestService({ dataDir: api.dataDir });

@@ -29,7 +29,13 @@ export function fileHoldsStem(file: string, stem: string): boolean {
  * created) once, its gallery listed once, and the same content for the same product in one run
  * is uploaded once.
  */
-export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOptions; hashes: HashCache }) {
+export function rowImporter(deps: {
+  client: CatalogClient;
+  source: ImageSourceOptions;
+  hashes: HashCache;
+  /** The name of each product to create, whichever of its rows gets there first (rows run concurrently). */
+  productNames?: ReadonlyMap<string, string>;
+}) {
   const { client } = deps;
   const products = new Map<string, Promise<RemoteProduct>>();
   const galleries = new Map<string, Promise<Set<string>>>();
@@ -50,7 +56,7 @@ export function rowImporter(deps: { client: CatalogClient; source: ImageSourceOp
     once(products, row.sku, async () => {
       const found = await client.findProduct(row.sku);
       if (found) return found;
-      const created = (await client.createProduct(row.sku, row.name)) ?? (await client.findProduct(row.sku));
+      const created = (await client.createProduct(row.sku, deps.productNames?.get(row.sku) ?? row.name)) ?? (await client.findProduct(row.sku));
       if (!created) throw new RemoteError(`Product ${row.sku} could not be created.`);
       return created;
     });

@@ -37,6 +37,13 @@ export interface ImportSummary {
 /** Largest import file read (its rows are held in memory). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
+/** The name each product gets when it is created: the first name its rows give, in file order. */
+export function productNamesOf(rows: readonly ImportRow[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const row of rows) if (row.name && !names.has(row.sku)) names.set(row.sku, row.name);
+  return names;
+}
+
 /** Imports every row of a CSV/JSONL file; failed rows are reported, never stop the others. */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
@@ -51,6 +58,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const hashes = await openHashCache(hashCacheFileOf(options.file));
   const importRow = rowImporter({
     hashes,
+    productNames: productNamesOf(rows.map((each) => each.row)),
     client: options.client,
     source: { baseDir: dirname(options.file), maxBytes: options.maxImageBytes ?? 25 * 1024 * 1024, timeoutMs: options.downloadTimeoutMs ?? 60_000 },
   });
