@@ -14,10 +14,13 @@ const WARN_EVERY_MS = 60_000;
  * before a request arrived, so that request waits for the next one, started after it (at most
  * one read in flight and one queued, whatever the load). On the embedded engine the head is a
  * local read of microseconds; on EventStoreDB one round trip shared by the requests of that
- * moment. The wait is bounded: past `timeoutMs`, or when the store cannot be read, the request
+ * moment (the embedded engine, the only writer of its log, tells its head without a read:
+ * `EventStore.headPosition`). The wait is bounded: past `timeoutMs`, or when the store cannot be read, the request
  * is answered from what the read models hold (a warning says so, at most once a minute).
  */
 export function readGuard(deps: { eventStore: EventStore; watcher: LogWatcher; timeoutMs: number; logger: Logger }) {
+  // An engine that is its log's only writer knows the head without a read: exact, and free.
+  const localHead = deps.eventStore.headPosition?.bind(deps.eventStore);
   const readHead = async (): Promise<Position | undefined> => (await deps.eventStore.readAll({ direction: 'backwards', maxCount: 1 }))[0]?.position;
   let inFlight: Promise<Position | undefined> | undefined;
   let queued: Promise<Position | undefined> | undefined;
@@ -55,7 +58,7 @@ export function readGuard(deps: { eventStore: EventStore; watcher: LogWatcher; t
     async caughtUp(): Promise<void> {
       let head: Position | undefined;
       try {
-        head = await headFromNow();
+        head = localHead ? localHead() : await headFromNow();
       } catch (error) {
         // The store cannot be read: what the read models hold is the best answer there is (a
         // write will fail on its own), so the request goes on.

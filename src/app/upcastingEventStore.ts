@@ -19,6 +19,7 @@ export function upcastingEventStore(store: EventStore): EventStore {
       ),
     setStreamMaxAge: (streamName, maxAgeSeconds) => store.setStreamMaxAge(streamName, maxAgeSeconds),
     close: () => store.close(),
+    ...(store.headPosition ? { headPosition: () => store.headPosition!() } : {}),
   };
 }
 

@@ -42,5 +42,6 @@ export function observedEventStore(store: EventStore, metrics: Metrics | undefin
     subscribeToAll: (options) => store.subscribeToAll(options),
     setStreamMaxAge: (streamName, maxAgeSeconds) => store.setStreamMaxAge(streamName, maxAgeSeconds),
     close: () => store.close(),
+    ...(store.headPosition ? { headPosition: () => store.headPosition!() } : {}),
   };
 }

@@ -99,6 +99,13 @@ export interface EventStore {
   /** Reads the global log; forwards from P includes P, backwards from P excludes it. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
+  /**
+   * The position of the last event in `$all` (`undefined`: the log is empty), known without a
+   * read: only an engine that is the only writer of its log has it (the embedded one). Others
+   * leave it out, and readers ask `readAll({ direction: 'backwards', maxCount: 1 })`.
+   */
+  headPosition?(): Position | undefined;
+
   /** Catch-up subscription to `$all`: history, then `caughtUp`, then live events. */
   subscribeToAll(options?: SubscribeToAllOptions): Observable<AllSubscriptionMessage>;
 

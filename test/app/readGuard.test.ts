@@ -58,4 +58,20 @@ test('a head already reached costs no wait; the store not answering lets the req
   await failing.caughtUp();
 });
 
+test('an engine that knows its head (the embedded one) is asked it, never read: each request waits for the head as of its arrival', async () => {
+  let head: Position | undefined;
+  let reads = 0;
+  const store = { headPosition: () => head, readAll: async () => (reads++, []) } as unknown as EventStore;
+  const waited: Position[] = [];
+  const watcher: LogWatcher = { reach: async (at) => (waited.push(at), true), stop() {} };
+  const guard = readGuard({ eventStore: store, watcher, timeoutMs: 1000, logger: silentLogger });
+  await guard.caughtUp();
+  head = position(3);
+  await guard.caughtUp();
+  await guard.caughtUp();
+  head = position(8);
+  await guard.caughtUp();
+  assert.equal([waited, reads], [[position(3), position(8)], 0]);
+});
+
 test.run();

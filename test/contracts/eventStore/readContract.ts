@@ -20,6 +20,16 @@ export function readContract(test: EventStoreContractTest): void {
     assert.match(recorded.created, ISO_8601);
   });
 
+  test('an engine that tells its head (headPosition) tells the last event of $all, right after each append', async ({ store }) => {
+    if (store.headPosition === undefined) return; // optional: EventStoreDB has no local head
+    for (let round = 0; round < 3; round++) {
+      const result = await store.appendToStream(`${freshCategory()}-1`, [eventData(), eventData()], { expectedRevision: 'no_stream' });
+      assert.is(store.headPosition(), result.position);
+      const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+      assert.is(store.headPosition(), last!.position);
+    }
+  });
+
   test('a stream reads forwards from the start, or from an inclusive revision with maxCount', async ({ store }) => {
     const stream = `${freshCategory()}-1`;
     const events = Array.from({ length: 5 }, () => eventData());
