@@ -85,14 +85,26 @@ export function leaseJournal(deps: { eventStore: EventStore; clock: Clock; now: 
       }
     },
 
-    /** Renews a held lease with the checkpoint reached; `undefined` when it was lost (another instance took it). */
+    /**
+     * Renews a held lease with the checkpoint reached; `undefined` when it was lost (another
+     * instance took it). A renewal whose answer was lost (a timeout) may have been stored: the
+     * next one then conflicts with our own event, and goes on after it — stopping there would
+     * restart delivery from the older checkpoint in the store and send acknowledged events again.
+     */
     async renew(webhookPk: number, held: HeldLease): Promise<HeldLease | undefined> {
       try {
         const revision = await append(webhookPk, held.revision, held.checkpoint, held.replayRevision);
         return { ...held, revision };
       } catch (error) {
-        if (error instanceof ConcurrencyError) return undefined;
-        throw error;
+        if (!(error instanceof ConcurrencyError)) throw error;
+        const current = await read(webhookPk);
+        if (current === undefined || current.lease.holder !== deps.holder) return undefined;
+        try {
+          return { ...held, revision: await append(webhookPk, current.revision, held.checkpoint, held.replayRevision) };
+        } catch (again) {
+          if (again instanceof ConcurrencyError) return undefined;
+          throw again;
+        }
       }
     },
 
