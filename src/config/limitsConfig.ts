@@ -1,3 +1,4 @@
+import { integerSetting } from './integerSetting.ts';
 /**
  * What any one client can cost the service: connections, bodies of clients not yet known, login
  * attempts, JSON-RPC batches and sessions. Read by the composition root like every setting.
@@ -33,15 +34,7 @@ type Read = (name: string) => string | undefined;
 
 /** Reads the limits; every problem is added to `problems`, naming its variable. */
 export function parseLimitsConfig(read: Read, problems: string[]): LimitsConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    if (!/^\d{1,12}$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return Number(value);
-  };
+  const integer = integerSetting(read, problems);
   const trustProxy = read('TRUST_PROXY') ?? '0';
   if (trustProxy !== '0' && trustProxy !== '1') problems.push(`TRUST_PROXY must be 0 or 1, got "${trustProxy}"`);
   return {

@@ -1,3 +1,4 @@
+import { integerSetting } from '../config/integerSetting.ts';
 import { RENDITION_FITS, type RenditionFit, type RenditionFormat } from '../ports/imageProcessor.ts';
 
 /** A named rendition (`?preset=card`): a box, a fit and, optionally, a format. */
@@ -47,15 +48,7 @@ type Read = (name: string) => string | undefined;
 
 /** Reads the delivery settings; every problem is added to `problems`, naming its variable. */
 export function parseDeliveryConfig(read: Read, problems: string[], objectStore: 'files' | 's3'): DeliveryConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    if (!/^\d{1,12}$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return Number(value);
-  };
+  const integer = integerSetting(read, problems);
   const access = read('MEDIA_ACCESS') ?? 'public';
   if (access !== 'public' && access !== 'signed') problems.push(`MEDIA_ACCESS must be public or signed, got "${access}"`);
   const signingKey = read('MEDIA_SIGNING_KEY');

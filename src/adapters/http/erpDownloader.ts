@@ -1,8 +1,9 @@
+import { connectionFailureReason } from './connectionFailureReason.ts';
 import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '../../errors/appError.ts';
 import type { DownloadedFile, Downloader } from '../../ports/downloader.ts';
-import { FORBIDDEN_ADDRESS, guardedAgents } from './guardedAgents.ts';
+import { guardedAgents } from './guardedAgents.ts';
 
 export interface ErpDownloaderOptions {
   /** Hosts (lower-case names or IPs, optionally `host:port`) reached even on private addresses. */
@@ -16,7 +17,6 @@ export interface ErpDownloaderOptions {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const BLOCKED_ADDRESS = /is not allowed\. Because/;
 
 /** A refused or failed download; the message is what the client reads under `url`. */
 export const downloadFailed = (reason: string, cause?: unknown) => new AppError('DOWNLOAD_FAILED', reason, { status: 400, cause });
@@ -75,7 +75,7 @@ export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
       } catch (error) {
         if (abort.signal.aborted) throw downloadFailed(`The download took longer than ${seconds} seconds.`, error);
         if (error instanceof AppError) throw error;
-        throw downloadFailed(reasonOf(error), error);
+        throw downloadFailed(connectionFailureReason(error, 'server', 'The file could not be downloaded.'), error);
       } finally {
         clearTimeout(timer);
         abort.abort(); // frees any socket still open after a refusal
@@ -134,21 +134,4 @@ async function readCapped(response: http.IncomingMessage, maxBytes: number): Pro
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
-}
-
-function reasonOf(error: unknown): string {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (code === FORBIDDEN_ADDRESS || BLOCKED_ADDRESS.test(message ?? '')) return 'The URL resolves to a private address.';
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'The host name could not be resolved.';
-    case 'ECONNREFUSED':
-      return 'The server refused the connection.';
-    case 'ECONNRESET':
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return 'The server closed the connection.';
-    default:
-      return code?.startsWith('ERR_TLS') || code?.includes('CERT') ? 'The server\'s TLS certificate was refused.' : 'The file could not be downloaded.';
-  }
 }

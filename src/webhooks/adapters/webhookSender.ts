@@ -1,6 +1,7 @@
+import { connectionFailureReason } from '../../adapters/http/connectionFailureReason.ts';
 import http from 'node:http';
 import https from 'node:https';
-import { FORBIDDEN_ADDRESS, guardedAgents } from '../../adapters/http/guardedAgents.ts';
+import { guardedAgents } from '../../adapters/http/guardedAgents.ts';
 
 /** What one POST to a receiver came to. `status` is undefined when no answer arrived. */
 export interface SendResult {
@@ -20,7 +21,6 @@ export interface WebhookSenderOptions {
   maxSockets: number;
 }
 
-const BLOCKED_ADDRESS = /is not allowed\. Because/;
 
 export function normalizeHost(host: string): string {
   return host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
@@ -70,7 +70,7 @@ export function createWebhookSender(options: WebhookSenderOptions) {
         return result(status, status >= 300 && status < 400 ? 'Redirects are not followed.' : `The receiver answered ${status}.`);
       } catch (error) {
         if (abort.signal.aborted) return result(undefined, `No answer within ${options.timeoutMs} ms.`);
-        return result(undefined, reasonOf(error));
+        return result(undefined, connectionFailureReason(error, 'receiver', 'The webhook could not be delivered.'));
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -118,21 +118,4 @@ function post(url: URL, agent: http.Agent, signal: AbortSignal, headers: Record<
     outgoing.once('error', reject);
     outgoing.end(body);
   });
-}
-
-function reasonOf(error: unknown): string {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (code === FORBIDDEN_ADDRESS || BLOCKED_ADDRESS.test(message ?? '')) return 'The URL resolves to a private address.';
-  switch (code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'The host name could not be resolved.';
-    case 'ECONNREFUSED':
-      return 'The receiver refused the connection.';
-    case 'ECONNRESET':
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return 'The receiver closed the connection.';
-    default:
-      return code?.startsWith('ERR_TLS') || code?.includes('CERT') ? "The receiver's TLS certificate was refused." : 'The webhook could not be delivered.';
-  }
 }
