@@ -20,6 +20,8 @@ const WARM_UP_MS = 2000;
 const ROUNDS = 4;
 /** Images uploaded, each asked for once: more than the rounds can render at this machine's rate. */
 const IMAGES = 1_200;
+/** Extra node flags for the service, e.g. `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
+const SERVICE_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function get(agent: Agent, url: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -64,7 +66,7 @@ export async function renditionFirstRequest(): Promise<BenchmarkResult> {
     const jpeg = await makePhotoJpeg(DELIVERY_PHOTO);
     const imageFile = join(dir, 'photo.jpg');
     await writeFile(imageFile, jpeg);
-    const service: ChildServer = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'));
+    const service: ChildServer = await startServiceChild(join(dir, 'data'), join(dir, 'service.log'), SERVICE_NODE_ARGS);
     const worker = await startWorker(imageFile, parallelism);
     const agent = new Agent({ keepAlive: true, maxSockets: parallelism });
     try {

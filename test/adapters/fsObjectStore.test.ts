@@ -162,6 +162,26 @@ test('a damaged object file is reported as OBJECT_CORRUPT, never served', async 
   await rejectsWith(() => store.stat('p/a'), 'OBJECT_CORRUPT');
 });
 
+test('objects below and above the one-read size read back whole, and damage is caught on both paths', async ({ store, root }) => {
+  // 2 MiB is the largest file read in one read; anything larger streams.
+  const small = Buffer.alloc(2 * 1024 * 1024 - 200, 3);
+  const large = Buffer.alloc(2 * 1024 * 1024 + 1, 4);
+  await store.put({ key: 'p/small', body: small, contentType: 'video/mp4' });
+  await store.put({ key: 'p/large', body: large, contentType: 'video/mp4' });
+  for (const [key, bytes] of [['p/small', small], ['p/large', large]] as const) {
+    const { info, body } = await store.get(key);
+    assert.is(info.size, bytes.length);
+    assert.equal(await readAll(body), bytes);
+  }
+  for (const key of ['small', 'large']) {
+    const file = join(root, 'objects', 'p', `${key}~`);
+    const content = await readFile(file);
+    content.writeUInt8(content.readUInt8(content.length - 1) ^ 0xff, content.length - 1); // the footer's magic
+    await writeFile(file, content);
+    await rejectsWith(() => store.get(`p/${key}`), 'OBJECT_CORRUPT', { status: 500 });
+  }
+});
+
 test('calls after close are refused', async ({ store }) => {
   await store.close();
   await rejectsWith(() => store.stat('p/a'), 'UNAVAILABLE', { status: 503 });

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { operationTracker } from '../operationTracker.ts';
 import {
   assertObjectKey,
@@ -23,8 +24,14 @@ import {
   type FsObjectLayout,
 } from './fsObjectLayout.ts';
 import { listObjects } from './listObjects.ts';
-import { openContentStream, readObjectInfo } from './objectFile.ts';
+import { openContentStream, readObjectInfo, readSmallObject } from './objectFile.ts';
 import { stageObject } from './stageObject.ts';
+
+/**
+ * A whole object up to this file size (content and metadata) is read in one read and handed out
+ * from memory: fewer trips through the thread pool the image jobs share. A larger one streams.
+ */
+const WHOLE_READ_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 /** Options of {@link openFsObjectStore}. */
 export interface FsObjectStoreOptions {
@@ -94,6 +101,14 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
     const handle = await openObject(key);
     if (handle === null) throw objectNotFound(key);
     try {
+      if (range === undefined) {
+        const small = await readSmallObject(handle, key, WHOLE_READ_MAX_FILE_SIZE);
+        if (small !== undefined) {
+          // Nothing waits for the close: the bytes are read; a failed close of a read-only handle loses nothing.
+          handle.close().catch(() => undefined);
+          return { info: small.info, body: Readable.from([small.content], { objectMode: false }) };
+        }
+      }
       const info = await readObjectInfo(handle, key);
       const served = resolveByteRange(range, info.size);
       const body = await openContentStream(handle, info.size, served);

@@ -38,10 +38,40 @@ export function encodeTrailer(info: ObjectInfo): Buffer {
  * @throws AppError `OBJECT_CORRUPT` when the file is not a well-formed object of `key`.
  */
 export async function readObjectInfo(handle: FileHandle, key: string): Promise<ObjectInfo> {
+  const total = await regularFileSize(handle, key);
+  const tail = await readAt(handle, Math.max(0, total - TAIL_READ_LENGTH), Math.min(total, TAIL_READ_LENGTH));
+  const { metadataLength, contentLength } = footerOf(tail, total, key);
+  const json =
+    metadataLength + FOOTER_LENGTH <= tail.length
+      ? tail.subarray(tail.length - FOOTER_LENGTH - metadataLength, tail.length - FOOTER_LENGTH)
+      : await readAt(handle, contentLength, metadataLength);
+  return checkedInfo(json, contentLength, key);
+}
+
+/**
+ * The metadata and the whole content of an open object file of at most `maxFileSize` bytes, read
+ * in one read (a stream takes a read per 64 KiB and the tail another: each a trip through the
+ * thread pool that image jobs also use); `undefined` for a larger file.
+ * @throws AppError `OBJECT_CORRUPT` when the file is not a well-formed object of `key`.
+ */
+export async function readSmallObject(handle: FileHandle, key: string, maxFileSize: number): Promise<{ info: ObjectInfo; content: Buffer } | undefined> {
+  const total = await regularFileSize(handle, key);
+  if (total > maxFileSize) return undefined;
+  const file = await readAt(handle, 0, total);
+  if (file.length !== total) throw corruptObject(key, 'the file changed while it was read');
+  const { metadataLength, contentLength } = footerOf(file, total, key);
+  const info = checkedInfo(file.subarray(contentLength, contentLength + metadataLength), contentLength, key);
+  return { info, content: file.subarray(0, contentLength) };
+}
+
+async function regularFileSize(handle: FileHandle, key: string): Promise<number> {
   const stats = await handle.stat();
   if (!stats.isFile()) throw corruptObject(key, 'not a regular file');
-  const total = stats.size;
-  const tail = await readAt(handle, Math.max(0, total - TAIL_READ_LENGTH), Math.min(total, TAIL_READ_LENGTH));
+  return stats.size;
+}
+
+/** The lengths the footer at the end of `tail` (the last bytes of a `total`-byte file) gives. */
+function footerOf(tail: Buffer, total: number, key: string): { metadataLength: number; contentLength: number } {
   if (tail.length < FOOTER_LENGTH || !tail.subarray(tail.length - MAGIC.length).equals(MAGIC)) {
     throw corruptObject(key, 'no metadata footer');
   }
@@ -49,11 +79,10 @@ export async function readObjectInfo(handle: FileHandle, key: string): Promise<O
   if (metadataLength > MAX_METADATA_LENGTH || metadataLength + FOOTER_LENGTH > total) {
     throw corruptObject(key, 'bad metadata length');
   }
-  const contentLength = total - FOOTER_LENGTH - metadataLength;
-  const json =
-    metadataLength + FOOTER_LENGTH <= tail.length
-      ? tail.subarray(tail.length - FOOTER_LENGTH - metadataLength, tail.length - FOOTER_LENGTH)
-      : await readAt(handle, contentLength, metadataLength);
+  return { metadataLength, contentLength: total - FOOTER_LENGTH - metadataLength };
+}
+
+function checkedInfo(json: Buffer, contentLength: number, key: string): ObjectInfo {
   const info = parseMetadata(json);
   if (info === undefined) throw corruptObject(key, 'malformed metadata');
   if (info.key !== key || info.size !== contentLength) throw corruptObject(key, 'metadata does not match the file');
