@@ -85,7 +85,7 @@ async function probe(url: string, durationMs: number): Promise<number[]> {
 }
 
 /** Requests on many routes, statuses and JSON-RPC methods, so the scrape has what a busy instance has. */
-async function varietyTraffic(service: ChildServer): Promise<void> {
+export async function varietyTraffic(service: ChildServer): Promise<void> {
   const json = { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' };
   for (let index = 0; index < 20; index += 1) {
     const product = await fetch(`${service.url}/api/v1/products/`, { method: 'POST', headers: json, body: JSON.stringify({ sku: `BENCH-METRICS-${index}` }) });

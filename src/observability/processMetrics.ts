@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { cheaperEventLoopDelayMetrics } from './eventLoopDelayMetrics.ts';
 
 let registry: Registry | undefined;
 
@@ -11,6 +12,7 @@ export function processMetrics(): Registry {
   if (registry === undefined) {
     registry = new Registry();
     collectDefaultMetrics({ register: registry });
+    cheaperEventLoopDelayMetrics(registry);
   }
   return registry;
 }
