@@ -1,5 +1,4 @@
-import { formatTarget, meetsTarget, type BenchmarkResult } from './benchmarkResult.ts';
-import { formatRatio } from './measure.ts';
+import { formatFigure, formatTarget, meetsTarget, type BenchmarkResult } from './benchmarkResult.ts';
 
 /** Where and how a run happened, for the header of BENCHMARKS.md. */
 export interface RunContext {
@@ -24,7 +23,7 @@ function rows(results: readonly BenchmarkResult[]): string[][] {
     result.name,
     result.baseline,
     result.subject,
-    formatRatio(result.ratio),
+    formatFigure(result),
     formatTarget(result),
     meetsTarget(result) ? 'pass' : 'FAIL',
   ]);

@@ -57,6 +57,7 @@ export async function metricsScrape(): Promise<BenchmarkResult> {
         ratio: median(costs),
         ratioMeaning: 'not a ratio: the scrape\'s own cost, subject p99 − baseline p99 in ms, median of the rounds (lower is better)',
         target: { comparison: '<=', value: 5 },
+        unit: 'ms',
         details: [
           `single instance on LMDB; autocannon ${CONNECTIONS} connections at ${LOAD_RATE} req/s on a ${LISTED_IMAGES}-image list; one probe every ${PROBE_EVERY_MS} ms; ${ROUNDS} alternating ${ROUND_SECONDS} s rounds after a 2 s warm-up of each side`,
           `the exposition is ${bytes.toLocaleString('en-US')} bytes (this instance's series and the process metrics)`,
