@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCatalog } from '../../src/cli/main.ts';
+import type { SwappableReadModelStore } from '../../src/rebuild/swappableReadModelStore.ts';
 import { captureIo } from '../support/captureIo.ts';
 import { registerProduct } from '../support/rpcClient.ts';
 import { seedRenamedProducts } from './seedHistory.ts';
@@ -21,6 +22,8 @@ async function registerMany(api: TestService, prefix: string, count: number, con
   );
 }
 
+/** The store the queries read now. */
+const served = (api: TestService) => (api.service.readModels as SwappableReadModelStore).current();
 const readModelDirectories = (dataDir: string) => readdirSync(dataDir).filter((name) => name.startsWith('readmodels')).sort();
 
 test('answers every read and write from whole read models while it rebuilds, then serves the new ones and removes the old', async () => {
@@ -29,7 +32,7 @@ test('answers every read and write from whole read models while it rebuilds, the
     // About 100,000 events: the rebuild takes a while, and the load runs all along.
     await seedRenamedProducts(api.service.eventStore, 1_000_001, 100, 999);
     await registerMany(api, 'LIVE', 50);
-    const before = api.service.readModels.current();
+    const before = served(api);
     // Continuous load: writers register a product and read it back at once; readers list
     // everything and must never see fewer products than were registered before they asked.
     let registered = 150;
@@ -69,7 +72,7 @@ test('answers every read and write from whole read models while it rebuilds, the
     assert.match(io.stderr(), /: building, \d+ events\n/);
     assert.ok(requestsDuring > 0, 'requests ran during the rebuild');
     assert.equal(failures, []);
-    assert.is.not(api.service.readModels.current(), before, 'the service switched to new read models');
+    assert.is.not(served(api), before, 'the service switched to new read models');
 
     // Every product, those written during the rebuild included, is in the new read models.
     const listed = await api.request('GET', '/api/v1/products/?limit=1');
