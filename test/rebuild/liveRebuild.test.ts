@@ -94,7 +94,7 @@ test('answers every read and write from whole read models while it rebuilds, the
   }
 });
 
-test('rebuilds one read model from the events and copies the others; a second rebuild switches again', async () => {
+test('rebuilds one read model from the events and copies the others; a second rebuild switches again; offline rebuilds follow the switch', async () => {
   const api = await startTestService();
   try {
     await registerMany(api, 'ONE', 20);
@@ -110,6 +110,14 @@ test('rebuilds one read model from the events and copies the others; a second re
     const verify = captureIo({ DATA_DIR: api.dataDir });
     await api.service.close();
     assert.is(await runCatalog(['verify'], verify), 0, verify.stdout() + verify.stderr());
+    // Offline, the rebuild works on the directory the live one switched to.
+    const switchedTo = readModelDirectories(api.dataDir);
+    const offline = captureIo({ DATA_DIR: api.dataDir });
+    assert.is(await runCatalog(['rebuild'], offline), 0, offline.stderr());
+    assert.equal(readModelDirectories(api.dataDir), switchedTo);
+    const restarted = await startTestService({ dataDir: api.dataDir });
+    assert.is((await restarted.request('GET', '/api/v1/products/?sku=ONE-7')).body.count, 1);
+    await restarted.stop({ keepData: true });
   } finally {
     await api.stop();
   }

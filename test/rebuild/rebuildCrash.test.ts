@@ -6,7 +6,7 @@ import { spawnService, type ChildService } from '../support/childService.ts';
 import { requester, startTestService, TEST_USERS } from '../support/testService.ts';
 import { seedRenamedProducts } from './seedHistory.ts';
 
-const test = suite('rebuild cut short by SIGKILL');
+const test = suite('rebuild cut short');
 
 async function ready(url: string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -55,6 +55,33 @@ test('the restarted instance serves its old read models and removes the director
       await child.exited;
     }
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a service stopped mid-rebuild reports it failed, removes the directory beside and keeps serving from the old one', async () => {
+  const api = await startTestService();
+  try {
+    await seedRenamedProducts(api.service.eventStore, 1, 100, 999);
+    const posted = await api.request('POST', '/api/v1/read_model_rebuilds/', { body: {} });
+    const beside = `${api.dataDir}/readmodels-${posted.body.id}`;
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(beside)) {
+      if (Date.now() > deadline) throw new Error(`no ${beside} in time`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await api.service.close();
+    assert.not.ok(existsSync(beside));
+    assert.not.ok(existsSync(`${api.dataDir}/readmodels.current`));
+    const restarted = await startTestService({ dataDir: api.dataDir });
+    const status = await restarted.request('GET', `/api/v1/read_model_rebuilds/${posted.body.id}/`);
+    assert.equal(
+      status.body.instances.map((instance: { state: string; reason: string }) => [instance.state, instance.reason]),
+      [['failed', 'The instance stopped before switching; it serves the read models it had.']],
+    );
+    assert.is((await restarted.request('GET', '/api/v1/products/?limit=1')).body.count, 100);
+    await restarted.stop({ keepData: true });
+  } finally {
+    await api.stop();
   }
 });
 
