@@ -22,6 +22,7 @@ import { metricsScrape } from './metricsScrape.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
 import { listDuringRebuild } from './listDuringRebuild.ts';
+import { swappableReads } from './swappableReads.ts';
 import { sseReplayMemory } from './sseReplayMemory.ts';
 import { uploadSoak } from './uploadSoak.ts';
 import { pixelBombRefusal } from './pixelBombRefusal.ts';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   results.push(await renditionFirstRequest());
   results.push(await readGuardCost());
   results.push(await listDuringRebuild());
+  results.push(await swappableReads());
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
   results.push(...(await adminPage()));
