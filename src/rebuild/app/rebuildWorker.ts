@@ -7,8 +7,11 @@ import { rebuildLive, type LiveRebuildDeps } from './liveRebuild.ts';
 
 /** Requests waiting on one instance at most; past it a request is reported failed at once. */
 const MAX_QUEUED = 16;
-/** Progress is reported about this often while a rebuild runs. */
-const PROGRESS_EVERY_MS = 1000;
+/**
+ * Progress is reported about once a second at first, then less often (every thirtieth of the time
+ * elapsed), so a rebuild of hours writes a couple of hundred reports per instance, not thousands.
+ */
+const progressEveryMs = (elapsedMs: number) => Math.max(1000, elapsedMs / 30);
 
 export type RebuildWorkerState = { state: 'idle' } | { state: 'building'; rebuildId: string; events: number };
 
@@ -56,7 +59,7 @@ export function rebuildWorker(deps: { live: LiveRebuildDeps; journal: RebuildJou
         onEvent(count) {
           building.events = count;
           const now = Date.now();
-          if (now - reportedAt < PROGRESS_EVERY_MS || reporting) return;
+          if (now - reportedAt < progressEveryMs(now - startedAt) || reporting) return;
           reportedAt = now;
           reporting = report({ type: 'ReadModelRebuildProgressed', data: { rebuildId, instance, events: count } }, context).finally(() => (reporting = undefined));
         },
