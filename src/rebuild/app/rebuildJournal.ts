@@ -8,7 +8,7 @@ import { rebuildStatus, type RebuildStatus } from '../domain/rebuildStatus.ts';
 
 /** Rebuild streams are kept this long (the CLI polls them while a rebuild runs; afterwards they are history). */
 export const REBUILD_RETENTION_SECONDS = 30 * 24 * 3600;
-/** Events of one rebuild stream read at most (a request, and a few per instance: progress is written about once a second). */
+/** Events of one rebuild stream read at most (a request, and a few per instance: progress thins out with time, a couple of hundred reports for hours). */
 const MAX_STATUS_EVENTS = 10_000;
 
 /**

@@ -10,7 +10,7 @@ export type ReadModelRebuildRequested = DomainEvent<'ReadModelRebuildRequested',
 /** Instance `instance` began building the new read models beside the ones it serves from. */
 export type ReadModelRebuildStarted = DomainEvent<'ReadModelRebuildStarted', { rebuildId: string; instance: string }>;
 
-/** How far instance `instance` is: `events` applied to the new read models so far (written about once a second). */
+/** How far instance `instance` is: `events` applied to the new read models so far (about once a second at first, then less often). */
 export type ReadModelRebuildProgressed = DomainEvent<'ReadModelRebuildProgressed', { rebuildId: string; instance: string; events: number }>;
 
 /** Instance `instance` caught up with the log and serves from the new read models; the old ones are removed. */
