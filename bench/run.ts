@@ -21,6 +21,8 @@ import { metricsOverhead } from './metricsOverhead.ts';
 import { metricsScrape } from './metricsScrape.ts';
 import { renditionFirstRequest } from './renditionFirstRequest.ts';
 import { readGuardCost } from './readGuardCost.ts';
+import { listDuringRebuild } from './listDuringRebuild.ts';
+import { swappableReads } from './swappableReads.ts';
 import { sseReplayMemory } from './sseReplayMemory.ts';
 import { uploadSoak } from './uploadSoak.ts';
 import { pixelBombRefusal } from './pixelBombRefusal.ts';
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
   results.push(...(await mediaByGalleryFile()));
   results.push(await renditionFirstRequest());
   results.push(await readGuardCost());
+  results.push(await listDuringRebuild());
+  results.push(await swappableReads());
   results.push(await sseReplayMemory());
   results.push(await uploadSoak());
   results.push(...(await adminPage()));

@@ -67,7 +67,7 @@ import { jsonRpcEndpoint } from './http/rpc/jsonRpcEndpoint.ts';
 import type { EventStore } from './ports/eventStore.ts';
 import type { ObjectStore } from './ports/objectStore.ts';
 import type { ReadModelStore } from './ports/readModelStore.ts';
-import { startProjections, type Projections } from './projections/projections.ts';
+import { DEFAULT_WAIT_TIMEOUT_MS, startProjections, type Projections } from './projections/projections.ts';
 import { startLogWatcher } from './projections/logWatcher.ts';
 import { readGuard } from './app/readGuard.ts';
 import { cors } from './http/cors.ts';
@@ -84,6 +84,7 @@ import { tracedCommandHandler } from './observability/tracedCommandHandler.ts';
 import { noteRouteTemplate } from './observability/requestTraces.ts';
 import { tracingFor, type Tracing } from './observability/tracing.ts';
 import { startWebhooks, type Webhooks } from './webhooks/webhooks.ts';
+import { openServedReadModels, startReadModelRebuilds, type ReadModelRebuilds } from './rebuild/readModelRebuilds.ts';
 
 /** Every read model the service keeps. */
 export const PROJECTIONS = [productsProjection, galleryProjection, settingsProjection, rpcSessionsProjection, galleryFilesProjection] as const;
@@ -119,6 +120,8 @@ export interface RunningService {
   delivery: Delivery;
   /** Webhook subscriptions and this instance's deliverer. */
   webhooks: Webhooks;
+  /** Rebuilds of the read models while serving (src/rebuild/). */
+  rebuilds: ReadModelRebuilds;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the stores. */
   close(): Promise<void>;
 }
@@ -136,11 +139,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Every reader sees events at their current schema version (src/domain/upcasters.ts).
   const eventStore = upcastingEventStore(observedEventStore(engines.eventStore, metrics, tracing));
   const objectStore = observedObjectStore(engines.objectStore, metrics, tracing);
-  const readModels = openLmdbReadModelStore({
-    path: join(config.dataDir, 'readmodels'),
-    ...(options.readModelSpace ? { space: options.readModelSpace } : {}),
+  const openReadModels = (path: string) => openLmdbReadModelStore({ path, ...(options.readModelSpace ? { space: options.readModelSpace } : {}) });
+  // Swappable under the queries and runners: a rebuild switches them while serving (src/rebuild/).
+  const served = await openServedReadModels({
+    dataDir: config.dataDir,
+    openStore: openReadModels,
+    startProjections: (store) => startProjections({ eventStore, readModels: store, logger }, PROJECTIONS),
+    waitTimeoutMs: DEFAULT_WAIT_TIMEOUT_MS,
+    logger,
   });
-  const projections = startProjections({ eventStore, readModels, logger }, PROJECTIONS);
+  const { readModels, projections } = served;
   const lag = projectionLag(projections.runners);
   const logWatcher = await startLogWatcher({ eventStore, runners: projections.runners, logger, ...(metrics ? { onEvent: lag.seen } : {}) });
   const guard = config.readGuardTimeoutMs > 0 ? readGuard({ eventStore, watcher: logWatcher, timeoutMs: config.readGuardTimeoutMs, logger }) : undefined;
@@ -261,6 +269,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger,
     skuOf: (productPk) => products.get(productPk)?.sku,
   });
+  const rebuilds = await startReadModelRebuilds({
+    dataDir: config.dataDir,
+    eventStore,
+    clock,
+    logger,
+    served,
+    projections: PROJECTIONS,
+    openStore: openReadModels,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const app = createApp({
     ...(guard ? { readGuard: guard } : {}),
     ...(corsHeaders ? { cors: corsHeaders } : {}),
@@ -296,6 +314,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       productsRouter,
       ...(metrics ? [metricsRoutes(metrics, config.observability.metricsToken)] : []),
       webhooks.router,
+      rebuilds.router,
     ],
   });
 
@@ -335,6 +354,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     (closing ??= (async () => {
       feed.closeStreams();
       await webhooks.close();
+      await rebuilds.close();
       await stopAccepting(server, options.shutdownGraceMs ?? 10_000);
       logWatcher.stop();
       await projections.stop();
@@ -342,7 +362,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info('stopped');
     })());
 
-  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`, `GET ${MEDIA_PATH}/catalog/product/{first}/{second}/{name}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, close };
+  return { url, server, routes: [...app.routes, `GET ${MEDIA_PATH}/{key}`, `GET ${MEDIA_PATH}/catalog/product/{first}/{second}/{name}`].sort(), engines: engines.names, eventStore, objectStore, readModels, projections, delivery, webhooks, rebuilds, close };
 }
 
 /** Stops accepting connections and waits for in-flight requests; after `graceMs` cuts the rest. */

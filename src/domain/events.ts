@@ -7,6 +7,7 @@ import type { PkAllocated, ProductEvent, SkuEvent } from './product/productEvent
 import type { RpcSessionEvent } from './rpcSession/rpcSessionEvents.ts';
 import type { SettingsEvent } from './settings/settingsEvents.ts';
 import type { WebhookAttempted, WebhookEvent, WebhookLeaseHeld } from '../webhooks/domain/webhookEvents.ts';
+import type { ReadModelRebuildEvent } from '../rebuild/domain/rebuildEvents.ts';
 
 /**
  * The event catalog: every event type of the service, the stream category it is written to and
@@ -26,11 +27,12 @@ export type CatalogEvent =
   | GalleryFileEvent
   | WebhookEvent
   | WebhookLeaseHeld
-  | WebhookAttempted;
+  | WebhookAttempted
+  | ReadModelRebuildEvent;
 
 export type CatalogEventType = CatalogEvent['type'];
 
-export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency', 'galleryFile', 'webhook', 'webhookDelivery', 'webhookAttempts'] as const;
+export const STREAM_CATEGORIES = ['product', 'productSku', 'pkSequence', 'productMedia', 'settings', 'imageDownload', 'rpcSession', 'idempotency', 'galleryFile', 'webhook', 'webhookDelivery', 'webhookAttempts', 'readModelRebuild'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export interface CatalogEntry {
@@ -81,6 +83,11 @@ const ENTRIES: { readonly [Type in CatalogEventType]: Omit<CatalogEntry, 'type'>
   WebhookReplayRequested: { category: 'webhook', schemaVersion: 1 },
   WebhookLeaseHeld: { category: 'webhookDelivery', schemaVersion: 1 },
   WebhookAttempted: { category: 'webhookAttempts', schemaVersion: 1 },
+  ReadModelRebuildRequested: { category: 'readModelRebuild', schemaVersion: 1 },
+  ReadModelRebuildStarted: { category: 'readModelRebuild', schemaVersion: 1 },
+  ReadModelRebuildProgressed: { category: 'readModelRebuild', schemaVersion: 1 },
+  ReadModelRebuildSwitched: { category: 'readModelRebuild', schemaVersion: 1 },
+  ReadModelRebuildFailed: { category: 'readModelRebuild', schemaVersion: 1 },
 };
 
 /** Every event type with its category and schema version, grouped by stream category. */

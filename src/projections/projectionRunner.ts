@@ -38,6 +38,11 @@ export interface ProjectionRunner {
   /** Position of the last event applied (or checkpoint passed). */
   position(): Position | undefined;
   /**
+   * Position of the last event this runner applied since it started (checkpoints aside), if any:
+   * what another read model must include to hold everything this one answered from (a switch).
+   */
+  lastEvent(): Position | undefined;
+  /**
    * Resolves `true` once the read model includes `position`, `false` when it does not within
    * `timeoutMs` or cannot for now (its commits fail, it failed, it stopped). Never rejects.
    */
@@ -84,6 +89,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
     readModels.reset(projection);
   }
   let current = readModels.checkpoint(projection.name)?.position;
+  let lastEvent: Position | undefined;
   let caughtUp = false;
   /** Set when the projection threw on an event: the runner stops for good. */
   let failure: { since: number } | undefined;
@@ -170,6 +176,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
     const last = batch[batch.length - 1]!.position;
     if (!commit((tx) => batch.forEach((event) => projection.apply(tx, event)), last)) return false;
     current = last;
+    lastEvent = last;
     settleWaiters();
     return true;
   }
@@ -256,6 +263,7 @@ export function startProjection(deps: ProjectionRunnerDeps, projection: Projecti
       return { name, state: caughtUp ? 'live' : 'catching up' };
     },
     position: () => current,
+    lastEvent: () => lastEvent,
     waitFor(position, timeoutMs) {
       if (comparePositions(position, current) <= 0) return REACHED;
       if (unreachable()) return NOT_REACHED;

@@ -24,8 +24,17 @@ export function startProjections(
   deps: { eventStore: EventStore; readModels: ReadModelStore; logger: Logger; waitTimeoutMs?: number } & Pick<ProjectionRunnerDeps, 'commitRetryDelays'>,
   projections: readonly Projection[],
 ): Projections {
-  const runners = projections.map((projection) => startProjection(deps, projection));
-  const waitTimeoutMs = deps.waitTimeoutMs ?? 10_000;
+  return projectionsOver(
+    projections.map((projection) => startProjection(deps, projection)),
+    deps.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
+  );
+}
+
+/** How long read-your-writes waits for a read model by default. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
+
+/** The read models of `runners` as one (runners started here, or stand-ins for them: src/rebuild/swappableRunner.ts). */
+export function projectionsOver(runners: readonly ProjectionRunner[], waitTimeoutMs: number): Projections {
   return {
     runners,
     isReady: () => runners.every((runner) => runner.isCaughtUp()),

@@ -39,7 +39,11 @@ test('every shell example against the quick-start service runs, in order, withou
   assert.ok(blocks.length >= 4, `${blocks.length} blocks`);
   // Only the port differs (the test's service listens on a free one); every curl also reports
   // its status on standard error, where the examples' own output is not.
-  const script = [`curl() { command curl -w '%{stderr}%{http_code} %{url_effective}\\n' "$@"; }`, ...blocks].join('\n').replaceAll('localhost:8000', `localhost:${service.port}`);
+  // `npx catalog` resolves in a checkout; the test's folder is not one, so the same bin is named by its path.
+  const script = [`curl() { command curl -w '%{stderr}%{http_code} %{url_effective}\\n' "$@"; }`, ...blocks]
+    .join('\n')
+    .replaceAll('localhost:8000', `localhost:${service.port}`)
+    .replaceAll('npx catalog ', `node ${join(REPO, 'bin', 'catalog.mjs')} `);
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done, fail) => {
     execFile('bash', ['-c', script], { cwd: folder, timeout: 90_000, env: { PATH: process.env.PATH ?? '', NODE_PATH: join(REPO, 'node_modules') } }, (error, out, err) =>
       error && error.killed ? fail(error) : done({ stdout: out, stderr: err }),
@@ -53,6 +57,7 @@ test('every shell example against the quick-start service runs, in order, withou
   assert.match(stdout, /"file":"\/l\/a\/lamp\.jpg"/, 'the JSON-RPC list');
   assert.match(stdout, /"event":"ImageUploaded".*"main_image":\[null,\d+\]/, 'the audit example finds the main image');
   assert.match(stdout, /\nid: \w+\ndata: \{"position"/, 'the event stream sends frames');
+  assert.match(stdout, /rebuild [0-9a-f-]{36}: 1 instance\(s\) switched, 0 failed, in \d+\.\d s\n[\s\S]*rebuild [0-9a-f-]{36}: 1 instance\(s\) switched, 0 failed/, 'the two rebuilds of the running service');
 });
 
 test('the documents link only to files inside the repository, and those exist', async () => {

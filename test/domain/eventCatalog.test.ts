@@ -11,6 +11,7 @@ import { idempotencyStream } from '../../src/domain/idempotency/idempotencyStrea
 import { rpcSessionStream, sessionDigest } from '../../src/domain/rpcSession/rpcSessionStream.ts';
 import { galleryFileStream } from '../../src/domain/galleryFile/galleryFileStream.ts';
 import { EVENT_SAMPLES } from './eventSamples.ts';
+import { rebuildStream } from '../../src/rebuild/domain/rebuildEvents.ts';
 import { webhookAttemptsStream, webhookDeliveryStream, webhookStream } from '../../src/webhooks/domain/webhookStreams.ts';
 
 const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
@@ -99,6 +100,7 @@ test('catalog categories are the categories the stream helpers produce', () => {
     webhook: category(webhookStream(1)),
     webhookDelivery: category(webhookDeliveryStream(1)),
     webhookAttempts: category(webhookAttemptsStream(1)),
+    readModelRebuild: category(rebuildStream('6f1c2a9e-3b4d-4e5f-8a6b-7c8d9e0f1a2b')),
   };
   for (const entry of EVENT_CATALOG) assert.is(byHelper[entry.category], entry.category, entry.type);
 });

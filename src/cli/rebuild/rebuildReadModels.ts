@@ -5,6 +5,7 @@ import { openLmdbReadModelStore } from '../../adapters/lmdb/lmdbReadModelStore.t
 import type { EventStore, RecordedEvent } from '../../ports/eventStore.ts';
 import type { Projection, ReadModelStore } from '../../ports/readModelStore.ts';
 import { eventsAfter } from '../catalogStores.ts';
+import { currentReadModels } from '../../rebuild/readModelDirectory.ts';
 
 const BATCH = 1000;
 
@@ -34,9 +35,10 @@ export async function foldAll(eventStore: EventStore, store: ReadModelStore, pro
 }
 
 /**
- * Rebuilds read models under `dataDir/readmodels`. All of them: built beside
+ * Rebuilds the read models under `dataDir` (`readmodels`, or the directory a live rebuild switched to). All of them: built beside
  * (`readmodels-rebuild`; no dot: LMDB takes a path with an extension for a file), then switched in by renaming, so the old ones stay whole until the new
- * ones are complete. One of them: its tables are emptied and refilled in place.
+ * ones are complete (a crash between the renames leaves no current directory: the next start
+ * rebuilds it from the events). One of them: its tables are emptied and refilled in place.
  */
 export async function rebuildReadModels(
   eventStore: EventStore,
@@ -45,7 +47,7 @@ export async function rebuildReadModels(
   only: Projection | undefined,
   onEvent?: (count: number) => void,
 ): Promise<number> {
-  const current = join(dataDir, 'readmodels');
+  const current = await currentReadModels(dataDir);
   if (only !== undefined) {
     const store = openLmdbReadModelStore({ path: current });
     try {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { currentReadModels } from '../../rebuild/readModelDirectory.ts';
 import type { Command } from 'commander';
 import type { CliIo } from '../cliIo.ts';
 import { EXIT, EXIT_CODES_HELP } from '../exitCodes.ts';
@@ -52,7 +52,7 @@ ${EXIT_CODES_HELP}`,
         problems.push(...(await checkBinaries(stores.objectStore, binaries, { concurrency: options.concurrency, onChecked: (done, failed) => check.update(done, failed) })));
         check.stop();
         // 3. Read models.
-        const readModelsPath = join(stores.config.dataDir, 'readmodels');
+        const readModelsPath = await currentReadModels(stores.config.dataDir);
         if (options.skipReadModels) io.out.write('read models: not checked (--skip-read-models)\n');
         else if (!existsSync(readModelsPath)) io.out.write(`read models: none under ${readModelsPath}, not checked\n`);
         else {

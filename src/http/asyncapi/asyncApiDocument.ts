@@ -1,6 +1,7 @@
 import { EVENT_CATALOG, STREAM_CATEGORIES, type StreamCategory } from '../../domain/events.ts';
 import { APIS } from '../../domain/eventMetadata.ts';
 import { EVENT_PAYLOAD_SCHEMAS } from './eventPayloadSchemas.ts';
+import { REBUILD_STREAM_ADDRESS } from '../../rebuild/http/rebuildAsyncApi.ts';
 import { WEBHOOK_ASYNCAPI } from '../../webhooks/http/webhookAsyncApi.ts';
 
 /** How each stream category is addressed (EventStoreDB stream names). */
@@ -17,6 +18,7 @@ const STREAM_ADDRESSES: { readonly [Category in StreamCategory]: { address: stri
   webhook: { address: 'webhook-{webhookPk}', description: 'One webhook subscription (POST /api/v1/webhooks/): created, changed, disabled, deleted, replays.' },
   webhookDelivery: { address: 'webhookDelivery-{webhookPk}', description: 'The delivery lease and checkpoint of one subscription (internal; kept 30 days).' },
   webhookAttempts: { address: 'webhookAttempts-{webhookPk}', description: 'Delivery attempts of one subscription (GET /api/v1/webhooks/{pk}/deliveries/; kept 7 days).' },
+  readModelRebuild: REBUILD_STREAM_ADDRESS,
 };
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
@@ -28,6 +30,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   requestDigest: 'SHA-256 (hex) of the user name, a line feed and the Idempotency-Key.',
   file: 'The gallery file name (/i/m/image.png), URI-encoded.',
   webhookPk: 'The webhook subscription pk.',
+  rebuildId: 'The rebuild id (POST /api/v1/read_model_rebuilds/).',
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { CatalogEventType } from '../../domain/events.ts';
 import { IMAGE_ROLES } from '../../domain/gallery/galleryVocabulary.ts';
 import { PK_KINDS } from '../../domain/product/productEvents.ts';
+import { REBUILD_PAYLOAD_SCHEMAS } from '../../rebuild/http/rebuildAsyncApi.ts';
 import { RPC_SESSION_END_REASONS } from '../../domain/rpcSession/rpcSessionEvents.ts';
 
 /** JSON Schemas of every event payload at its current schema version (docs/events.md in schema form). */
@@ -77,4 +78,5 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [Type in CatalogEventType]: Retur
   WebhookAttempted: object({
     webhookPk: integer, eventId: string, position: nullableString, attempt: integer, status: nullablePk, latencyMs: integer, error: nullableString, attemptedAt: dateTime,
   }),
+  ...REBUILD_PAYLOAD_SCHEMAS,
 };

@@ -4,6 +4,7 @@ import { SCHEMAS, pageOf } from './openApiSchemas.ts';
 import { CHANGE_KEYS } from '../../app/history/eventChanges.ts';
 import { MEDIA_ORDERINGS } from '../../app/media/mediaLists.ts';
 import { WEBHOOK_PATHS, WEBHOOK_SCHEMAS } from '../../webhooks/http/webhookOpenApi.ts';
+import { REBUILD_PATHS, REBUILD_SCHEMAS } from '../../rebuild/http/rebuildOpenApi.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -136,6 +137,7 @@ export function openApiDocument(publicBaseUrl: string) {
       schemas: {
         ...SCHEMAS,
         ...WEBHOOK_SCHEMAS,
+        ...REBUILD_SCHEMAS,
         ProductPage: pageOf('Product'),
         ProductImagePage: pageOf('ProductImage'),
         ProductVideoPage: pageOf('ProductVideo'),
@@ -154,6 +156,7 @@ export function openApiDocument(publicBaseUrl: string) {
     },
     paths: {
       ...WEBHOOK_PATHS,
+      ...REBUILD_PATHS,
       '/health': { get: { summary: 'Liveness', security: [], responses: { 200: respond('The process answers.') } } },
       '/metrics': { get: { summary: 'Prometheus metrics of this instance (METRICS=off removes it; with METRICS_TOKEN, Authorization: Bearer <token>)', security: [], responses: { 200: respond('Text exposition format 0.0.4.'), 401: respond('METRICS_TOKEN is set and the bearer token is missing or wrong.') } } },
       '/ready': { get: { summary: 'Readiness', security: [], responses: { 200: respond('Read models are current.'), 503: respond('Catching up, a read model lagging (its commits fail, e.g. on a full disk) or the event store unreachable; the body names which and why.') } } },
