@@ -6,7 +6,8 @@ const test = suite('catalog import: JSON-RPC bodies');
 const SLOT = '\u0000base64\u0000';
 
 test('withBase64 writes the same bytes as JSON.stringify with the base64 text in place', () => {
-  const content = Buffer.from(Array.from({ length: 1000 }, (_, index) => (index * 37) % 256));
+  // Longer than one piece of the encoding, and not a multiple of 3.
+  const content = Buffer.from(Array.from({ length: 200_001 }, (_, index) => (index * 37 + (index >> 8)) % 256));
   const request = (value: string) => ({ jsonrpc: '2.0', id: 1, method: 'product_media.create', params: [null, 'SKU "1" é', { file: { content: value, mime: 'image/jpeg', name: 'n' }, label: 'a/b\n' }] });
   const body = withBase64(JSON.stringify(request(SLOT)), content);
   assert.is(body.toString('utf8'), JSON.stringify(request(content.toString('base64'))));

