@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImageRoleName } from './importRows.ts';
+import { multipartForm, type MultipartForm } from './multipartForm.ts';
 
 /** A product as the REST API shows it (the fields the import uses). */
 export interface RemoteProduct {
@@ -69,13 +70,16 @@ export function catalogClient(options: CatalogClientOptions) {
     }
   }
 
+  /** A REST call with a JSON body, a multipart form, or none. */
   async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
+    const form = body instanceof FormBody ? body.form : undefined;
+    const type: Record<string, string> = body === undefined ? {} : { 'content-type': form?.contentType ?? 'application/json' };
     const response = await send(
       path,
       {
         method,
-        headers: { authorization: `Token ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Token ${options.token}`, ...type, ...headers },
+        ...(body === undefined ? {} : { body: form?.body ?? JSON.stringify(body) }),
       },
       signal,
     );
@@ -102,6 +106,20 @@ export function catalogClient(options: CatalogClientOptions) {
     return answer.result;
   }
 
+  /** ShipStream's `create`: the image in base64 inside the JSON-RPC request. */
+  async function createThroughRpc(sku: string, image: NewRemoteImage, signal?: AbortSignal): Promise<string> {
+    const data = {
+      file: { content: BASE64_SLOT, mime: image.mime, name: image.name },
+      types: image.types,
+      ...(image.label === undefined ? {} : { label: image.label }),
+      ...(image.exclude === undefined ? {} : { exclude: image.exclude ? 1 : 0 }),
+      ...(image.position === undefined ? {} : { position: image.position }),
+    };
+    const [file] = (await rpcBody('product_media.create', withBase64(JSON.stringify(rpcRequest('product_media.create', [sku, data])), image.content), signal)) as string[];
+    return file!;
+  }
+
+
   return {
     async findProduct(sku: string, signal?: AbortSignal): Promise<RemoteProduct | undefined> {
       const { status, body, text } = await rest('GET', `/api/v1/products/?sku=${encodeURIComponent(sku)}`, undefined, {}, signal);
@@ -121,18 +139,34 @@ export function catalogClient(options: CatalogClientOptions) {
 
     listImages: (sku: string, signal?: AbortSignal) => rpc('product_media.list', [sku], signal) as Promise<RemoteImage[]>,
 
-    async createImage(sku: string, image: NewRemoteImage, signal?: AbortSignal): Promise<string> {
-      const data = {
-        file: { content: BASE64_SLOT, mime: image.mime, name: image.name },
-        types: image.types,
+    /**
+     * Uploads a JPEG or PNG as it is (REST multipart, with ShipStream's label, roles, exclusion and
+     * file name as form fields); a GIF, which Omnitron's upload does not take, through
+     * ShipStream's `create` in base64. Answers the gallery file name asked for (the service may
+     * have added a `_1` suffix; both carry the stem).
+     */
+    async createImage(product: RemoteProduct, image: NewRemoteImage, signal?: AbortSignal): Promise<string> {
+      if (image.mime === 'image/gif') return createThroughRpc(product.sku, image, signal);
+      const fields: Record<string, string> = {
+        product: String(product.pk),
+        file_name: image.name,
+        types: image.types.join(','),
         ...(image.label === undefined ? {} : { label: image.label }),
-        ...(image.exclude === undefined ? {} : { exclude: image.exclude ? 1 : 0 }),
-        ...(image.position === undefined ? {} : { position: image.position }),
+        ...(image.exclude === undefined ? {} : { exclude: image.exclude ? 'true' : 'false' }),
+        ...(image.position === undefined ? {} : { order: String(image.position) }),
       };
-      const [file] = (await rpcBody('product_media.create', withBase64(JSON.stringify(rpcRequest('product_media.create', [sku, data])), image.content), signal)) as string[];
-      return file!;
+      const extension = image.mime === 'image/png' ? 'png' : 'jpg';
+      const form = multipartForm(fields, { field: 'image', fileName: `${image.name}.${extension}`, type: image.mime, content: image.content });
+      const { status, text } = await rest('POST', '/api/v1/product_image/', new FormBody(form), {}, signal);
+      if (status !== 201) throw new RemoteError(`Uploading the image to product ${product.sku}: HTTP ${status} ${text.slice(0, 300)}`);
+      return `${image.name}.${extension}`;
     },
   };
+}
+
+/** Marks a multipart form among `rest`'s bodies (anything else goes as JSON). */
+class FormBody {
+  constructor(readonly form: MultipartForm) {}
 }
 
 export type CatalogClient = ReturnType<typeof catalogClient>;
