@@ -149,7 +149,7 @@ test('reports each bad row in the errors file with its reason, imports the other
   assert.is((await gallery(service, sku))?.images.length, 2);
 });
 
-test('JPEG and PNG bytes go as they are (REST multipart), a GIF through ShipStream create; each file name carries the content hash', async ({ service, images, dir }) => {
+test('JPEG and PNG bytes go as they are (REST multipart), a GIF through ShipStream create; each file name carries the content hash', async ({ service, dir }) => {
   const sku = newSku();
   const solid = sharp({ create: { width: 40, height: 30, channels: 3, background: '#4a7' } });
   const sources = { 'photo.png': await solid.clone().png().toBuffer(), 'anim.gif': await solid.clone().gif().toBuffer(), 'photo.jpg': await colouredJpeg(77) };
