@@ -125,7 +125,7 @@ export async function catalogImport(): Promise<BenchmarkResult[]> {
       {
         name: `catalog import, ${ROWS} rows of ${PHOTO.width}×${PHOTO.height} JPEGs, parallelism ${parallelism}`,
         baselineLabel: 'sharp alone in the bench process: autoOrient → resize inside 2000×2000 → JPEG (JPEG_OUTPUT) + sha256 on the same files, same parallelism',
-        subjectLabel: 'the `catalog` CLI end to end: products created, images downloaded, hashed and uploaded (ShipStream create), summary',
+        subjectLabel: 'the `catalog` CLI end to end: products created, images downloaded, hashed and uploaded (REST multipart with label, roles and the content-hash file name), summary',
         baseline: seconds(rounds.map((round) => round.baselineMs)),
         subject: seconds(rounds.map((round) => round.firstMs)),
         ratio: median(throughput),
