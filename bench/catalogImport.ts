@@ -25,6 +25,8 @@ const ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 2);
 /** Rows per product: a gallery of a few images each, as a catalog import has. */
 const IMAGES_PER_PRODUCT = 5;
 const MAX_INPUT_PIXELS = 64_000_000;
+/** Extra node flags for the service and the CLI, e.g. `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /**
  * `count` different JPEGs that cost the same to process: one photo, each copy with its own
@@ -65,7 +67,7 @@ async function sharpPipeline(files: readonly Buffer[], parallelism: number): Pro
 function runCatalogImport(file: string, url: string, concurrency: number, logFile: string): Promise<{ ms: number; output: string }> {
   const started = performance.now();
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [CATALOG_BIN, 'import', file, '--url', url, '--token', 'bench-key-0123456789abcdef', '--user', 'bench', '--concurrency', String(concurrency)], {
+  const child = spawn(process.execPath, [...NODE_ARGS, CATALOG_BIN, 'import', file, '--url', url, '--token', 'bench-key-0123456789abcdef', '--user', 'bench', '--concurrency', String(concurrency)], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', log, log],
@@ -96,7 +98,7 @@ export async function catalogImport(): Promise<BenchmarkResult[]> {
       for (let round = 0; round < ROUNDS; round++) {
         const dataDir = join(dir, `data-${round}`);
         await mkdir(dataDir);
-        const service = await startServiceChild(dataDir, join(dir, `service-${round}.log`));
+        const service = await startServiceChild(dataDir, join(dir, `service-${round}.log`), NODE_ARGS);
         try {
           const baselineMs = await sharpPipeline(files, parallelism);
           const first = await runCatalogImport(csv, service.url, parallelism * 2, join(dir, `import-${round}-1.log`));
@@ -123,7 +125,7 @@ export async function catalogImport(): Promise<BenchmarkResult[]> {
       {
         name: `catalog import, ${ROWS} rows of ${PHOTO.width}×${PHOTO.height} JPEGs, parallelism ${parallelism}`,
         baselineLabel: 'sharp alone in the bench process: autoOrient → resize inside 2000×2000 → JPEG (JPEG_OUTPUT) + sha256 on the same files, same parallelism',
-        subjectLabel: 'the `catalog` CLI end to end: products created, images downloaded, hashed and uploaded (ShipStream create), summary',
+        subjectLabel: 'the `catalog` CLI end to end: products created, images downloaded, hashed and uploaded (REST multipart with label, roles and the content-hash file name), summary',
         baseline: seconds(rounds.map((round) => round.baselineMs)),
         subject: seconds(rounds.map((round) => round.firstMs)),
         ratio: median(throughput),

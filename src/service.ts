@@ -192,6 +192,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     fileBytesFor: (path) => (path.startsWith(PRODUCT_VIDEO_PATH) ? config.maxVideoBytes : LOGIN_PATH.test(path) ? 0 : config.maxImageBytes),
   });
   const products = productQueries(readModels);
+  // One per instance: the RPC create and the REST upload reserve names through the same queue.
+  const fileNames = galleryFileNames({ eventStore, readModels, clock });
   const jsonRpc = jsonRpcEndpoint({
     api: observedRpcApi(shipStreamApi({
       sessions: rpcSessions({
@@ -211,7 +213,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         settle: writes.settle,
         mediaUrl,
         maxImageBytes: config.maxImageBytes,
-        fileNames: galleryFileNames({ eventStore, readModels, clock }),
+        fileNames,
       }),
       maxMultiCalls: config.limits.rpcBatchMax,
     }), metrics, tracing),
@@ -231,6 +233,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     maxImageBytes: config.maxImageBytes,
     past,
     productExists: products.exists,
+    fileNames,
   });
   const videoRouter = productVideoRoutes({
     commands: videoCommands({ eventStore, objectStore, handle, allocatePk, clock }),

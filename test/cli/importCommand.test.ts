@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -145,6 +147,37 @@ test('reports each bad row in the errors file with its reason, imports the other
     (error: NodeJS.ErrnoException) => assert.is(error.code, 'ENOENT'),
   );
   assert.is((await gallery(service, sku))?.images.length, 2);
+});
+
+test('JPEG and PNG bytes go as they are (REST multipart), a GIF through ShipStream create; each file name carries the content hash', async ({ service, dir }) => {
+  const sku = newSku();
+  const solid = sharp({ create: { width: 40, height: 30, channels: 3, background: '#4a7' } });
+  const sources = { 'photo.png': await solid.clone().png().toBuffer(), 'anim.gif': await solid.clone().gif().toBuffer(), 'photo.jpg': await colouredJpeg(77) };
+  for (const [name, content] of Object.entries(sources)) await writeFile(join(dir, name), content);
+  const file = join(dir, 'formats.csv');
+  await writeFile(file, ['sku,image,order,types,label,exclude', `${sku},photo.jpg,0,base,Jpeg label,`, `${sku},photo.png,1,thumbnail,,1`, `${sku},anim.gif,2,,Gif,`].join('\n'));
+  const mark = await service.mark();
+  const io = captureIo();
+  assert.is(await runCatalog(importArgs(file, service), io), 0, io.stderr());
+  assert.match(io.stdout(), '3 images added, 0 already there, 0 failed');
+  const uploads = (await service.eventsSince(mark)).filter((event) => event.type === 'ImageUploaded');
+  assert.equal(uploads.map((event) => (event.metadata as { api: string }).api).sort(), ['rest', 'rest', 'rpc']);
+  const listed = await service.request('POST', '/api/jsonrpc', {
+    body: { jsonrpc: '2.0', id: 1, method: 'product_media.list', params: [null, sku] },
+    auth: `Basic ${Buffer.from(`${erp!.name}:${erp!.key}`).toString('base64')}`,
+  });
+  const stem = (content: Buffer) => createHash('sha256').update(content).digest('hex').slice(0, 40);
+  assert.equal(
+    listed.body.result.map((image: { file: string; label: string; types: string[]; exclude: number; position: number }) => [image.file.split('/').pop(), image.label, image.types, image.exclude, image.position]),
+    [
+      [`${stem(sources['photo.jpg'])}.jpg`, 'Jpeg label', ['image'], 0, 0],
+      [`${stem(sources['photo.png'])}.png`, '', ['thumbnail'], 1, 1],
+      [`${stem(sources['anim.gif'])}.gif`, 'Gif', [], 0, 2],
+    ],
+  );
+  const again = captureIo();
+  assert.is(await runCatalog(importArgs(file, service), again), 0, again.stderr());
+  assert.match(again.stdout(), '0 images added, 3 already there, 0 failed');
 });
 
 test('JSONL rows go in the same way, and a product without media fails its rows', async ({ service, images, dir }) => {

@@ -189,6 +189,11 @@ test('8. OPTIONS answers DRF\'s metadata: view name, renders, parses, and the PO
               { value: 'unified', display_name: 'unified' },
             ],
           },
+          // ShipStream's product_media fields, set at upload (galleryFileFields.ts).
+          label: { type: 'string', required: false, read_only: false, label: 'Label', max_length: 255 },
+          exclude: { type: 'boolean', required: false, read_only: false, label: 'Exclude' },
+          types: { type: 'string', required: false, read_only: false, label: 'Types' },
+          file_name: { type: 'string', required: false, read_only: false, label: 'File name', max_length: 100 },
           modified_date: { type: 'datetime', required: false, read_only: true, label: 'Modified date' },
           created_date: { type: 'datetime', required: false, read_only: true, label: 'Created date' },
           focal_point: { type: 'nested object', required: false, read_only: true, label: 'Focal point' },

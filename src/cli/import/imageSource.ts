@@ -114,7 +114,8 @@ async function download(url: string, { maxBytes, timeoutMs, signal }: ImageSourc
     for await (const chunk of response.body ?? []) {
       size += chunk.length;
       if (size > maxBytes) throw new ImageSourceError(`image: ${url} has more than the ${maxBytes} bytes allowed.`);
-      chunks.push(Buffer.from(chunk));
+      // A view, not a copy: each chunk fetch yields is a fresh array of its own.
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
   } catch (error) {
     if (error instanceof ImageSourceError) throw error;

@@ -23,8 +23,8 @@ export function importCommand(program: Command, io: CliIo): void {
       'after',
       `
 Products are created when missing (REST, with an Idempotency-Key); each image is read, hashed
-and uploaded with ShipStream product_media.create under a gallery file name made of its content
-hash, unless the product already holds that content. Re-running a file adds nothing; after a
+and uploaded (JPEG/PNG as they are through REST, GIF through ShipStream product_media.create)
+under a gallery file name made of its content hash, unless the product already holds that content. Re-running a file adds nothing; after a
 Ctrl-C it resumes. Failed rows go to <file>.errors.csv (importable again once fixed).
 ${EXIT_CODES_HELP}`,
     )

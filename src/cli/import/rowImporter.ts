@@ -72,13 +72,13 @@ export function rowImporter(deps: {
     const earlier = uploads.get(key);
     if (earlier !== undefined) return earlier.then(() => 'skipped');
     return once(uploads, key, async () => {
-      const { media_enabled: mediaEnabled } = await product(row);
-      if (!mediaEnabled) throw new RemoteError(`Product ${row.sku} does not take media (media_enabled is false).`);
+      const remote = await product(row);
+      if (!remote.media_enabled) throw new RemoteError(`Product ${row.sku} does not take media (media_enabled is false).`);
       const held = await heldStems(row.sku);
       if ([...held].some((file) => fileHoldsStem(file, stem))) return 'skipped';
       // Known by its hash only (unchanged since the last run), yet not in the product: read it now.
       const content = image.content ?? (await readSourceImage(row.image, deps.source)).content;
-      const file = await client.createImage(row.sku, {
+      const file = await client.createImage(remote, {
         content,
         mime: image.mime,
         name: stem,

@@ -93,6 +93,10 @@ export const SCHEMAS = {
       product: pk,
       source: { enum: ['integration', 'unified'] },
       order: { type: 'integer', minimum: 0, description: 'Absent or empty: after the product\'s last one (0 for the first).' },
+      label: { type: 'string', maxLength: 255, description: 'ShipStream `label` (product_media), set at upload.' },
+      exclude: { type: 'boolean', description: 'ShipStream `exclude`, set at upload.' },
+      types: { type: 'string', description: 'ShipStream role codes, comma separated (`image,thumbnail`); unknown codes are ignored, as product_media.create ignores them.' },
+      file_name: { type: 'string', maxLength: 100, description: 'ShipStream gallery file name stem (as `file.name` of product_media.create): sanitised, given the content\'s extension, reserved catalog-wide (`_1`, `_2`, … when taken). Absent: derived from the stored key.' },
     },
   },
   ProductVideo: {

@@ -17,6 +17,8 @@ import { AFTER_LAST, MAX_ORDER, memberUpdateFields, routeListAndDetail, routeUpd
 import { pathPk } from './pathPk.ts';
 import { collectFieldErrors, parseMediaListQuery, uploadedFile } from './mediaRequests.ts';
 import type { PastMedia } from '../../app/history/pastMedia.ts';
+import type { GalleryFileNames } from '../../app/galleryFiles/galleryFileNames.ts';
+import { galleryFileFields, galleryFileInputs } from './galleryFileFields.ts';
 
 export interface ProductImageRoutesDeps {
   commands: ImageCommands;
@@ -31,6 +33,8 @@ export interface ProductImageRoutesDeps {
   past: PastMedia;
   /** Whether a product pk names a product (the `product` filters refuse others). */
   productExists: (pk: number) => boolean;
+  /** Gallery file names unique across the catalog (an upload's optional `file_name`, see galleryFileFields.ts). */
+  fileNames: GalleryFileNames;
 }
 
 const INVALID_IMAGE = 'Upload a valid image. The file you uploaded was either not an image or a corrupted image.';
@@ -39,6 +43,7 @@ const createFields = {
   source: choiceField(IMAGE_SOURCES, { required: false, allowNull: true }),
   // Absent: after the product's last one (0 for the first), the rule ShipStream's `position` follows.
   order: integerField({ required: false, min: 0, max: MAX_ORDER }),
+  ...galleryFileFields,
 };
 const specialFields = { special_image_type: choiceField(SPECIAL_IMAGE_TYPES) };
 /** The serializer of a POST as OPTIONS describes it, in the representation's order. */
@@ -48,6 +53,10 @@ const createInfo = {
   image: upload('image', 'image upload'),
   order: writable('order', createFields.order),
   source: writable('source', createFields.source),
+  label: writable('label', createFields.label),
+  exclude: writable('exclude', createFields.exclude),
+  types: writable('types', createFields.types),
+  file_name: writable('file_name', createFields.file_name),
   modified_date: readOnly('modified_date', 'datetime'),
   created_date: readOnly('created_date', 'datetime'),
   focal_point: readOnly('focal_point', 'nested object'),
@@ -129,10 +138,18 @@ export function productImageRoutes(deps: ProductImageRoutesDeps): Router {
       throw new AppError('IMAGE_TOO_LARGE', `Image files are limited to ${deps.maxImageBytes} bytes.`, { status: 413 });
     }
     const content = await file.contents();
+    const context = commandContext(ctx, 'rest');
     const write = await deps.commands
       .upload(
-        { productPk: fields.product!, content, accept: ['jpeg', 'png'], order: fields.order ?? AFTER_LAST, source: fields.source ?? null },
-        commandContext(ctx, 'rest'),
+        {
+          productPk: fields.product!,
+          content,
+          accept: ['jpeg', 'png'],
+          order: fields.order ?? AFTER_LAST,
+          source: fields.source ?? null,
+          ...galleryFileInputs(fields, content, { fileNames: deps.fileNames, productPk: fields.product!, context }),
+        },
+        context,
       )
       .catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'INVALID_IMAGE') throw ValidationError.field('image', INVALID_IMAGE, 'INVALID_IMAGE');
