@@ -32,7 +32,23 @@ interface Running {
   /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS. */
   validUntil: number;
   timer: NodeJS.Timeout | undefined;
+  /** Fires at `sendUntil(validUntil)` unless a renewal came first: in-flight attempts are withdrawn. */
+  fence: NodeJS.Timeout | undefined;
 }
+
+/**
+ * Renewals start every quarter of the lease, counted from the start of the previous one (not its
+ * end), so a slow store delays no renewal beyond its own latency; a lease is kept while a write
+ * takes up to half of it.
+ */
+export const renewEvery = (leaseMs: number): number => leaseMs / 4;
+
+/**
+ * A holder sends only until a quarter of the lease before `validUntil` by its own clock: an attempt
+ * in flight then is withdrawn before any other instance may take over, and the margin covers the
+ * clocks of instances on other hosts being a little ahead.
+ */
+export const sendUntil = (validUntil: number, leaseMs: number): number => validUntil - leaseMs / 4;
 
 const targetOf = (webhook: Webhook): DeliveryTarget => ({
   webhookPk: webhook.webhookPk,
@@ -69,6 +85,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
     if (!current) return;
     current.delivery.stop();
     clearTimeout(current.timer);
+    clearTimeout(current.fence);
     running.delete(webhookPk);
     if (!release) return;
     // After the write in flight (if any), so the release appends at the revision it left.
@@ -109,27 +126,34 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
           deps.logger.warn('webhook lease lost', { webhookPk });
           return stopDelivery(webhookPk);
         }
-        const wasValid = current.validUntil > Date.now();
-        current.validUntil = writeStarted + deps.leaseMs;
+        const wasValid = sendUntil(current.validUntil, deps.leaseMs) > Date.now();
+        setValidUntil(current, writeStarted + deps.leaseMs);
         if (!wasValid) current.delivery.notify(); // attempts held back while the lease was in doubt go on
         if (current.dirty) return writeLease(webhookPk);
-        current.timer = setTimeout(() => writeLease(webhookPk), deps.leaseMs / 3);
+        current.timer = setTimeout(() => writeLease(webhookPk), Math.max(0, writeStarted + renewEvery(deps.leaseMs) - Date.now()));
       })
       .catch((error: unknown) => {
         current.writing = false;
         deps.logger.warn('webhook lease not renewed', { webhookPk, error: String(error) });
-        if (running.get(webhookPk) === current) current.timer = setTimeout(() => writeLease(webhookPk), 500);
+        if (running.get(webhookPk) === current) current.timer = setTimeout(() => writeLease(webhookPk), Math.min(500, renewEvery(deps.leaseMs)));
       });
+  }
+
+  /** A renewal stored: the lease is ours until `validUntil`; attempts in flight are withdrawn at `sendUntil` unless renewed again. */
+  function setValidUntil(current: Running, validUntil: number) {
+    current.validUntil = validUntil;
+    clearTimeout(current.fence);
+    current.fence = setTimeout(() => current.delivery.withdraw(), Math.max(0, sendUntil(validUntil, deps.leaseMs) - Date.now()));
   }
 
   function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined, validUntil: number) {
     const pk = webhook.webhookPk;
     const now = Date.now();
-    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined };
+    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined, fence: undefined };
     entry.delivery = subscriptionDelivery(() => targetOf(entry.webhook), from, {
       ...deps.engine,
       eventStore: deps.eventStore,
-      leaseValid: () => Date.now() < entry.validUntil,
+      leaseValid: () => Date.now() < sendUntil(entry.validUntil, deps.leaseMs),
       onCheckpoint: () => {
         entry.dirty = true;
         writeLease(pk);
@@ -140,7 +164,8 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
       },
     });
     running.set(pk, entry);
-    entry.timer = setTimeout(() => writeLease(pk), deps.leaseMs / 3);
+    setValidUntil(entry, validUntil);
+    entry.timer = setTimeout(() => writeLease(pk), Math.max(0, validUntil - deps.leaseMs + renewEvery(deps.leaseMs) - now));
     entry.delivery.notify();
   }
 
