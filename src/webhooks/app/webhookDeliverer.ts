@@ -32,7 +32,7 @@ interface Running {
   /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS. */
   validUntil: number;
   timer: NodeJS.Timeout | undefined;
-  /** Fires at `sendUntil(validUntil)` unless a renewal came first: in-flight attempts are withdrawn. */
+  /** Fires at `withdrawAt(validUntil)` unless a renewal came first: in-flight attempts are withdrawn. */
   fence: NodeJS.Timeout | undefined;
 }
 
@@ -44,11 +44,14 @@ interface Running {
 export const renewEvery = (leaseMs: number): number => leaseMs / 4;
 
 /**
- * A holder sends only until a quarter of the lease before `validUntil` by its own clock: an attempt
- * in flight then is withdrawn before any other instance may take over, and the margin covers the
- * clocks of instances on other hosts being a little ahead.
+ * A holder starts no attempt from a quarter of the lease before `validUntil` by its own clock
+ * (the margin covers the clocks of instances on other hosts being a little ahead, and attempts
+ * started just before it have time to end).
  */
 export const sendUntil = (validUntil: number, leaseMs: number): number => validUntil - leaseMs / 4;
+
+/** Attempts still in flight an eighth of the lease before it could lapse are withdrawn: another instance may take over soon. */
+export const withdrawAt = (validUntil: number, leaseMs: number): number => validUntil - leaseMs / 8;
 
 const targetOf = (webhook: Webhook): DeliveryTarget => ({
   webhookPk: webhook.webhookPk,
@@ -139,11 +142,16 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
       });
   }
 
-  /** A renewal stored: the lease is ours until `validUntil`; attempts in flight are withdrawn at `sendUntil` unless renewed again. */
+  /** A renewal stored: the lease is ours until `validUntil`; attempts in flight are withdrawn at `withdrawAt` unless renewed again. */
   function setValidUntil(current: Running, validUntil: number) {
     current.validUntil = validUntil;
     clearTimeout(current.fence);
-    current.fence = setTimeout(() => current.delivery.withdraw(), Math.max(0, sendUntil(validUntil, deps.leaseMs) - Date.now()));
+    const withdrawIfInDoubt = () => {
+      if (running.get(current.webhook.webhookPk) === current && Date.now() >= withdrawAt(current.validUntil, deps.leaseMs)) current.delivery.withdraw();
+    };
+    // After the I/O already waiting (timers run before it): after a stalled event loop, answers
+    // and a renewal that did arrive in time are taken before anything is withdrawn.
+    current.fence = setTimeout(() => setImmediate(withdrawIfInDoubt), Math.max(0, withdrawAt(validUntil, deps.leaseMs) - Date.now()));
   }
 
   function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined, validUntil: number) {
