@@ -81,9 +81,14 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   let subscription: Subscription | undefined;
 
   const releases = new Set<Promise<void>>();
+  /** Subscriptions being disabled after a give-up: not taken again meanwhile (the lease is still ours). */
+  const givingUp = new Set<number>();
 
-  /** Stops delivering; `release` also gives the lease up with the checkpoint reached (not when it was lost). */
-  function stopDelivery(webhookPk: number, release = false) {
+  /**
+   * Stops delivering; `release` also gives the lease up with the checkpoint reached (not when it
+   * was lost), after the given promise settles when it is one.
+   */
+  function stopDelivery(webhookPk: number, release: boolean | Promise<unknown> = false) {
     const current = running.get(webhookPk);
     if (!current) return;
     current.delivery.stop();
@@ -92,7 +97,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
     running.delete(webhookPk);
     if (!release) return;
     // After the write in flight (if any), so the release appends at the revision it left.
-    const released = waitForWrite(current)
+    const released = Promise.all([waitForWrite(current), release])
       .then(() => deps.leases.release(webhookPk, { ...current.held, checkpoint: current.delivery.checkpoint() }))
       .catch((error: unknown) => deps.logger.warn('webhook lease not released', { webhookPk, error: String(error) }))
       .finally(() => releases.delete(released));
@@ -167,8 +172,14 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         writeLease(pk);
       },
       onGiveUp: (reason) => {
-        stopDelivery(pk, true);
-        deps.registry.disable(pk, reason, context()).catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }));
+        // The lease is given up once the subscription is disabled: before, a scan (ours or
+        // another instance's) would see it active, take it and send the failing event again.
+        givingUp.add(pk);
+        const disabled = deps.registry
+          .disable(pk, reason, context())
+          .catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }))
+          .finally(() => givingUp.delete(pk));
+        stopDelivery(pk, disabled);
       },
     });
     running.set(pk, entry);
@@ -197,6 +208,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         }
         continue;
       }
+      if (givingUp.has(webhook.webhookPk)) continue;
       const takeStarted = Date.now();
       const held = await deps.leases.take(webhook.webhookPk);
       if (held === undefined || stopped) continue;
