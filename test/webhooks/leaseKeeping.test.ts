@@ -150,4 +150,28 @@ test('a subscription given up (410) is disabled before its lease is released: no
   assert.equal(steps, ['disabling', 'disabled', 'released']);
 });
 
+test('a wall clock set forward an hour does not stop a holder whose lease is still young (its own lease runs on the monotonic clock)', async (context) => {
+  const written = await appendGalleryEvents(context.eventStore, freshProductPk(), 3);
+  const realNow = Date.now;
+  const acknowledged: string[] = [];
+  try {
+    context.deliverer = startDeliverer(context.eventStore, {
+      leaseMs: 2000,
+      leases: {
+        take: async () => ({ revision: 0, checkpoint: undefined, replayRevision: 0 }),
+        renew: () => new Promise<undefined>(() => {}), // no renewal comes back: only the taken lease counts
+      },
+      send: async () => {
+        if (acknowledged.length === 0) Date.now = () => realNow() + 3_600_000; // NTP steps the clock during the first attempt
+        acknowledged.push('ack');
+        return { status: 204, latencyMs: 1, error: undefined };
+      },
+    });
+    for (let i = 0; i < 50 && acknowledged.length < written.length; i++) await wait(10);
+  } finally {
+    Date.now = realNow;
+  }
+  assert.is(acknowledged.length, written.length);
+});
+
 test.run();

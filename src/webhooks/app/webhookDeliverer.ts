@@ -29,12 +29,19 @@ interface Running {
   writing: boolean;
   dirty: boolean;
   lastWrite: number;
-  /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS. */
+  /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS (on `monotonicNow`). */
   validUntil: number;
   timer: NodeJS.Timeout | undefined;
   /** Fires at `withdrawAt(validUntil)` unless a renewal came first: in-flight attempts are withdrawn. */
   fence: NodeJS.Timeout | undefined;
 }
+
+/**
+ * The holder times its own lease on the monotonic clock: a wall clock set forward (NTP, an
+ * operator) neither stops its delivery nor, set back, lets it send past its lease. The stored
+ * `expiresAt` is wall-clock time, for other instances to compare with theirs.
+ */
+const monotonicNow = (): number => performance.now();
 
 /**
  * Renewals start every quarter of the lease, counted from the start of the previous one (not its
@@ -112,7 +119,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   function writeLease(webhookPk: number) {
     const current = running.get(webhookPk);
     if (!current || current.writing || stopped) return;
-    const wait = current.lastWrite + deps.checkpointMs - Date.now();
+    const wait = current.lastWrite + deps.checkpointMs - monotonicNow();
     if (wait > 0) {
       clearTimeout(current.timer);
       current.timer = setTimeout(() => writeLease(webhookPk), wait);
@@ -121,7 +128,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
     clearTimeout(current.timer);
     current.writing = true;
     current.dirty = false;
-    const writeStarted = Date.now();
+    const writeStarted = monotonicNow();
     current.lastWrite = writeStarted;
     const held = { ...current.held, checkpoint: current.delivery.checkpoint() };
     deps.leases
@@ -134,11 +141,11 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
           deps.logger.warn('webhook lease lost', { webhookPk });
           return stopDelivery(webhookPk);
         }
-        const wasValid = sendUntil(current.validUntil, deps.leaseMs) > Date.now();
+        const wasValid = sendUntil(current.validUntil, deps.leaseMs) > monotonicNow();
         setValidUntil(current, writeStarted + deps.leaseMs);
         if (!wasValid) current.delivery.notify(); // attempts held back while the lease was in doubt go on
         if (current.dirty) return writeLease(webhookPk);
-        current.timer = setTimeout(() => writeLease(webhookPk), Math.max(0, writeStarted + renewEvery(deps.leaseMs) - Date.now()));
+        current.timer = setTimeout(() => writeLease(webhookPk), Math.max(0, writeStarted + renewEvery(deps.leaseMs) - monotonicNow()));
       })
       .catch((error: unknown) => {
         current.writing = false;
@@ -150,23 +157,29 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   /** A renewal stored: the lease is ours until `validUntil`; attempts in flight are withdrawn at `withdrawAt` unless renewed again. */
   function setValidUntil(current: Running, validUntil: number) {
     current.validUntil = validUntil;
+    armFence(current);
+  }
+
+  function armFence(current: Running) {
     clearTimeout(current.fence);
     const withdrawIfInDoubt = () => {
-      if (running.get(current.webhook.webhookPk) === current && Date.now() >= withdrawAt(current.validUntil, deps.leaseMs)) current.delivery.withdraw();
+      if (running.get(current.webhook.webhookPk) !== current) return;
+      if (monotonicNow() >= withdrawAt(current.validUntil, deps.leaseMs)) current.delivery.withdraw();
+      else armFence(current); // the timer ran a little early (timers count from the loop's cached time)
     };
     // After the I/O already waiting (timers run before it): after a stalled event loop, answers
     // and a renewal that did arrive in time are taken before anything is withdrawn.
-    current.fence = setTimeout(() => setImmediate(withdrawIfInDoubt), Math.max(0, withdrawAt(validUntil, deps.leaseMs) - Date.now()));
+    current.fence = setTimeout(() => setImmediate(withdrawIfInDoubt), Math.max(0, withdrawAt(current.validUntil, deps.leaseMs) - monotonicNow()));
   }
 
   function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined, validUntil: number) {
     const pk = webhook.webhookPk;
-    const now = Date.now();
+    const now = monotonicNow();
     const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined, fence: undefined };
     entry.delivery = subscriptionDelivery(() => targetOf(entry.webhook), from, {
       ...deps.engine,
       eventStore: deps.eventStore,
-      leaseValid: () => Date.now() < sendUntil(entry.validUntil, deps.leaseMs),
+      leaseValid: () => monotonicNow() < sendUntil(entry.validUntil, deps.leaseMs),
       onCheckpoint: () => {
         entry.dirty = true;
         writeLease(pk);
@@ -209,7 +222,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         continue;
       }
       if (givingUp.has(webhook.webhookPk)) continue;
-      const takeStarted = Date.now();
+      const takeStarted = monotonicNow();
       const held = await deps.leases.take(webhook.webhookPk);
       if (held === undefined || stopped) continue;
       const replay = webhook.replays > held.replayRevision;
