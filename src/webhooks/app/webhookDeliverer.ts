@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { FEED_STREAM_PREFIXES } from '../../app/feed/mediaFeed.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { EventStore, Position } from '../../ports/eventStore.ts';
+import { renewEvery, sendUntil, withdrawAt } from '../domain/leaseTiming.ts';
 import { WEBHOOK_STREAM_PREFIX } from '../domain/webhookStreams.ts';
 import type { LeaseJournal, HeldLease } from './leaseJournal.ts';
 import { subscriptionDelivery, type DeliveryTarget, type SubscriptionDelivery, type SubscriptionDeliveryDeps } from './subscriptionDelivery.ts';
@@ -42,23 +43,6 @@ interface Running {
  * `expiresAt` is wall-clock time, for other instances to compare with theirs.
  */
 const monotonicNow = (): number => performance.now();
-
-/**
- * Renewals start every quarter of the lease, counted from the start of the previous one (not its
- * end), so a slow store delays no renewal beyond its own latency; a lease is kept while a write
- * takes up to half of it.
- */
-export const renewEvery = (leaseMs: number): number => leaseMs / 4;
-
-/**
- * A holder starts no attempt from a quarter of the lease before `validUntil` by its own clock
- * (the margin covers the clocks of instances on other hosts being a little ahead, and attempts
- * started just before it have time to end).
- */
-export const sendUntil = (validUntil: number, leaseMs: number): number => validUntil - leaseMs / 4;
-
-/** Attempts still in flight an eighth of the lease before it could lapse are withdrawn: another instance may take over soon. */
-export const withdrawAt = (validUntil: number, leaseMs: number): number => validUntil - leaseMs / 8;
 
 const targetOf = (webhook: Webhook): DeliveryTarget => ({
   webhookPk: webhook.webhookPk,
