@@ -62,7 +62,8 @@ export function leaseJournal(deps: { eventStore: EventStore; clock: Clock; now: 
      * Takes the lease when it is free, expired or already ours; `undefined` while another instance
      * holds it or when another instance took it first. A stream whose events all aged out keeps
      * its revisions: the conflict tells the revision, and the checkpoint falls back to the
-     * subscription's creation (redelivery, never a gap).
+     * subscription's creation (redelivery, never a gap). A conflict on a stream another instance
+     * has just started is a lost race, never a take-over: two first takes must not both win.
      */
     async take(webhookPk: number): Promise<HeldLease | undefined> {
       const current = await read(webhookPk);
@@ -76,6 +77,9 @@ export function leaseJournal(deps: { eventStore: EventStore; clock: Clock; now: 
         if (!(error instanceof ConcurrencyError)) throw error;
         const actual = Number(error.actual);
         if (current !== undefined || !Number.isSafeInteger(actual) || actual < 0) return undefined;
+        // The stream read empty, yet has events: either they all aged out, or another instance
+        // took the lease between our read and our append. Only the first may be taken over here.
+        if ((await read(webhookPk)) !== undefined) return undefined;
         try {
           return { revision: await append(webhookPk, actual, checkpoint, replayRevision), checkpoint, replayRevision };
         } catch (again) {

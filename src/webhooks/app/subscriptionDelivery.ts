@@ -63,7 +63,8 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
   /** A notify arrived since the current read started: the log may have grown after its end. */
   let woken = false;
   let stopped = false;
-  const abort = new AbortController();
+  /** The attempt in flight of each product (stream), so it can be withdrawn. */
+  const attempts = new Map<string, AbortController>();
 
   const pendingCount = () => order.length - orderHead;
 
@@ -123,13 +124,19 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
 
   async function send(stream: string, pending: Pending) {
     inFlight.add(stream);
+    const attemptAbort = new AbortController();
+    attempts.set(stream, attemptAbort);
     const { webhookPk, url, secret } = target();
     const entry = feedEntry(pending.event, deps.skuOf);
     const body = JSON.stringify(entry);
     const headers = signedHeaders(secret, pending.event.id, Math.floor(deps.now() / 1000), body);
-    const result = await deps.send(url, headers, body, abort.signal);
+    const result = await deps.send(url, headers, body, attemptAbort.signal);
     inFlight.delete(stream);
+    attempts.delete(stream);
     if (stopped) return;
+    // Withdrawn while the lease was in doubt, before an answer came: not a failure of the event,
+    // which stays first in its queue (an answer that came first counts as usual).
+    if (attemptAbort.signal.aborted && result.status === undefined) return dispatch();
     const attempt = pending.failures + 1;
     deps.record({
       webhookPk,
@@ -175,10 +182,17 @@ export function subscriptionDelivery(target: () => DeliveryTarget, start: Positi
     },
     /** Everything up to here is acknowledged. */
     checkpoint: () => checkpoint,
+    /**
+     * Aborts the attempts in flight without counting them as failures; with `leaseValid` false
+     * no other starts, and their events go first once it is true again (then call `notify`).
+     */
+    withdraw() {
+      for (const attempt of attempts.values()) attempt.abort();
+    },
     /** Stops at once: in-flight attempts are aborted (their events are redelivered by whoever delivers next). */
     stop() {
       stopped = true;
-      abort.abort();
+      for (const attempt of attempts.values()) attempt.abort();
       for (const timer of waiting.values()) clearTimeout(timer);
       waiting.clear();
     },

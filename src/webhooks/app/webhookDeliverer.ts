@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { FEED_STREAM_PREFIXES } from '../../app/feed/mediaFeed.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { EventStore, Position } from '../../ports/eventStore.ts';
+import { renewEvery, sendUntil, withdrawAt } from '../domain/leaseTiming.ts';
 import { WEBHOOK_STREAM_PREFIX } from '../domain/webhookStreams.ts';
 import type { LeaseJournal, HeldLease } from './leaseJournal.ts';
 import { subscriptionDelivery, type DeliveryTarget, type SubscriptionDelivery, type SubscriptionDeliveryDeps } from './subscriptionDelivery.ts';
@@ -29,10 +30,19 @@ interface Running {
   writing: boolean;
   dirty: boolean;
   lastWrite: number;
-  /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS. */
+  /** The lease is surely ours until then: the start of the last successful write + WEBHOOK_LEASE_MS (on `monotonicNow`). */
   validUntil: number;
   timer: NodeJS.Timeout | undefined;
+  /** Fires at `withdrawAt(validUntil)` unless a renewal came first: in-flight attempts are withdrawn. */
+  fence: NodeJS.Timeout | undefined;
 }
+
+/**
+ * The holder times its own lease on the monotonic clock: a wall clock set forward (NTP, an
+ * operator) neither stops its delivery nor, set back, lets it send past its lease. The stored
+ * `expiresAt` is wall-clock time, for other instances to compare with theirs.
+ */
+const monotonicNow = (): number => performance.now();
 
 const targetOf = (webhook: Webhook): DeliveryTarget => ({
   webhookPk: webhook.webhookPk,
@@ -62,17 +72,23 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   let subscription: Subscription | undefined;
 
   const releases = new Set<Promise<void>>();
+  /** Subscriptions being disabled after a give-up: not taken again meanwhile (the lease is still ours). */
+  const givingUp = new Set<number>();
 
-  /** Stops delivering; `release` also gives the lease up with the checkpoint reached (not when it was lost). */
-  function stopDelivery(webhookPk: number, release = false) {
+  /**
+   * Stops delivering; `release` also gives the lease up with the checkpoint reached (not when it
+   * was lost), after the given promise settles when it is one.
+   */
+  function stopDelivery(webhookPk: number, release: boolean | Promise<unknown> = false) {
     const current = running.get(webhookPk);
     if (!current) return;
     current.delivery.stop();
     clearTimeout(current.timer);
+    clearTimeout(current.fence);
     running.delete(webhookPk);
     if (!release) return;
     // After the write in flight (if any), so the release appends at the revision it left.
-    const released = waitForWrite(current)
+    const released = Promise.all([waitForWrite(current), release])
       .then(() => deps.leases.release(webhookPk, { ...current.held, checkpoint: current.delivery.checkpoint() }))
       .catch((error: unknown) => deps.logger.warn('webhook lease not released', { webhookPk, error: String(error) }))
       .finally(() => releases.delete(released));
@@ -87,7 +103,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
   function writeLease(webhookPk: number) {
     const current = running.get(webhookPk);
     if (!current || current.writing || stopped) return;
-    const wait = current.lastWrite + deps.checkpointMs - Date.now();
+    const wait = current.lastWrite + deps.checkpointMs - monotonicNow();
     if (wait > 0) {
       clearTimeout(current.timer);
       current.timer = setTimeout(() => writeLease(webhookPk), wait);
@@ -96,7 +112,7 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
     clearTimeout(current.timer);
     current.writing = true;
     current.dirty = false;
-    const writeStarted = Date.now();
+    const writeStarted = monotonicNow();
     current.lastWrite = writeStarted;
     const held = { ...current.held, checkpoint: current.delivery.checkpoint() };
     deps.leases
@@ -109,38 +125,63 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
           deps.logger.warn('webhook lease lost', { webhookPk });
           return stopDelivery(webhookPk);
         }
-        const wasValid = current.validUntil > Date.now();
-        current.validUntil = writeStarted + deps.leaseMs;
+        const wasValid = sendUntil(current.validUntil, deps.leaseMs) > monotonicNow();
+        setValidUntil(current, writeStarted + deps.leaseMs);
         if (!wasValid) current.delivery.notify(); // attempts held back while the lease was in doubt go on
         if (current.dirty) return writeLease(webhookPk);
-        current.timer = setTimeout(() => writeLease(webhookPk), deps.leaseMs / 3);
+        current.timer = setTimeout(() => writeLease(webhookPk), Math.max(0, writeStarted + renewEvery(deps.leaseMs) - monotonicNow()));
       })
       .catch((error: unknown) => {
         current.writing = false;
         deps.logger.warn('webhook lease not renewed', { webhookPk, error: String(error) });
-        if (running.get(webhookPk) === current) current.timer = setTimeout(() => writeLease(webhookPk), 500);
+        if (running.get(webhookPk) === current) current.timer = setTimeout(() => writeLease(webhookPk), Math.min(500, renewEvery(deps.leaseMs)));
       });
+  }
+
+  /** A renewal stored: the lease is ours until `validUntil`; attempts in flight are withdrawn at `withdrawAt` unless renewed again. */
+  function setValidUntil(current: Running, validUntil: number) {
+    current.validUntil = validUntil;
+    armFence(current);
+  }
+
+  function armFence(current: Running) {
+    clearTimeout(current.fence);
+    const withdrawIfInDoubt = () => {
+      if (running.get(current.webhook.webhookPk) !== current) return;
+      if (monotonicNow() >= withdrawAt(current.validUntil, deps.leaseMs)) current.delivery.withdraw();
+      else armFence(current); // the timer ran a little early (timers count from the loop's cached time)
+    };
+    // After the I/O already waiting (timers run before it): after a stalled event loop, answers
+    // and a renewal that did arrive in time are taken before anything is withdrawn.
+    current.fence = setTimeout(() => setImmediate(withdrawIfInDoubt), Math.max(0, withdrawAt(current.validUntil, deps.leaseMs) - monotonicNow()));
   }
 
   function startDelivery(webhook: Webhook, held: HeldLease, from: Position | undefined, validUntil: number) {
     const pk = webhook.webhookPk;
-    const now = Date.now();
-    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined };
+    const now = monotonicNow();
+    const entry: Running = { webhook, held, delivery: undefined as unknown as SubscriptionDelivery, writing: false, dirty: false, lastWrite: now, validUntil, timer: undefined, fence: undefined };
     entry.delivery = subscriptionDelivery(() => targetOf(entry.webhook), from, {
       ...deps.engine,
       eventStore: deps.eventStore,
-      leaseValid: () => Date.now() < entry.validUntil,
+      leaseValid: () => monotonicNow() < sendUntil(entry.validUntil, deps.leaseMs),
       onCheckpoint: () => {
         entry.dirty = true;
         writeLease(pk);
       },
       onGiveUp: (reason) => {
-        stopDelivery(pk, true);
-        deps.registry.disable(pk, reason, context()).catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }));
+        // The lease is given up once the subscription is disabled: before, a scan (ours or
+        // another instance's) would see it active, take it and send the failing event again.
+        givingUp.add(pk);
+        const disabled = deps.registry
+          .disable(pk, reason, context())
+          .catch((error: unknown) => deps.logger.warn('webhook not disabled', { webhookPk: pk, error: String(error) }))
+          .finally(() => givingUp.delete(pk));
+        stopDelivery(pk, disabled);
       },
     });
     running.set(pk, entry);
-    entry.timer = setTimeout(() => writeLease(pk), deps.leaseMs / 3);
+    setValidUntil(entry, validUntil);
+    entry.timer = setTimeout(() => writeLease(pk), Math.max(0, validUntil - deps.leaseMs + renewEvery(deps.leaseMs) - now));
     entry.delivery.notify();
   }
 
@@ -164,7 +205,8 @@ export function startWebhookDeliverer(deps: WebhookDelivererDeps) {
         }
         continue;
       }
-      const takeStarted = Date.now();
+      if (givingUp.has(webhook.webhookPk)) continue;
+      const takeStarted = monotonicNow();
       const held = await deps.leases.take(webhook.webhookPk);
       if (held === undefined || stopped) continue;
       const replay = webhook.replays > held.replayRevision;
