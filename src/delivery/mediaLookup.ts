@@ -28,6 +28,9 @@ export interface MediaEntry {
   contentType: string;
   /** The image's focal point, for `cover` renditions. */
   focalPoint?: FocalPoint;
+  /** An image's size as stored (oriented), so renditions are planned without reading its header. */
+  width?: number;
+  height?: number;
 }
 
 /** Keys whose answer is remembered; beyond this the oldest are forgotten. */
@@ -68,8 +71,11 @@ function read(readModels: ReadModelStore, key: string): MediaEntry | undefined {
   const view = readModels.get<ImageView | VideoView>(row.kind === 'image' ? IMAGES_TABLE : VIDEOS_TABLE, row.pk);
   if (view === undefined) return undefined;
   const state = view.key !== key ? 'replaced' : view.status === 'live' ? 'live' : 'deleted';
-  const focalPoint = 'focalPoint' in view && view.focalPoint ? view.focalPoint : undefined;
-  return { key, kind: row.kind, pk: row.pk, productPk: view.productPk, state, contentType: view.contentType, ...(focalPoint ? { focalPoint } : {}) };
+  if (row.kind === 'video' || !('width' in view)) return { key, kind: row.kind, pk: row.pk, productPk: view.productPk, state, contentType: view.contentType };
+  // A replaced binary's size is not kept: its renditions read their header.
+  const size = state === 'replaced' ? {} : { width: view.width, height: view.height };
+  const focalPoint = view.focalPoint ? { focalPoint: view.focalPoint } : {};
+  return { key, kind: row.kind, pk: row.pk, productPk: view.productPk, state, contentType: view.contentType, ...focalPoint, ...size };
 }
 
 export type MediaLookup = ReturnType<typeof mediaLookup>;

@@ -35,11 +35,13 @@ export interface RenditionsDeps {
   onStoreFailure?: (key: string, error: unknown) => void;
 }
 
-/** The original of a rendition: its key, content type and focal point. */
+/** The original of a rendition: its key, content type, focal point and, when known, size as stored. */
 export interface RenditionSource {
   key: string;
   contentType: string;
   focalPoint?: FocalPoint;
+  width?: number;
+  height?: number;
 }
 
 const formatOfContentType = (contentType: string): ImageFormat =>
@@ -84,7 +86,8 @@ export function renditions(deps: RenditionsDeps) {
     const stored = await deps.objectStore.stat(key);
     if (stored !== null) return { info: stored };
     const original = deps.cache.get(source.key)?.body ?? (await readAll((await deps.objectStore.get(source.key)).body));
-    const rendered = await deps.renderer.render(original, { ...spec, maxInputPixels: deps.maxInputPixels }, job);
+    const sourceSize = source.width !== undefined && source.height !== undefined ? { sourceSize: { width: source.width, height: source.height } } : {};
+    const rendered = await deps.renderer.render(original, { ...spec, maxInputPixels: deps.maxInputPixels, ...sourceSize }, job);
     const body = rendered.data;
     const info = { key, size: body.length, contentType: rendered.contentType, sha256: createHash('sha256').update(body).digest('hex'), lastModified: new Date().toISOString() };
     deps.cache.set(key, { info, body });

@@ -88,6 +88,11 @@ export interface RenditionInstruction {
   focalPoint?: { x: number; y: number };
   /** Refuse sources with more pixels than this (stored images passed the same check at upload). */
   maxInputPixels: number;
+  /**
+   * The source's displayed size when known (recorded when it was stored: stored images are
+   * oriented and carry no orientation tag); the renderer then plans without reading the header.
+   */
+  sourceSize?: { width: number; height: number };
 }
 
 /** The bytes of a rendition and what they are. */

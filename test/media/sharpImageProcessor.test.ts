@@ -282,6 +282,35 @@ output('bytes describe the output', async () => {
 
 output.run();
 
+const recorded = suite('sharp image processor: renditions planned from the recorded size');
+
+recorded('a stored image renders the same bytes from its recorded size as from its header, for every fit', async () => {
+  // Stored as uploads store them: oriented (60×40 with orientation 6 → 40×60), no orientation tag.
+  for (const stored of [await images.process(await readFixture('exif-rotated-gps.jpg'), REST), await images.process(await flatJpeg(300, 200), REST)]) {
+    const sourceSize = { width: stored.width, height: stored.height };
+    for (const box of [{ width: 32, fit: 'inside' }, { width: 32, height: 32, fit: 'cover', focalPoint: { x: 0.2, y: 0.7 } }, { width: 32, height: 32, fit: 'cover' }, { width: 32, height: 16, fit: 'contain' }] as const) {
+      const instruction = { ...box, format: 'png', quality: 80, maxInputPixels: 64_000_000 } as const;
+      const fromHeader = await images.render(stored.data, instruction);
+      const fromRecord = await images.render(stored.data, { ...instruction, sourceSize });
+      assert.equal([fromRecord.width, fromRecord.height], [fromHeader.width, fromHeader.height], JSON.stringify(box));
+      assert.ok(fromRecord.data.equals(fromHeader.data), `same bytes for ${JSON.stringify(box)}`);
+    }
+  }
+});
+
+recorded('a wrong recorded size distorts but never fails: every plan resizes to exact dimensions first', async () => {
+  const stored = await images.process(await flatJpeg(300, 200), REST);
+  for (const sourceSize of [{ width: 3000, height: 10 }, { width: 10, height: 3000 }]) {
+    for (const box of [{ width: 64, fit: 'inside' }, { width: 32, height: 32, fit: 'cover', focalPoint: { x: 1, y: 1 } }, { width: 32, height: 32, fit: 'contain' }] as const) {
+      const rendition = await images.render(stored.data, { ...box, format: 'jpeg', quality: 80, maxInputPixels: 64_000_000, sourceSize });
+      const within = rendition.width <= box.width && rendition.height <= ('height' in box ? (box.height ?? Infinity) : Infinity);
+      assert.ok(within && rendition.data.length > 0, `${JSON.stringify(sourceSize)} ${JSON.stringify(box)}: ${rendition.width}×${rendition.height}`);
+    }
+  }
+});
+
+recorded.run();
+
 const jobs = suite('sharp image processor: concurrency');
 
 jobs('8 parallel jobs with concurrency 2 never run more than 2 at once', async () => {

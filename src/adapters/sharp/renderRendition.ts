@@ -18,14 +18,14 @@ const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
 
 /**
  * One rendition of a stored image: read (first frame only), orient, resize/crop/pad as planned by
- * {@link planRendition}, convert to sRGB, encode without metadata. Runs inside the caller's job slot;
+ * {@link planRendition} from the recorded size (else from the header: one more trip through
+ * libvips), convert to sRGB, encode without metadata. A wrong recorded size could only distort:
+ * every plan resizes to exact dimensions before it crops or pads. Runs inside the caller's job slot;
  * libvips stops after `timeoutSeconds`.
  */
 export async function renderRendition(input: Buffer, instruction: RenditionInstruction, timeoutSeconds: number): Promise<RenderedImage> {
   const image = sharp(input, { failOn: 'warning', pages: 1, limitInputPixels: instruction.maxInputPixels }).timeout({ seconds: timeoutSeconds }).autoOrient();
-  const header = await image.metadata();
-  const sourceWidth = header.autoOrient?.width ?? header.width;
-  const sourceHeight = header.autoOrient?.height ?? header.pageHeight ?? header.height;
+  const { width: sourceWidth, height: sourceHeight } = instruction.sourceSize ?? (await displayedSize(image));
   const plan = planRendition(sourceWidth, sourceHeight, instruction);
   const { format } = instruction;
   const shaped = applyPlan(image, plan, format === 'jpeg' ? WHITE : TRANSPARENT).toColourspace('srgb');
@@ -33,6 +33,12 @@ export async function renderRendition(input: Buffer, instruction: RenditionInstr
   const flattened = format === 'jpeg' ? shaped.flatten({ background: WHITE }) : shaped;
   const { data, info } = await encodeRendition(flattened, format, instruction.quality).toBuffer({ resolveWithObject: true });
   return { data, format, contentType: RENDITION_CONTENT_TYPE_OF[format], width: info.width, height: info.height };
+}
+
+/** The size of the first frame as displayed (after orientation), from the header. */
+async function displayedSize(image: Sharp): Promise<{ width: number; height: number }> {
+  const header = await image.metadata();
+  return { width: header.autoOrient?.width ?? header.width, height: header.autoOrient?.height ?? header.pageHeight ?? header.height };
 }
 
 function applyPlan(image: Sharp, plan: RenditionPlan, background: typeof WHITE): Sharp {
