@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -180,6 +181,14 @@ test('objects below and above the one-read size read back whole, and damage is c
     await writeFile(file, content);
     await rejectsWith(() => store.get(`p/${key}`), 'OBJECT_CORRUPT', { status: 500 });
   }
+});
+
+test('a FIFO planted as an object file is refused at once, not waited on', async ({ store, root }) => {
+  await store.put({ key: 'p/a', body: BYTES, contentType: 'image/jpeg' });
+  await rm(join(root, 'objects', 'p', 'a~'));
+  execFileSync('mkfifo', [join(root, 'objects', 'p', 'a~')]);
+  await rejectsWith(() => store.get('p/a'), 'OBJECT_CORRUPT');
+  await rejectsWith(() => store.stat('p/a'), 'OBJECT_CORRUPT');
 });
 
 test('calls after close are refused', async ({ store }) => {

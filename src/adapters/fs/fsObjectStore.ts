@@ -69,10 +69,18 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
   /** Opens the object file without following symlinks; `null` when the key does not exist. */
   async function openObject(key: string): Promise<FileHandle | null> {
     const path = objectFilePath(layout, key);
+    // Both at once (one wait instead of two); nothing is read from the handle unless the
+    // directory proved real, and the handle is closed when it did not. O_NONBLOCK: opening a
+    // planted FIFO returns at once (and fails the regular-file check) instead of holding a
+    // thread-pool thread until a writer comes; regular files ignore it.
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    const [directory, opened] = await Promise.allSettled([assertRealDirectory(dirname(path), key), open(path, flags)]);
     try {
-      await assertRealDirectory(dirname(path), key);
-      return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      if (directory.status === 'rejected') throw directory.reason;
+      if (opened.status === 'rejected') throw opened.reason;
+      return opened.value;
     } catch (error) {
+      if (opened.status === 'fulfilled') await opened.value.close().catch(() => undefined);
       if (isMissing(error)) return null;
       if (errnoCode(error) === 'ELOOP') throw unsafeObjectPath(key);
       throw ioFailure(`read ${key}`, error);
@@ -148,7 +156,7 @@ export async function openFsObjectStore(options: FsObjectStoreOptions): Promise<
   async function* list(prefix: string): AsyncGenerator<ObjectInfo> {
     operations.assertOpen();
     const readListed = async (path: string, key: string): Promise<ObjectInfo | null> => {
-      const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+      const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: unknown) => {
         if (isMissing(error)) return null; // deleted since the directory was read
         throw error;
       });
