@@ -191,6 +191,12 @@ test('a FIFO planted as an object file is refused at once, not waited on', async
   await rejectsWith(() => store.stat('p/a'), 'OBJECT_CORRUPT');
 });
 
+test('puts racing to create the same new directories all land', async ({ store }) => {
+  const keys = Array.from({ length: 20 }, (_, index) => `deep/a/b/c/${index % 2}/object-${index}`);
+  await Promise.all(keys.map((key) => store.put({ key, body: BYTES, contentType: 'image/jpeg' })));
+  assert.equal((await collect(store.list('deep/'))).map((info) => info.key).sort(), [...keys].sort());
+});
+
 test('calls after close are refused', async ({ store }) => {
   await store.close();
   await rejectsWith(() => store.stat('p/a'), 'UNAVAILABLE', { status: 503 });

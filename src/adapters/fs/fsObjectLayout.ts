@@ -1,5 +1,5 @@
 import { lstat, mkdir, open, realpath } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { errnoCode, isMissing, unsafeObjectPath } from './fsErrors.ts';
 
 /**
@@ -46,25 +46,29 @@ export async function assertRealDirectory(dir: string, key: string): Promise<voi
 
 /**
  * Makes sure the parent directory of `file` exists inside `objects/` without following symlinks
- * (`mkdir -p` would create directories through one). Returns the directories it created, in order.
+ * (`mkdir -p` would create directories through one). Looks upwards for the nearest directory that
+ * exists (usually the parent or the one above: a few trips, not one per segment), checks it is
+ * reached without symlinks, then creates the missing ones below it. Returns the directories it
+ * created, outermost first.
  */
 export async function ensureParentDirectory(layout: FsObjectLayout, file: string, key: string): Promise<string[]> {
-  const parent = dirname(file);
-  try {
-    await assertRealDirectory(parent, key);
-    return [];
-  } catch (error) {
-    if (!isMissing(error)) throw error;
+  const missing: string[] = [];
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      await assertRealDirectory(dir, key);
+      break;
+    } catch (error) {
+      if (!isMissing(error) || dir === layout.objects) throw error;
+    }
+    missing.unshift(dir);
   }
   const created: string[] = [];
-  let dir = layout.objects;
-  for (const segment of relative(layout.objects, parent).split(sep)) {
-    dir = join(dir, segment);
+  for (const dir of missing) {
     try {
       await mkdir(dir);
       created.push(dir);
     } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error;
+      if (errnoCode(error) !== 'EEXIST') throw error; // made meanwhile by a concurrent put
       if (!(await lstat(dir)).isDirectory()) throw unsafeObjectPath(key);
     }
   }
