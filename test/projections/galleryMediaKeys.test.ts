@@ -34,13 +34,15 @@ test('ImageFocalPointSet changes the view and its covering index row', () => {
   assert.equal(model.tx.get<ImageView>(IMAGES_BY_PRODUCT_TABLE, [P, 0, 1])!.focalPoint, { x: 0.25, y: 0.75 });
 });
 
-test('the media lookup tells live, replaced and deleted binaries apart, with the focal point', () => {
+test('the media lookup tells live, replaced and deleted binaries apart, with the focal point and the stored size of the current binary', () => {
   const live = mediaLookup(storeOf(project(galleryProjection, log([imageUploaded(P, 1), replaced, focalPointSet]))));
-  assert.equal(live(blob(P, 9).key), { key: blob(P, 9).key, kind: 'image', pk: 1, productPk: P, state: 'live', contentType: 'image/jpeg', focalPoint: { x: 0.25, y: 0.75 } });
-  assert.equal(live(blob(P, 1).key)?.state, 'replaced');
+  assert.equal(live(blob(P, 9).key), { key: blob(P, 9).key, kind: 'image', pk: 1, productPk: P, state: 'live', contentType: 'image/jpeg', focalPoint: { x: 0.25, y: 0.75 }, width: 800, height: 600 });
+  // A replaced binary's size is not kept (the image's size is its current binary's): renditions of it read the header.
+  assert.equal(live(blob(P, 1).key), { key: blob(P, 1).key, kind: 'image', pk: 1, productPk: P, state: 'replaced', contentType: 'image/jpeg', focalPoint: { x: 0.25, y: 0.75 } });
   assert.is(live('products/unknown.jpg'), undefined);
   const gone = mediaLookup(storeOf(project(galleryProjection, log([imageUploaded(P, 1), replaced, deleted]))));
   assert.equal(gone(blob(P, 9).key)?.state, 'deleted');
+  assert.equal([gone(blob(P, 9).key)?.width, gone(blob(P, 9).key)?.height], [800, 600]);
   const video = mediaLookup(storeOf(project(galleryProjection, log([videoUploaded(P, 2)]))));
   assert.equal(video('product_videos/2024/05/01/00000002-uuid.mp4'), { key: 'product_videos/2024/05/01/00000002-uuid.mp4', kind: 'video', pk: 2, productPk: P, state: 'live', contentType: 'video/mp4' });
 });
