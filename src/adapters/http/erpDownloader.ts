@@ -4,6 +4,7 @@ import https from 'node:https';
 import { AppError } from '../../errors/appError.ts';
 import type { DownloadedFile, Downloader } from '../../ports/downloader.ts';
 import { guardedAgents } from './guardedAgents.ts';
+import { isAllowedHost, normalizeHost, requestTo } from './outboundTarget.ts';
 
 export interface ErpDownloaderOptions {
   /** Hosts (lower-case names or IPs, optionally `host:port`) reached even on private addresses. */
@@ -42,11 +43,7 @@ export function createErpDownloader(options: ErpDownloaderOptions): Downloader {
   };
   const seconds = options.timeoutMs / 1000;
 
-  const agentFor = (url: URL) => {
-    const host = normalizeHost(url.hostname);
-    const trusted = allowed.has(host) || (url.port !== '' && allowed.has(`${host}:${url.port}`));
-    return (trusted ? agents.plain : agents.filtered)[url.protocol as 'http:' | 'https:'];
-  };
+  const agentFor = (url: URL) => (isAllowedHost(url, allowed) ? agents.plain : agents.filtered)[url.protocol as 'http:' | 'https:'];
 
   return {
     async download(url: string): Promise<DownloadedFile> {
@@ -91,26 +88,9 @@ function parseHttpUrl(text: string): URL {
   return url;
 }
 
-function normalizeHost(host: string): string {
-  return host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-}
-
 function get(url: URL, agent: http.Agent, signal: AbortSignal): Promise<http.IncomingMessage> {
-  const request = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        protocol: url.protocol,
-        hostname: normalizeHost(url.hostname),
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        agent,
-        signal,
-        headers: { accept: 'image/*, */*;q=0.5', 'user-agent': 'product-media-catalog/erp-downloader' },
-      },
-      resolve,
-    );
+    const outgoing = requestTo(url, 'GET', agent, signal, { accept: 'image/*, */*;q=0.5', 'user-agent': 'product-media-catalog/erp-downloader' }, resolve);
     outgoing.once('error', reject);
     outgoing.end();
   });

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { isForbiddenAddress } from '../../adapters/http/forbiddenAddress.ts';
 import { ValidationError } from '../../errors/appError.ts';
-import { isAllowedHost, normalizeHost } from './webhookSender.ts';
+import { isAllowedHost, normalizeHost } from '../../adapters/http/outboundTarget.ts';
 
 /**
  * Checks a target URL when a subscription is created or changed: http(s) only, with a host, and

@@ -2,6 +2,7 @@ import { connectionFailureReason } from '../../adapters/http/connectionFailureRe
 import http from 'node:http';
 import https from 'node:https';
 import { guardedAgents } from '../../adapters/http/guardedAgents.ts';
+import { isAllowedHost, normalizeHost, requestTo } from '../../adapters/http/outboundTarget.ts';
 
 /** What one POST to a receiver came to. `status` is undefined when no answer arrived. */
 export interface SendResult {
@@ -21,16 +22,6 @@ export interface WebhookSenderOptions {
   maxSockets: number;
 }
 
-
-export function normalizeHost(host: string): string {
-  return host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-}
-
-/** Whether `url`'s host is in `allowedHosts` (by name, or `name:port`). */
-export function isAllowedHost(url: URL, allowedHosts: ReadonlySet<string>): boolean {
-  const host = normalizeHost(url.hostname);
-  return allowedHosts.has(host) || (url.port !== '' && allowedHosts.has(`${host}:${url.port}`));
-}
 
 /**
  * POSTs signed webhook bodies. Hosts outside `allowedHosts` go through the ERP downloader's
@@ -86,19 +77,13 @@ export function createWebhookSender(options: WebhookSenderOptions) {
 export type WebhookSender = ReturnType<typeof createWebhookSender>;
 
 function post(url: URL, agent: http.Agent, signal: AbortSignal, headers: Record<string, string>, body: string, maxBytes: number): Promise<number> {
-  const request = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        protocol: url.protocol,
-        hostname: normalizeHost(url.hostname),
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        agent,
-        signal,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
+    const outgoing = requestTo(
+      url,
+      'POST',
+      agent,
+      signal,
+      { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       (response) => {
         const status = response.statusCode ?? 0;
         let read = 0;
