@@ -5,6 +5,7 @@ import type { Attempt } from '../../src/webhooks/app/attemptLog.ts';
 import type { LeaseJournal } from '../../src/webhooks/app/leaseJournal.ts';
 import { startWebhookDeliverer, type WebhookDeliverer } from '../../src/webhooks/app/webhookDeliverer.ts';
 import type { Webhook, WebhookRegistry } from '../../src/webhooks/app/webhookRegistry.ts';
+import { QUICK_DELIVERY } from './webhookSupport.ts';
 
 export const LEASE_MS = 400;
 export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,13 +39,7 @@ export function startDeliverer(eventStore: EventStore, options: HarnessOptions):
     engine: {
       send: (_url, _headers, _body, signal) => options.send(signal),
       record: options.record ?? (() => {}),
-      skuOf: () => undefined,
-      now: () => Date.now(),
-      random: () => 0.5,
-      concurrency: 4,
-      maxPending: 1000,
-      retryDelaysMs: [10],
-      retryHours: 72,
+      ...QUICK_DELIVERY,
     },
   });
 }

@@ -7,7 +7,7 @@ import { openLmdbEventStore } from '../../src/adapters/lmdb/lmdbEventStore.ts';
 import type { EventStore, Position } from '../../src/ports/eventStore.ts';
 import type { SendResult } from '../../src/webhooks/adapters/webhookSender.ts';
 import { subscriptionDelivery, type SubscriptionDeliveryDeps } from '../../src/webhooks/app/subscriptionDelivery.ts';
-import { appendGalleryEvents } from './webhookSupport.ts';
+import { appendGalleryEvents, QUICK_DELIVERY } from './webhookSupport.ts';
 
 interface Context {
   dir: string;
@@ -32,13 +32,7 @@ function deps(eventStore: EventStore, overrides: Partial<SubscriptionDeliveryDep
     eventStore,
     send: async () => ({ status: 204, latencyMs: 1, error: undefined }),
     record: () => {},
-    skuOf: () => undefined,
-    now: () => Date.now(),
-    random: () => 0.5,
-    concurrency: 4,
-    maxPending: 1000,
-    retryDelaysMs: [10],
-    retryHours: 72,
+    ...QUICK_DELIVERY,
     onCheckpoint: () => {},
     onGiveUp: () => {},
     ...overrides,

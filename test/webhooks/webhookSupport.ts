@@ -4,6 +4,17 @@ import type { Received } from '../support/webhookReceiver.ts';
 
 const metadata = () => ({ actor: 'script', api: 'cli', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2024-01-01T00:00:00.000000Z', schemaVersion: 1 });
 
+/** Delivery settings for tests: no SKUs, the real clock, a fixed jitter, one quick retry delay. */
+export const QUICK_DELIVERY = {
+  skuOf: () => undefined,
+  now: () => Date.now(),
+  random: () => 0.5,
+  concurrency: 4,
+  maxPending: 1000,
+  retryDelaysMs: [10],
+  retryHours: 72,
+};
+
 /** A fresh product pk per call (tests share one store). */
 export const freshProductPk = () => 700_000 + Math.floor(Math.random() * 200_000);
 
