@@ -1,3 +1,4 @@
+import { integerSetting } from '../config/integerSetting.ts';
 import { DEFAULT_RETRY_DELAYS_MS } from './domain/retrySchedule.ts';
 
 /** Webhook delivery settings (`WEBHOOK_*`). */
@@ -22,15 +23,7 @@ type Read = (name: string) => string | undefined;
 
 /** Reads the webhook settings; every problem is added to `problems`, naming its variable. */
 export function parseWebhooksConfig(read: Read, problems: string[]): WebhooksConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    if (!/^\d{1,15}$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push(`${name} must be a whole number between ${min} and ${max}, got "${value}"`);
-      return fallback;
-    }
-    return Number(value);
-  };
+  const integer = integerSetting(read, problems);
   const hosts = (read('WEBHOOK_ALLOWED_HOSTS') ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
   for (const host of hosts) if (!/^[a-z0-9.:[\]-]+$/.test(host)) problems.push(`WEBHOOK_ALLOWED_HOSTS has an invalid host "${host}"`);
   const delaysText = read('WEBHOOK_RETRY_DELAYS_MS');

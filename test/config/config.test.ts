@@ -99,4 +99,17 @@ test('AGGREGATE_CACHE_BYTES bounds the command handler\'s remembered states; 0 t
   }
 });
 
+test('webhook settings are whole numbers within their bounds, read like every other setting', () => {
+  assert.is(loadConfig({ WEBHOOK_LEASE_MS: '4000' }).webhooks.leaseMs, 4000);
+  try {
+    loadConfig({ WEBHOOK_LEASE_MS: '100', WEBHOOK_CONCURRENCY: '8x' });
+    assert.unreachable('must throw');
+  } catch (error) {
+    assert.equal((error as ConfigError).problems, [
+      'WEBHOOK_CONCURRENCY must be a whole number from 1 to 256, got "8x"',
+      'WEBHOOK_LEASE_MS must be a whole number from 300 to 3600000, got "100"',
+    ]);
+  }
+});
+
 test.run();
