@@ -23,7 +23,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export const downloadFailed = (reason: string, cause?: unknown) => new AppError('DOWNLOAD_FAILED', reason, { status: 400, cause });
 
 /**
- * The only outbound HTTP of the service. Hosts outside `allowedHosts` go through guarded agents
+ * Downloads for `downloadable_image` (the webhook sender shares its guards). Hosts outside `allowedHosts` go through guarded agents
  * (guardedAgents.ts: `isForbiddenAddress`, then `request-filtering-agent`), which check the
  * address before connecting, after DNS, so a name that resolves to a private, loopback,
  * link-local or special address, or a literal in any spelling that maps to one (`127.1`,
